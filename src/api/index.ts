@@ -1,0 +1,17 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppConfig } from '../core/index.js';
+import type { Domains } from '../app.js';
+import { eventsRoutes } from './events-routes.js';
+
+export interface ApiOptions {
+  domains: Domains;
+  config: AppConfig;
+}
+
+/**
+ * The management API under `/api`. Admin authentication (a later issue) goes at this root, so
+ * it covers every resource here and none of the LAN-open tuner routes.
+ */
+export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { domains }) => {
+  await api.register(eventsRoutes, { events: domains.events });
+};

@@ -1,0 +1,84 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError, systemClock, validatorCompiler, type AppConfig, type Clock, type Logger } from './core/index.js';
+import type { Db } from './db/index.js';
+import { EventLog } from './events/index.js';
+import { apiRoutes } from './api/index.js';
+
+export interface AppDeps {
+  config: AppConfig;
+  db: Db;
+  log: Logger;
+  clock?: Clock;
+}
+
+/** Every domain, created once by `buildApp` and handed to the route plugins that need it. */
+export interface Domains {
+  events: EventLog;
+}
+
+export type App = FastifyInstance & { domains: Domains };
+
+/**
+ * Composes the server: creates each domain once, registers the tuner routes (LAN-open) and the
+ * `/api` plugin, and installs the one error handler. Does not listen: `main.ts` and tests do.
+ */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, db, log } = deps;
+  const clock = deps.clock ?? systemClock;
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // Plex talks HTTP/1.0 to tuners and keeps streams open for hours.
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    return503OnClosing: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandling(app);
+
+  const events = new EventLog(db, clock, log);
+  const domains: Domains = { events };
+
+  await app.register(apiRoutes, { prefix: '/api', domains, config });
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  return Object.assign(app, { domains }) as unknown as App;
+}
+
+/** One place turns errors into `{"error": "..."}`; routes never build error bodies. */
+function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      const level = error.statusCode >= 500 ? 'warn' : 'info';
+      request.log[level]({ code: error.code, details: error.details, err: error.cause }, error.message);
+      return reply.code(error.statusCode).headers(error.headers).send({ error: error.message });
+    }
+    if ('validation' in error && error.validation) {
+      return reply.code(400).send({ error: `invalid request: ${error.message}` });
+    }
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (bad JSON, body too large, wrong content type).
+      request.log.info({ err: error }, 'client error');
+      return reply.code(status).send({ error: clientErrorMessage(error) });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not found' }));
+}
+
+function clientErrorMessage(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'invalid JSON body';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'request body too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported content type';
+    default:
+      return 'bad request';
+  }
+}

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { createConfig, defaultDataDir, type AppConfig } from './core/index.js';
+
+export const usage = `Usage: tunerbridge serve [options]
+
+Puts an Xtream Codes IPTV subscription into Plex, Jellyfin and Emby Live TV as an HDHomeRun tuner.
+
+Options:
+  --host <addr>          address to listen on (default 0.0.0.0)
+  --port <n>             HTTP port (default 5004)
+  --data-dir <path>      where the database and key live
+                         (default $TUNERBRIDGE_DATA_DIR, else ~/.local/share/tunerbridge)
+  --log-level <level>    fatal, error, warn, info, debug, trace (default info)
+  --advertise-url <url>  base URL handed to clients, e.g. http://192.168.1.5:5004
+  --no-discovery         do not answer HDHomeRun/SSDP discovery on UDP 65001 and 1900
+  --demo                 start with a built-in demo provider and guide
+  -h, --help             show this help
+`;
+
+export type CliCommand = { kind: 'help' } | { kind: 'serve'; config: AppConfig } | { kind: 'error'; message: string };
+
+const logLevels = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Parses `argv` (without node and script) into a command; never exits the process itself. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        'advertise-url': { type: 'string' },
+        'no-discovery': { type: 'boolean' },
+        demo: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return { kind: 'error', message: (error as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  const command = positionals[0] ?? 'serve';
+  if (command !== 'serve' || positionals.length > 1) return { kind: 'error', message: `unknown command: ${positionals.join(' ')}` };
+
+  const port = values.port === undefined ? 5004 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return { kind: 'error', message: `invalid --port: ${values.port}` };
+  const logLevel = values['log-level'] ?? 'info';
+  if (!logLevels.has(logLevel)) return { kind: 'error', message: `invalid --log-level: ${logLevel}` };
+  const advertiseUrl = values['advertise-url']?.replace(/\/+$/, '');
+  if (advertiseUrl !== undefined && !/^https?:\/\/[^/]+/.test(advertiseUrl)) {
+    return { kind: 'error', message: `invalid --advertise-url: ${advertiseUrl}` };
+  }
+  const demo = values.demo ?? false;
+  return {
+    kind: 'serve',
+    config: createConfig({
+      host: values.host ?? '0.0.0.0',
+      port,
+      dataDir: values['data-dir'] ?? defaultDataDir(env),
+      logLevel,
+      advertiseUrl,
+      discovery: !values['no-discovery'],
+      demo,
+    }),
+  };
+}

@@ -1,0 +1,46 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Everything the server can be told at start-up. Built by `main.ts`, passed to `buildApp`. */
+export interface AppConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  logLevel: string;
+  /** Public base URL handed to clients instead of the Host they used, e.g. `http://192.168.1.5:5004`. */
+  advertiseUrl: string | undefined;
+  /** UDP discovery (HDHomeRun 65001, SSDP 1900) on or off. */
+  discovery: boolean;
+  /** Sent to providers on every request; some reject unknown or empty agents. */
+  userAgent: string;
+  /** How long a stream request waits for a tuner slot when the account is full (Plex zaps before it closes). */
+  tunerWaitMs: number;
+  /** Connect timeout for upstream streams and provider API calls. */
+  upstreamConnectTimeoutMs: number;
+  /** Whole-request timeout for provider API calls (player_api.php). */
+  providerRequestTimeoutMs: number;
+  demo: boolean;
+}
+
+/** Default data directory: `$TUNERBRIDGE_DATA_DIR`, else `~/.local/share/tunerbridge`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TUNERBRIDGE_DATA_DIR || join(homedir(), '.local', 'share', 'tunerbridge');
+}
+
+/** A complete config with defaults; tests override what they need. */
+export function createConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    host: '0.0.0.0',
+    port: 5004,
+    dataDir: defaultDataDir(),
+    logLevel: 'info',
+    advertiseUrl: undefined,
+    discovery: true,
+    userAgent: 'Tunerbridge/0.1',
+    tunerWaitMs: 3000,
+    upstreamConnectTimeoutMs: 5000,
+    providerRequestTimeoutMs: 30_000,
+    demo: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,3 @@
+export { openDatabase, migrate, type Db } from './open-database.js';
+export { parseJsonColumn, toSqlBool } from './json.js';
+export * from './settings-repository.js';

@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Db = Database.Database;
+
+const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Opens (creating if needed) the SQLite file, switches on WAL and foreign keys, and applies
+ * every migration in `migrations/NNN-name.sql` not yet applied, each in its own transaction.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+/** Applies pending migrations; `user_version` holds the number of the last one applied. */
+export function migrate(db: Db): number {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  const files = readdirSync(migrationsDir)
+    .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
+    .sort();
+  let version = applied;
+  for (const file of files) {
+    const number = Number(file.slice(0, 3));
+    if (number <= applied) continue;
+    const sql = readFileSync(join(migrationsDir, file), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${number}`);
+    })();
+    version = number;
+  }
+  return version;
+}

@@ -1,0 +1,99 @@
+import type { Clock, Logger } from '../core/index.js';
+import { parseJsonColumn, type Db } from '../db/index.js';
+
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface AppEvent {
+  id: number;
+  createdAt: string;
+  level: EventLevel;
+  category: string;
+  message: string;
+  details: Record<string, unknown> | null;
+  isRead: boolean;
+}
+
+export interface EventInput {
+  level: EventLevel;
+  category: string;
+  message: string;
+  /** Structured facts; never secrets, never an upstream URL unredacted. */
+  details?: Record<string, unknown>;
+}
+
+export interface EventQuery {
+  limit?: number;
+  offset?: number;
+  category?: string;
+  level?: EventLevel;
+}
+
+interface EventRow {
+  id: number;
+  created_at: number;
+  level: EventLevel;
+  category: string;
+  message: string;
+  details: string | null;
+  is_read: number;
+}
+
+/** The user-visible event log (`event_log` table): what happened, newest first. */
+export class EventLog {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** Records an event and mirrors it to the process log. Never throws: an event is not worth a failed request. */
+  record(event: EventInput): void {
+    this.log[event.level]({ category: event.category, details: event.details }, event.message);
+    try {
+      this.db
+        .prepare('INSERT INTO event_log (created_at, level, category, message, details) VALUES (?, ?, ?, ?, ?)')
+        .run(this.clock.now(), event.level, event.category, event.message, event.details ? JSON.stringify(event.details) : null);
+    } catch (error) {
+      this.log.error({ err: error }, 'could not record event');
+    }
+  }
+
+  /** Newest first, paged, optionally filtered. */
+  list(query: EventQuery = {}): { items: AppEvent[]; total: number } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.category) {
+      where.push('category = ?');
+      params.push(query.category);
+    }
+    if (query.level) {
+      where.push('level = ?');
+      params.push(query.level);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM event_log ${clause}`).get(...params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM event_log ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...params, query.limit ?? 100, query.offset ?? 0) as EventRow[];
+    return { items: rows.map(toEvent), total };
+  }
+
+  /** Marks events read; with no ids, all of them. Returns how many changed. */
+  markRead(ids?: number[]): number {
+    if (!ids) return this.db.prepare('UPDATE event_log SET is_read = 1 WHERE is_read = 0').run().changes;
+    const update = this.db.prepare('UPDATE event_log SET is_read = 1 WHERE id = ?');
+    return this.db.transaction(() => ids.reduce((n, id) => n + update.run(id).changes, 0))();
+  }
+}
+
+function toEvent(row: EventRow): AppEvent {
+  return {
+    id: row.id,
+    createdAt: new Date(row.created_at).toISOString(),
+    level: row.level,
+    category: row.category,
+    message: row.message,
+    details: parseJsonColumn<Record<string, unknown> | null>(row.details, null),
+    isRead: row.is_read === 1,
+  };
+}

@@ -1,0 +1,1 @@
+export { EventLog, type AppEvent, type EventInput, type EventLevel, type EventQuery } from './event-log.js';

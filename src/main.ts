@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { buildApp } from './app.js';
+import { parseCli, usage } from './cli.js';
+import { createLogger, type AppConfig } from './core/index.js';
+import { openDatabase, type Db } from './db/index.js';
+
+/** Ends the process with one clear line: the CLI contract for start-up failures. */
+function fail(message: string): never {
+  process.stderr.write(`tunerbridge: ${message}\n`);
+  process.exit(1);
+}
+
+function prepareDataDir(dataDir: string): void {
+  try {
+    // Component by component: Node's recursive mkdir can spin forever on some filesystems (/proc).
+    const parts = resolve(dataDir).split(sep);
+    for (let i = 2; i <= parts.length; i++) {
+      const dir = parts.slice(0, i).join(sep);
+      if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
+    }
+    accessSync(dataDir, constants.W_OK);
+  } catch {
+    fail(`data dir ${dataDir} is not writable`);
+  }
+}
+
+async function serve(config: AppConfig): Promise<void> {
+  prepareDataDir(config.dataDir);
+  const log = createLogger(config.logLevel);
+  let db: Db;
+  try {
+    db = openDatabase(join(config.dataDir, 'tunerbridge.db'));
+  } catch (error) {
+    fail(`cannot open the database in ${config.dataDir}: ${(error as Error).message}`);
+  }
+  const app = await buildApp({ config, db, log });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    db.close();
+    if (code === 'EADDRINUSE') fail(`port ${config.port} on ${config.host} is already in use`);
+    if (code === 'EACCES') fail(`no permission to listen on port ${config.port}`);
+    fail(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    // app.close() runs the onClose hooks: streams end, discovery stops; then the database closes.
+    const forced = setTimeout(() => process.exit(1), 10_000).unref();
+    app
+      .close()
+      .catch((error: unknown) => log.error({ err: error }, 'error while closing'))
+      .finally(() => {
+        db.close();
+        clearTimeout(forced);
+        process.exit(0);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+const command = parseCli(process.argv.slice(2));
+switch (command.kind) {
+  case 'help':
+    process.stdout.write(usage);
+    break;
+  case 'error':
+    process.stderr.write(`tunerbridge: ${command.message}\n\n${usage}`);
+    process.exit(1);
+    break;
+  case 'serve':
+    await serve(command.config);
+    break;
+}

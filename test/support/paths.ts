@@ -1,0 +1,7 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Absolute path of a committed file in `test/fixtures/`. */
+export const fixturePath = (name: string): string => join(here, '..', 'fixtures', name);
