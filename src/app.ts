@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Dispatcher } from 'undici';
 import { AppError, systemClock, validatorCompiler, type AppConfig, type Clock, type Logger } from './core/index.js';
 import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
@@ -10,6 +11,8 @@ export interface AppDeps {
   db: Db;
   log: Logger;
   clock?: Clock;
+  /** undici dispatcher for every upstream request (provider API, streams, guide downloads); tests pass one that trusts their self-signed certificate. */
+  dispatcher?: Dispatcher;
 }
 
 /** Every domain, created once by `buildApp` and handed to the route plugins that need it. */

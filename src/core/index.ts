@@ -3,3 +3,4 @@ export * from './config.js';
 export * from './logger.js';
 export * from './clock.js';
 export * from './validation.js';
+export * from './tier.js';
