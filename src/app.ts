@@ -5,6 +5,7 @@ import { AppError, systemClock, validatorCompiler, type AppConfig, type Clock, t
 import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
 import { apiRoutes } from './api/index.js';
+import { tunerRoutes } from './tuner/index.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -43,6 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const events = new EventLog(db, clock, log);
   const domains: Domains = { events };
 
+  await app.register(tunerRoutes, { domains, config });
   await app.register(apiRoutes, { prefix: '/api', domains, config });
   app.get('/health', async () => ({ status: 'ok' }));
 

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppConfig } from '../core/index.js';
+import type { Domains } from '../app.js';
+
+export { baseUrlOf } from './base-url.js';
+
+export interface TunerOptions {
+  domains: Domains;
+  config: AppConfig;
+}
+
+/**
+ * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV and the stream routes.
+ * LAN-open by design: admin authentication (later) applies to `/api` only.
+ */
+export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (_tuner, _options) => {
+  // Each tuner route plugin registers here: await tuner.register(xxxRoutes, { ... });
+};
