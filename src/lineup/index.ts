@@ -1,0 +1,1 @@
+export { listPlayableChannels, findPlayableByNumber, type PlayableChannel } from './playable-channels.js';
