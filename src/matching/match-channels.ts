@@ -1,0 +1,140 @@
+import { bestTier, tierRank } from '../core/index.js';
+import type { EpgChannelInput, MatchCandidate, MatchOptions, ProviderChannelInput } from './index.js';
+import { countryOfXmltvId } from './countries.js';
+import { isSeparatorName } from './normalize.js';
+import { compareNames, profileName, type NameProfile } from './similarity.js';
+
+const defaultThreshold = 0.85;
+// Country prefixes disagreeing with the XMLTV id's country: a weaker match, so the right country wins.
+const countryMismatchFactor = 0.92;
+// Blocking: tokens on more EPG names than this are too common to narrow anything ("tv", "news").
+const maxPosting = 200;
+
+interface EpgEntry {
+  channel: EpgChannelInput;
+  index: number;
+  country: string | null;
+  profiles: NameProfile[];
+}
+
+function blockingKeys(profile: NameProfile): string[] {
+  const keys = profile.words.filter((w) => w.length >= 2).map((w) => `w:${w}`);
+  keys.push(`c:${profile.compact.slice(0, 5)}`, `c:${profile.core.slice(0, 5)}`);
+  return keys;
+}
+
+// "BBCOne.uk@London" → "BBC One London": the id is one more name, useful when EPG sites abbreviate.
+function nameOfXmltvId(id: string): string {
+  const [base = '', feed = ''] = id.split('@');
+  const stem = base.replace(/\.[a-z]{2}$/i, '');
+  const spaced = `${stem} ${feed}`.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
+  return feed === 'Plus1' ? spaced.replace(/Plus1/, '+1') : spaced;
+}
+
+class EpgIndex {
+  readonly entries: EpgEntry[];
+  private readonly postings = new Map<string, number[]>();
+  private readonly byId = new Map<string, number>();
+  private readonly byBaseId = new Map<string, number[]>();
+
+  constructor(channels: EpgChannelInput[]) {
+    this.entries = channels.map((channel, index) => {
+      const names = channel.names.filter((n) => !isSeparatorName(n));
+      const profiles = [...names.map(profileName), profileName(nameOfXmltvId(channel.channelId))];
+      return { channel, index, country: countryOfXmltvId(channel.channelId), profiles };
+    });
+    for (const entry of this.entries) {
+      const keys = new Set(entry.profiles.flatMap(blockingKeys));
+      for (const key of keys) {
+        const list = this.postings.get(key);
+        if (list) list.push(entry.index);
+        else this.postings.set(key, [entry.index]);
+      }
+      const id = entry.channel.channelId.toLowerCase();
+      this.byId.set(id, entry.index);
+      const base = id.split('@')[0]!;
+      this.byBaseId.set(base, [...(this.byBaseId.get(base) ?? []), entry.index]);
+    }
+  }
+
+  candidates(profile: NameProfile): Set<number> {
+    const found = new Set<number>();
+    for (const key of blockingKeys(profile)) {
+      const list = this.postings.get(key);
+      if (!list || (list.length > maxPosting && key.startsWith('w:'))) continue;
+      for (const index of list) found.add(index);
+    }
+    return found;
+  }
+
+  /** The EPG entry a provider's epg_channel_id names: exactly, or by its base when the feed differs. */
+  entryOfXmltvId(value: string | null): number | undefined {
+    if (!value) return undefined;
+    const id = value.trim().toLowerCase();
+    const exact = this.byId.get(id);
+    if (exact !== undefined) return exact;
+    const base = id.split('@')[0]!;
+    const exactBase = this.byId.get(base);
+    if (exactBase !== undefined) return exactBase;
+    const feeds = this.byBaseId.get(base);
+    return feeds?.length === 1 ? feeds[0] : undefined;
+  }
+}
+
+function scoreEntry(entry: EpgEntry, provider: NameProfile): number {
+  let best = 0;
+  for (const profile of entry.profiles) best = Math.max(best, compareNames(profile, provider));
+  const mismatch = entry.country !== null && provider.country !== null && entry.country !== provider.country;
+  return mismatch ? best * countryMismatchFactor : best;
+}
+
+// The provider's own epg_channel_id is strong evidence, unless the names clearly disagree
+// (about 3% of providers' ids are wrong or stale).
+function withXmltvIdEvidence(nameScore: number): number {
+  return nameScore >= 0.5 ? Math.max(nameScore, 0.9 + 0.1 * nameScore) : nameScore;
+}
+
+/** For each EPG channel id (every one, [] when unmatched): its provider channels above the threshold, best first (confidence, then tier); a provider channel goes to one EPG channel at most. */
+export function matchChannels(
+  epg: EpgChannelInput[],
+  providers: ProviderChannelInput[],
+  options: MatchOptions = {},
+): Map<number, MatchCandidate[]> {
+  const threshold = options.threshold ?? defaultThreshold;
+  const index = new EpgIndex(epg);
+  const result = new Map<number, (MatchCandidate & { tier: number })[]>();
+  for (const provider of providers) {
+    if (isSeparatorName(provider.name)) continue;
+    const profile = profileName(provider.name);
+    if (profile.compact === '') continue;
+    const hinted = index.entryOfXmltvId(provider.epgChannelId);
+    const candidates = index.candidates(profile);
+    if (hinted !== undefined) candidates.add(hinted);
+    let best: EpgEntry | undefined;
+    let bestScore = 0;
+    for (const at of candidates) {
+      const entry = index.entries[at]!;
+      let score = scoreEntry(entry, profile);
+      if (at === hinted) score = withXmltvIdEvidence(score);
+      if (score > bestScore) {
+        best = entry;
+        bestScore = score;
+      }
+    }
+    if (!best || bestScore < threshold) continue;
+    const list = result.get(best.channel.id) ?? [];
+    list.push({ providerChannelId: provider.id, confidence: Math.min(1, bestScore), tier: tierRank[bestTier(provider.tiers)] });
+    result.set(best.channel.id, list);
+  }
+  const sorted = new Map<number, MatchCandidate[]>();
+  for (const channel of epg) {
+    const id = channel.id;
+    const list = result.get(id) ?? [];
+    list.sort((a, b) => b.confidence - a.confidence || b.tier - a.tier || a.providerChannelId - b.providerChannelId);
+    sorted.set(
+      id,
+      list.map(({ providerChannelId, confidence }) => ({ providerChannelId, confidence: Math.round(confidence * 1000) / 1000 })),
+    );
+  }
+  return sorted;
+}

@@ -1,0 +1,80 @@
+import { stripTierMarkers } from '../core/index.js';
+import { countryOfCode } from './countries.js';
+
+// Decoration providers put around category separator rows: "##### UK SPORTS #####", "★★★ US ★★★".
+const decoration = /[#*=~_★☆✦✪✯◆◇■□▬▀▄█─━═►◄▶◀•●○◉♦♠♣♥|<>\-—–]/u;
+const decorationRun = /^[\s#*=~_★☆✦✪✯◆◇■□▬▀▄█─━═►◄▶◀•●○◉♦♠♣♥|<>\-—–]{2,}|[\s#*=~_★☆✦✪✯◆◇■□▬▀▄█─━═►◄▶◀•●○◉♦♠♣♥|<>\-—–]{2,}$/u;
+
+/** True for category separator rows ("##### UK SPORTS #####", "★★★ US GENERAL ★★★"); they carry no channel. */
+export function isSeparatorName(name: string): boolean {
+  const trimmed = name.trim();
+  if (trimmed === '' || !/[\p{L}\p{N}]/u.test(trimmed)) return true;
+  // A real name may end in "-" or "|" left by a stripped marker, so ask for a run of decoration
+  // at the start or the end, made of something other than spaces and single dashes.
+  const match = decorationRun.exec(trimmed);
+  if (!match) return false;
+  const symbols = match[0].replace(/\s/g, '');
+  return symbols.length >= 2 && [...symbols].every((c) => decoration.test(c));
+}
+
+// A country prefix needs a separator or brackets: "UK: ", "|UK| ", "[UK] ", "UK - ", "USA | ".
+// "USA Today" or "ABC News" have none and keep their first word.
+const prefixPattern = /^\s*(?:[|[(]\s*([A-Za-z]{2,4}(?:[-/][A-Za-z]{2,4})?)\s*[|\])]\s*[:\-|]?|([A-Za-z]{2,4}(?:[-/][A-Za-z]{2,4})?)\s*(?::|\||\s-\s|\s–\s))\s*/u;
+
+/** Splits a leading country prefix off a provider name: "UK: BBC One" → { country: 'uk', rest: 'BBC One' }. */
+export function splitCountryPrefix(name: string): { country: string | null; rest: string } {
+  let rest = name;
+  let country: string | null = null;
+  // Providers sometimes stack prefixes ("|UK| UK: ..."); take at most two.
+  for (let i = 0; i < 2; i++) {
+    const match = prefixPattern.exec(rest);
+    if (!match) break;
+    const code = countryOfCode(match[1] ?? match[2] ?? '');
+    if (code === undefined) break;
+    country ??= code === '' ? null : code;
+    rest = rest.slice(match[0].length);
+  }
+  return { country, rest };
+}
+
+// Markers that say nothing about which channel it is; removed like the tier markers.
+const extraMarkers = /(?<![\p{L}\p{N}])(?:hdtv|hq|lq|backup|multi[- ]?audio|live|24\/7)(?![\p{L}\p{N}])|ᴸᴵⱽᴱ|ᴴᴰᴿ/giu;
+const foldMap: Record<string, string> = { ß: 'ss', æ: 'ae', ø: 'o', œ: 'oe', đ: 'd', ł: 'l', þ: 'th' };
+
+/** Lower-case, accent-free, punctuation-free text, with "+1" kept as a token and "+" alone as "plus". */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[ßæøœđłþ]/g, (c) => foldMap[c] ?? c)
+    .replace(/&/g, ' and ')
+    .replace(/\+\s*(\d{1,2})(?!\d)/g, ' \uE000$1 ') // timeshift "+1", "+ 2": a channel of its own
+    .replace(/\+/g, ' plus ') // "Canal+", "Documentary+"
+    .replace(/['’`´]/g, '') // "America's" → "americas"
+    .replace(/(\p{L})(\d)/gu, '$1 $2') // "ESPN2" → "espn 2", as "ESPN 2"
+    .replace(/(\d)(\p{L})/gu, '$1 $2')
+    .replace(/[^\p{L}\p{N}\uE000]+/gu, ' ')
+    .replace(/\uE000/g, '+')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The parts of a provider or EPG name that matter for matching. */
+export interface NameParts {
+  country: string | null;
+  normalized: string;
+}
+
+/** Normalises a name and keeps the country its prefix named, if any. */
+export function analyzeName(name: string): NameParts {
+  const { country, rest } = splitCountryPrefix(stripTierMarkers(name));
+  // Tier markers may also sit before the prefix is gone ("HD | UK: ..."), so strip once more.
+  const cleaned = stripTierMarkers(rest).replace(extraMarkers, ' ');
+  return { country, normalized: foldText(cleaned) };
+}
+
+/** Matching form of a channel name: no country prefix, tier or encoding markers, case, accents or punctuation. */
+export function normalizeChannelName(name: string): string {
+  return analyzeName(name).normalized;
+}
