@@ -20,6 +20,16 @@ export interface AppConfig {
   /** Whole-request timeout for provider API calls (player_api.php). */
   providerRequestTimeoutMs: number;
   demo: boolean;
+  /** The tuner's name in Plex (`FriendlyName`, UPnP `friendlyName`). */
+  friendlyName: string;
+  /** UDP discovery and TCP control port of the HDHomeRun protocol (real clients only use 65001; tests use 0). */
+  hdhomerunPort: number;
+  /** SSDP port (1900; tests use 0). */
+  ssdpPort: number;
+  /** TunerCount handed to clients instead of the sum of the accounts' connection limits. */
+  tunerCountOverride: number | undefined;
+  /** A fixed HDHomeRun DeviceID (8 hex digits, valid check digit) instead of the stored random one. */
+  deviceId: string | undefined;
 }
 
 /** Default data directory: `$TUNERBRIDGE_DATA_DIR`, else `~/.local/share/tunerbridge`. */
@@ -41,6 +51,11 @@ export function createConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     upstreamConnectTimeoutMs: 5000,
     providerRequestTimeoutMs: 30_000,
     demo: false,
+    friendlyName: 'Tunerbridge',
+    hdhomerunPort: 65001,
+    ssdpPort: 1900,
+    tunerCountOverride: undefined,
+    deviceId: undefined,
     ...overrides,
   };
 }
