@@ -4,6 +4,8 @@ import type { Dispatcher } from 'undici';
 import { AppError, systemClock, validatorCompiler, type AppConfig, type Clock, type Logger } from './core/index.js';
 import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
+import { CredentialStore, createOsKeyring, type KeyringBackend } from './credentials/index.js';
+import { Accounts } from './xtream/index.js';
 import { apiRoutes } from './api/index.js';
 import { tunerRoutes } from './tuner/index.js';
 
@@ -14,11 +16,15 @@ export interface AppDeps {
   clock?: Clock;
   /** undici dispatcher for every upstream request (provider API, streams, guide downloads); tests pass one that trusts their self-signed certificate. */
   dispatcher?: Dispatcher;
+  /** Where account passwords go; default the OS keyring. null = AES-at-rest only (tests). */
+  keyring?: KeyringBackend | null;
 }
 
 /** Every domain, created once by `buildApp` and handed to the route plugins that need it. */
 export interface Domains {
   events: EventLog;
+  credentials: CredentialStore;
+  accounts: Accounts;
 }
 
 export type App = FastifyInstance & { domains: Domains };
@@ -42,7 +48,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installErrorHandling(app);
 
   const events = new EventLog(db, clock, log);
-  const domains: Domains = { events };
+  // The keyring backend throws without a Secret Service; the credential store then falls back to AES.
+  const keyring = deps.keyring === undefined ? createOsKeyring() : deps.keyring;
+  const credentials = new CredentialStore({ dataDir: config.dataDir, keyring, log });
+  const accounts = new Accounts({ db, credentials, events, log, clock, config, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
+  app.addHook('onClose', () => accounts.close());
+  const domains: Domains = { events, credentials, accounts };
 
   await app.register(tunerRoutes, { domains, config });
   await app.register(apiRoutes, { prefix: '/api', domains, config });

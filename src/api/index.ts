@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../core/index.js';
 import type { Domains } from '../app.js';
 import { eventsRoutes } from './events-routes.js';
+import { accountsRoutes } from './accounts-routes.js';
 
 export interface ApiOptions {
   domains: Domains;
@@ -14,4 +15,5 @@ export interface ApiOptions {
  */
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { domains }) => {
   await api.register(eventsRoutes, { events: domains.events });
+  await api.register(accountsRoutes, { accounts: domains.accounts });
 };

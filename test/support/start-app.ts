@@ -41,7 +41,8 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
   const log = createLogger('debug', sink);
   const config = createConfig({ host: '127.0.0.1', port: 0, dataDir, discovery: false, ...options.config });
   const db = openDatabase(join(dataDir, 'tunerbridge.db'));
-  const app = await buildApp({ config, db, log, ...options.deps });
+  // keyring null = the AES path, so tests never touch the developer's real keyring unless they pass one.
+  const app = await buildApp({ config, db, log, keyring: null, ...options.deps });
   let url = '';
   if (options.listen !== false) {
     await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { AppError, invalidInput, isAppError, type AppConfig, type Clock, type Logger } from '../core/index.js';
+import type { Db } from '../db/index.js';
+import type { CredentialStore, StoredSecret } from '../credentials/index.js';
+import type { EventLog } from '../events/index.js';
+import {
+  deleteAccountRow,
+  findAccountRow,
+  insertAccountRow,
+  listAccountRows,
+  secretOf,
+  toAccountView,
+  updateAccountRow,
+  type AccountChanges,
+  type AccountRow,
+  type AccountView,
+} from './account-repository.js';
+import { listProviderChannels, type ProviderChannelView } from './provider-channels.js';
+import { groupStreams, storeScan, type ScanResult } from './scan-store.js';
+import { providerBase } from './stream-url.js';
+import { XtreamClient, createProviderDispatcher } from './xtream-client.js';
+
+export interface AccountsDeps {
+  db: Db;
+  credentials: CredentialStore;
+  events: EventLog;
+  log: Logger;
+  clock: Clock;
+  config: AppConfig;
+  dispatcher?: Dispatcher;
+  /** Called after a scan is committed (the lineup reacts to removed and renamed channels). */
+  onScanned?: (result: ScanResult) => void;
+}
+
+export interface AccountInput {
+  name: string;
+  serverUrl: string;
+  username: string;
+  password: string;
+  maxConnections?: number;
+}
+
+export interface AccountPatch {
+  name?: string;
+  serverUrl?: string;
+  username?: string;
+  password?: string;
+  /** null: back to the provider's advertised limit. */
+  maxConnections?: number | null;
+  isActive?: boolean;
+}
+
+/** A server URL the way we store it: http(s), no trailing slash, no `player_api.php`. */
+function normaliseServerUrl(serverUrl: string): string {
+  let base: string;
+  try {
+    base = providerBase(serverUrl);
+  } catch {
+    throw invalidInput('serverUrl must be an http(s) URL');
+  }
+  if (!/^https?:\/\/[^/]/i.test(base)) throw invalidInput('serverUrl must be an http(s) URL');
+  return base;
+}
+
+function cleanName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw invalidInput('name must not be empty');
+  return trimmed;
+}
+
+/**
+ * Xtream accounts: CRUD, connection test, channel scan, provider channel listing, and the
+ * credentials the stream proxy needs. The password is stored by the credential store and
+ * revealed only for a provider request.
+ */
+export class Accounts {
+  private readonly dispatcher: Dispatcher;
+  private readonly scanning = new Set<number>();
+
+  constructor(private readonly deps: AccountsDeps) {
+    this.dispatcher = createProviderDispatcher(deps.config.upstreamConnectTimeoutMs, deps.dispatcher);
+  }
+
+  /** Adds an account; the password goes to the credential store. */
+  create(input: AccountInput): AccountView {
+    const { db, credentials, clock, events } = this.deps;
+    const name = cleanName(input.name);
+    const serverUrl = normaliseServerUrl(input.serverUrl);
+    const username = input.username.trim();
+    if (!username) throw invalidInput('username must not be empty');
+    const secret = credentials.save(`account-${randomUUID()}`, input.password);
+    let id: number;
+    try {
+      id = insertAccountRow(db, { name, serverUrl, username, secret, maxConnections: input.maxConnections ?? null, now: clock.now() });
+    } catch (error) {
+      credentials.forget(secret);
+      throw error;
+    }
+    events.record({ level: 'info', category: 'account', message: `Account "${name}" added`, details: { accountId: id, backend: secret.backend } });
+    return this.get(id);
+  }
+
+  /** Every account. */
+  list(): AccountView[] {
+    return listAccountRows(this.deps.db).map(toAccountView);
+  }
+
+  /** One account; ACCOUNT_NOT_FOUND when missing. */
+  get(id: number): AccountView {
+    return toAccountView(this.row(id));
+  }
+
+  /** Changes an account; a new password replaces the stored secret. Changing server or user resets the status. */
+  update(id: number, patch: AccountPatch): AccountView {
+    const { db, credentials, clock, events } = this.deps;
+    const row = this.row(id);
+    const changes: AccountChanges = {};
+    if (patch.name !== undefined) changes.name = cleanName(patch.name);
+    if (patch.serverUrl !== undefined) changes.server_url = normaliseServerUrl(patch.serverUrl);
+    if (patch.username !== undefined) {
+      changes.username = patch.username.trim();
+      if (!changes.username) throw invalidInput('username must not be empty');
+    }
+    if (patch.maxConnections !== undefined) changes.max_connections = patch.maxConnections;
+    if (patch.isActive !== undefined) changes.is_active = patch.isActive ? 1 : 0;
+    const credentialsChanged =
+      patch.password !== undefined || (changes.server_url ?? row.server_url) !== row.server_url || (changes.username ?? row.username) !== row.username;
+    if (credentialsChanged) changes.status = 'unchecked';
+    let newSecret: StoredSecret | undefined;
+    if (patch.password !== undefined) {
+      newSecret = credentials.save(`account-${randomUUID()}`, patch.password);
+      changes.password_secret = newSecret.secret;
+      changes.password_backend = newSecret.backend;
+    }
+    try {
+      updateAccountRow(db, id, changes, clock.now());
+    } catch (error) {
+      if (newSecret) credentials.forget(newSecret);
+      throw error;
+    }
+    if (newSecret) credentials.forget(secretOf(row));
+    const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    events.record({ level: 'info', category: 'account', message: `Account "${changes.name ?? row.name}" updated`, details: { accountId: id, fields } });
+    return this.get(id);
+  }
+
+  /** Deletes an account, its provider channels (mappings cascade) and its stored secret. */
+  remove(id: number): void {
+    const row = this.row(id);
+    deleteAccountRow(this.deps.db, id);
+    this.deps.credentials.forget(secretOf(row));
+    this.deps.events.record({ level: 'info', category: 'account', message: `Account "${row.name}" deleted`, details: { accountId: id } });
+  }
+
+  /** Authenticates with the provider; stores status, expiry, connections and limit. */
+  async test(id: number): Promise<AccountView> {
+    const { db, clock, events } = this.deps;
+    const row = this.row(id);
+    const client = this.client(row);
+    try {
+      const info = await client.authenticate();
+      updateAccountRow(
+        db,
+        id,
+        {
+          status: info.status,
+          exp_date: info.expiresAt,
+          active_cons: info.activeConnections,
+          provider_max_connections: info.maxConnections,
+          last_checked_at: clock.now(),
+        },
+        clock.now(),
+      );
+      events.record({
+        level: 'info',
+        category: 'account',
+        message: `Account "${row.name}" checked: ${info.status}`,
+        details: { accountId: id, status: info.status, providerMaxConnections: info.maxConnections, activeConnections: info.activeConnections },
+      });
+    } catch (error) {
+      if (findAccountRow(db, id)) updateAccountRow(db, id, { status: 'error', last_checked_at: clock.now() }, clock.now());
+      this.recordFailure(row, 'account', 'check', error);
+      throw error;
+    }
+    return this.get(id);
+  }
+
+  /** Fetches categories and live streams, groups tier variants and stores them in one transaction. */
+  async scan(id: number): Promise<ScanResult> {
+    const { db, clock, events, log } = this.deps;
+    const row = this.row(id);
+    if (this.scanning.has(id)) throw new AppError('REFRESH_IN_PROGRESS', 'a scan of this account is already running');
+    this.scanning.add(id);
+    const started = performance.now();
+    let result: ScanResult;
+    try {
+      const client = this.client(row);
+      const [categories, streams] = await Promise.all([client.getLiveCategories(), client.getLiveStreams()]);
+      this.row(id); // deleted while we waited?
+      const known = (db.prepare('SELECT count(*) AS n FROM xtream_streams WHERE account_id = ?').get(id) as { n: number }).n;
+      // An empty list from a panel that had channels yesterday is a glitch far more often than a
+      // real change; wiping the lineup on it would lose every mapping.
+      if (streams.length === 0 && known > 0) {
+        throw new AppError('PROVIDER_BAD_RESPONSE', 'provider returned no channels', { details: { accountId: id, knownStreams: known } });
+      }
+      const stored = storeScan(db, id, categories, groupStreams(streams), clock.now());
+      result = { ...stored, durationMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      this.recordFailure(row, 'scan', 'scan', error);
+      throw error;
+    } finally {
+      this.scanning.delete(id);
+    }
+    events.record({
+      level: 'info',
+      category: 'scan',
+      message: `Scanned account "${row.name}": ${result.channels} channels from ${result.streams} streams`,
+      details: {
+        accountId: id,
+        streams: result.streams,
+        channels: result.channels,
+        added: result.addedChannelIds.length,
+        renamed: result.renamedChannelIds.length,
+        removed: result.removedChannels.length,
+        durationMs: result.durationMs,
+      },
+    });
+    try {
+      this.deps.onScanned?.(result);
+    } catch (error) {
+      log.error({ err: error, accountId: id }, 'scan listener failed');
+    }
+    return result;
+  }
+
+  /** A page of the account's provider channels with their tier variants. */
+  listChannels(id: number, page: { limit: number; offset: number }): { items: ProviderChannelView[]; total: number } {
+    this.row(id);
+    return listProviderChannels(this.deps.db, id, page);
+  }
+
+  /** Server URL, username and plaintext password for the stream proxy; never log the password. */
+  streamCredentials(accountId: number): { serverUrl: string; username: string; password: string } {
+    const row = this.row(accountId);
+    return { serverUrl: row.server_url, username: row.username, password: this.reveal(row) };
+  }
+
+  /** Releases the shared provider agent. */
+  async close(): Promise<void> {
+    if (!this.deps.dispatcher) await this.dispatcher.close();
+  }
+
+  private row(id: number): AccountRow {
+    const row = findAccountRow(this.deps.db, id);
+    if (!row) throw new AppError('ACCOUNT_NOT_FOUND', 'account not found');
+    return row;
+  }
+
+  private reveal(row: AccountRow): string {
+    try {
+      return this.deps.credentials.reveal(secretOf(row));
+    } catch (error) {
+      if (isAppError(error, 'CREDENTIAL_UNAVAILABLE')) {
+        this.deps.events.record({
+          level: 'error',
+          category: 'account',
+          message: `Password of account "${row.name}" is unavailable; set it again`,
+          details: { accountId: row.id, backend: row.password_backend },
+        });
+      }
+      throw error;
+    }
+  }
+
+  private client(row: AccountRow): XtreamClient {
+    const { config, log } = this.deps;
+    return new XtreamClient({
+      serverUrl: row.server_url,
+      username: row.username,
+      password: this.reveal(row),
+      userAgent: config.userAgent,
+      requestTimeoutMs: config.providerRequestTimeoutMs,
+      connectTimeoutMs: config.upstreamConnectTimeoutMs,
+      dispatcher: this.dispatcher,
+      log,
+    });
+  }
+
+  private recordFailure(row: AccountRow, category: string, what: string, error: unknown): void {
+    const code = isAppError(error) ? error.code : 'INTERNAL';
+    const message = isAppError(error) ? error.message : 'internal error';
+    this.deps.events.record({
+      level: 'warn',
+      category,
+      message: `Account "${row.name}" ${what} failed: ${message}`,
+      details: { accountId: row.id, code },
+    });
+  }
+}

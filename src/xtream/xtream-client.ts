@@ -1,0 +1,175 @@
+import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { AppError, type Logger } from '../core/index.js';
+import { redactUrl } from '../credentials/index.js';
+import { buildApiUrl } from './stream-url.js';
+import {
+  parseAuthentication,
+  parseCategories,
+  parseLiveStreams,
+  type ProviderCategory,
+  type ProviderStream,
+  type ProviderUserInfo,
+} from './payload.js';
+
+export interface XtreamClientOptions {
+  serverUrl: string;
+  username: string;
+  password: string;
+  /** Sent on every request; some providers reject unknown or empty agents. */
+  userAgent: string;
+  /** Whole-request budget (headers and body) per call. */
+  requestTimeoutMs: number;
+  /** Used when no dispatcher is given: the connect timeout of the client's own agent. */
+  connectTimeoutMs: number;
+  /** Shared agent (the app's, or a test's that trusts a self-signed certificate). */
+  dispatcher?: Dispatcher;
+  /** JSON bodies larger than this are refused (a runaway or hostile panel). Default 256 MiB. */
+  maxBodyBytes?: number;
+  log?: Logger;
+}
+
+/** Builds the agent the Xtream clients of one app share: connect timeout, keep-alive, redirects followed. */
+export function createProviderDispatcher(connectTimeoutMs: number, base?: Dispatcher): Dispatcher {
+  const agent = base ?? new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 10_000 });
+  // Panels behind load balancers redirect player_api.php; follow a few hops, never loop.
+  return agent.compose(interceptors.redirect({ maxRedirections: 3 }));
+}
+
+const defaultMaxBodyBytes = 256 * 1024 * 1024;
+
+/**
+ * `player_api.php` client. Every failure becomes a typed AppError with an opaque message:
+ * PROVIDER_AUTH_FAILED, PROVIDER_BAD_RESPONSE, PROVIDER_HTTP_ERROR, PROVIDER_TIMEOUT,
+ * PROVIDER_UNREACHABLE. URLs (which carry the password) are never put in an error or a log line
+ * unredacted.
+ */
+export class XtreamClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+
+  constructor(private readonly options: XtreamClientOptions) {
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher = options.dispatcher ?? createProviderDispatcher(options.connectTimeoutMs);
+  }
+
+  /** Checks the credentials; returns the account's status and limits. */
+  async authenticate(): Promise<ProviderUserInfo> {
+    const body = await this.call('');
+    let info: ProviderUserInfo | null;
+    try {
+      info = parseAuthentication(body);
+    } catch (error) {
+      throw badResponse('', error);
+    }
+    if (!info) throw new AppError('PROVIDER_AUTH_FAILED', 'provider rejected the credentials', { details: { action: 'authenticate' } });
+    return info;
+  }
+
+  /** `get_live_categories`. */
+  async getLiveCategories(): Promise<ProviderCategory[]> {
+    const body = await this.call('get_live_categories');
+    try {
+      return parseCategories(body);
+    } catch (error) {
+      throw badResponse('get_live_categories', error, body);
+    }
+  }
+
+  /** `get_live_streams` (all categories), validated and de-duplicated. */
+  async getLiveStreams(): Promise<ProviderStream[]> {
+    const body = await this.call('get_live_streams');
+    try {
+      return parseLiveStreams(body);
+    } catch (error) {
+      throw badResponse('get_live_streams', error, body);
+    }
+  }
+
+  /** Releases the client's own agent (not a shared one). */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async call(action: string): Promise<unknown> {
+    const { serverUrl, username, password, requestTimeoutMs } = this.options;
+    const url = buildApiUrl(serverUrl, username, password, action ? { action } : {});
+    const what = action || 'authenticate';
+    const started = Date.now();
+    const signal = AbortSignal.timeout(requestTimeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        signal,
+        headersTimeout: requestTimeoutMs,
+        bodyTimeout: requestTimeoutMs,
+        headers: { 'user-agent': this.options.userAgent, accept: 'application/json' },
+      });
+      status = response.statusCode;
+      text = await readCapped(response.body, this.options.maxBodyBytes ?? defaultMaxBodyBytes);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw networkError(what, error, signal.aborted);
+    } finally {
+      this.options.log?.debug({ action: what, url: redactUrl(url), ms: Date.now() - started }, 'provider request');
+    }
+    if (status >= 400) {
+      // Many panels answer bad credentials with 401/403 instead of auth: 0.
+      if (action === '' && (status === 401 || status === 403)) {
+        throw new AppError('PROVIDER_AUTH_FAILED', 'provider rejected the credentials', { details: { action: what, status } });
+      }
+      throw new AppError('PROVIDER_HTTP_ERROR', `provider answered HTTP ${status}`, { details: { action: what, status } });
+    }
+    if (text.trim() === '') {
+      throw new AppError('PROVIDER_BAD_RESPONSE', 'provider sent an empty response', { details: { action: what, status } });
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // An HTML error page from a CDN, or a panel's PHP warning. Log only its start (no secrets there, but keep it short).
+      throw new AppError('PROVIDER_BAD_RESPONSE', 'provider sent an invalid response', {
+        details: { action: what, status, bodyStart: text.slice(0, 80).replace(/\s+/g, ' ') },
+      });
+    }
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new AppError('PROVIDER_BAD_RESPONSE', 'provider response too large', { details: { maxBytes } });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function badResponse(action: string, error: unknown, body?: unknown): AppError {
+  return new AppError('PROVIDER_BAD_RESPONSE', 'provider sent an invalid response', {
+    details: {
+      action: action || 'authenticate',
+      reason: error instanceof Error ? error.message : String(error),
+      ...(body !== undefined ? { bodyType: Array.isArray(body) ? 'array' : typeof body } : {}),
+    },
+  });
+}
+
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+function networkError(action: string, error: unknown, aborted: boolean): AppError {
+  const code = (error as { code?: unknown }).code;
+  const name = (error as { name?: unknown }).name;
+  const reason = { action, code: typeof code === 'string' ? code : undefined, name: typeof name === 'string' ? name : undefined };
+  if (aborted || name === 'TimeoutError' || name === 'AbortError' || (typeof code === 'string' && timeoutCodes.has(code))) {
+    return new AppError('PROVIDER_TIMEOUT', 'provider did not answer in time', { details: reason });
+  }
+  return new AppError('PROVIDER_UNREACHABLE', 'provider unreachable', {
+    details: { ...reason, message: error instanceof Error ? redactUrl(error.message) : undefined },
+  });
+}
