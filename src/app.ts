@@ -6,6 +6,7 @@ import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
 import { CredentialStore, createOsKeyring, type KeyringBackend } from './credentials/index.js';
 import { Accounts } from './xtream/index.js';
+import { Streaming } from './streaming/index.js';
 import { apiRoutes } from './api/index.js';
 import { tunerRoutes } from './tuner/index.js';
 
@@ -25,6 +26,7 @@ export interface Domains {
   events: EventLog;
   credentials: CredentialStore;
   accounts: Accounts;
+  streaming: Streaming;
 }
 
 export type App = FastifyInstance & { domains: Domains };
@@ -53,7 +55,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const credentials = new CredentialStore({ dataDir: config.dataDir, keyring, log });
   const accounts = new Accounts({ db, credentials, events, log, clock, config, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
   app.addHook('onClose', () => accounts.close());
-  const domains: Domains = { events, credentials, accounts };
+  const streaming = new Streaming({ db, events, log, clock, config, credentials: accounts, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
+  // preClose, not onClose: the HTTP server waits for open responses before onClose hooks run, and
+  // a live stream never finishes by itself.
+  app.addHook('preClose', () => streaming.closeAll());
+  const domains: Domains = { events, credentials, accounts, streaming };
 
   await app.register(tunerRoutes, { domains, config });
   await app.register(apiRoutes, { prefix: '/api', domains, config });

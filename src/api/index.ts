@@ -3,6 +3,7 @@ import type { AppConfig } from '../core/index.js';
 import type { Domains } from '../app.js';
 import { eventsRoutes } from './events-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
+import { sessionsRoutes } from './sessions-routes.js';
 
 export interface ApiOptions {
   domains: Domains;
@@ -16,4 +17,5 @@ export interface ApiOptions {
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { domains }) => {
   await api.register(eventsRoutes, { events: domains.events });
   await api.register(accountsRoutes, { accounts: domains.accounts });
+  await api.register(sessionsRoutes, { streaming: domains.streaming });
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../core/index.js';
 import type { Domains } from '../app.js';
+import { streamRoutes } from './stream-routes.js';
 
 export { baseUrlOf } from './base-url.js';
 
@@ -13,6 +14,7 @@ export interface TunerOptions {
  * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV and the stream routes.
  * LAN-open by design: admin authentication (later) applies to `/api` only.
  */
-export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (_tuner, _options) => {
+export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { domains }) => {
   // Each tuner route plugin registers here: await tuner.register(xxxRoutes, { ... });
+  await tuner.register(streamRoutes, { domains });
 };

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { AppError, type AppConfig, type Clock, type Logger } from '../core/index.js';
+import { redactUrl } from '../credentials/index.js';
+import type { Db } from '../db/index.js';
+import type { EventLog } from '../events/index.js';
+import { buildStreamUrl } from '../xtream/index.js';
+import { SessionRegistry, type SessionInfo } from './session-registry.js';
+import { SlotPool } from './slot-pool.js';
+import { StreamSession } from './stream-session.js';
+import { resolveStreamTarget, type StreamTarget } from './stream-target.js';
+import { createStreamDispatcher, openUpstream, UpstreamFailure } from './upstream.js';
+
+/** Where the plaintext stream credentials of an account come from (the accounts domain). */
+export interface StreamCredentialSource {
+  /** Throws AppError CREDENTIAL_UNAVAILABLE when the password cannot be recovered. */
+  streamCredentials(accountId: number): { serverUrl: string; username: string; password: string };
+}
+
+export interface StreamingDeps {
+  db: Db;
+  events: EventLog;
+  log: Logger;
+  clock: Clock;
+  config: Pick<AppConfig, 'userAgent' | 'tunerWaitMs' | 'upstreamConnectTimeoutMs'>;
+  credentials: StreamCredentialSource;
+  dispatcher?: Dispatcher;
+  /** A live upstream silent this long is dead (default 20 s). */
+  upstreamIdleTimeoutMs?: number;
+}
+
+export interface StreamRequest {
+  /** The XMLTV channel id (unvalidated: validated here). */
+  channelId: string;
+  clientAddress: string;
+  /** Aborted when the client goes away; gives up waiting/connecting and ends the session. */
+  signal: AbortSignal;
+}
+
+// Opaque on purpose: the client learns that the stream cannot play, not why (no hosts, no URLs).
+const unavailable = 'stream unavailable';
+
+/**
+ * The stream proxy's domain: resolve a lineup channel → choose the tier → take a tuner slot →
+ * connect upstream; the caller then relays the session to its client. Everything that can fail
+ * before the first byte throws an AppError, so the one error handler answers the client.
+ */
+export class Streaming {
+  readonly sessions = new SessionRegistry();
+  readonly slots = new SlotPool();
+  private readonly live = new Set<StreamSession>();
+  private readonly upstreamDispatcher: ReturnType<typeof createStreamDispatcher>;
+
+  constructor(private readonly deps: StreamingDeps) {
+    this.upstreamDispatcher = createStreamDispatcher(deps.config.upstreamConnectTimeoutMs, deps.dispatcher);
+  }
+
+  /** Resolves and checks a channel without touching the provider (for HEAD): 400/404/503 as GET would. */
+  check(channelId: string): StreamTarget {
+    const target = resolveStreamTarget(this.deps.db, channelId);
+    this.assertActive(target);
+    return target;
+  }
+
+  /** Opens a stream up to the point where the upstream answered 200; relay it with `session.relayTo(client)`. */
+  async start(request: StreamRequest): Promise<StreamSession> {
+    const { db, events, config, clock } = this.deps;
+    const target = resolveStreamTarget(db, request.channelId);
+    this.assertActive(target);
+    const variant = target.variants[0]!; // the query returns a row per variant, so at least one
+
+    const slot = await this.slots.acquire(target.accountId, { limit: target.maxConnections, waitMs: config.tunerWaitMs, signal: request.signal });
+    if (!slot) {
+      if (request.signal.aborted) throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details: { reason: 'client left while waiting' } });
+      const details = { channelId: target.channelId, accountId: target.accountId, limit: target.maxConnections, clientAddress: request.clientAddress };
+      events.record({ level: 'warn', category: 'tuner', message: 'All tuners in use', details });
+      throw new AppError('TUNER_LIMIT', 'all tuners in use', { headers: { 'X-HDHomeRun-Error': '805 All Tuners In Use' }, details });
+    }
+
+    const info: SessionInfo = {
+      id: randomUUID(),
+      channelId: target.channelId,
+      accountId: target.accountId,
+      streamId: variant.streamId,
+      tier: variant.tier,
+      clientAddress: request.clientAddress,
+      state: 'connecting',
+      startedAt: clock.now(),
+      bytesSent: 0,
+    };
+    const session = new StreamSession(info, slot, { registry: this.sessions, events, log: this.deps.log, clock });
+    this.live.add(session);
+    void session.whenEnded().then(() => this.live.delete(session));
+    const onClientGone = () => session.end('client-closed');
+    request.signal.addEventListener('abort', onClientGone, { once: true });
+    void session.whenEnded().then(() => request.signal.removeEventListener('abort', onClientGone));
+
+    let url: string | undefined;
+    try {
+      const credentials = this.deps.credentials.streamCredentials(target.accountId);
+      url = buildStreamUrl(credentials.serverUrl, credentials.username, credentials.password, variant.streamId);
+      const upstream = await openUpstream(url, this.upstreamDispatcher.dispatcher, {
+        userAgent: config.userAgent,
+        answerTimeoutMs: config.upstreamConnectTimeoutMs,
+        idleTimeoutMs: this.deps.upstreamIdleTimeoutMs ?? 20_000,
+        signal: session.signal,
+      });
+      session.markStreaming(upstream);
+      return session;
+    } catch (error) {
+      session.end('upstream-failed');
+      if (!(error instanceof UpstreamFailure)) throw error;
+      const details = {
+        sessionId: info.id,
+        channelId: target.channelId,
+        accountId: target.accountId,
+        streamId: variant.streamId,
+        tier: variant.tier,
+        url: url === undefined ? undefined : redactUrl(url),
+        reason: error.reason,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
+      };
+      if (error.reason !== 'aborted') events.record({ level: 'warn', category: 'stream', message: 'Upstream unavailable', details });
+      throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details });
+    }
+  }
+
+  /** Shutdown: waiting requests give up, every session ends (client closed, upstream aborted, slot freed). */
+  async closeAll(): Promise<void> {
+    this.slots.close();
+    for (const session of [...this.live]) session.end('shutdown');
+    await this.upstreamDispatcher.close();
+  }
+
+  private assertActive(target: StreamTarget): void {
+    if (target.accountActive) return;
+    throw new AppError('ACCOUNT_INACTIVE', unavailable, { details: { channelId: target.channelId, accountId: target.accountId } });
+  }
+}

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Domains } from '../app.js';
+
+/** Headers of a relayed stream: raw MPEG-TS, never cached or sniffed. */
+const streamHeaders = { 'content-type': 'video/mp2t', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+/**
+ * Plays one lineup channel (by XMLTV channel id) to this request: validate (400) → resolve (404)
+ * → tuner slot (503 + 805) → upstream (503); only then `200 video/mp2t` and the relay. Errors
+ * before the first byte are thrown as AppError for the one error handler; after it a failure
+ * just ends the response (the session logs it). Resolves when the stream has ended.
+ * Shared by `/stream/:id` and the HDHomeRun `/auto/v{GuideNumber}` route.
+ */
+export async function streamChannel(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  channelId: string,
+  domains: Pick<Domains, 'streaming'>,
+): Promise<void> {
+  if (request.method === 'HEAD') {
+    // HEAD must not take a tuner or open a provider connection (that would count against the limit).
+    domains.streaming.check(channelId);
+    await reply.code(200).headers(streamHeaders).send();
+    return;
+  }
+  const raw = reply.raw;
+  const clientGone = new AbortController();
+  // Fires when the socket closes before we finished: the client zapped away or hung up.
+  raw.once('close', () => {
+    if (!raw.writableFinished) clientGone.abort();
+  });
+  const session = await domains.streaming.start({ channelId, clientAddress: request.ip, signal: clientGone.signal });
+  reply.hijack();
+  raw.writeHead(200, streamHeaders);
+  raw.flushHeaders();
+  await session.relayTo(raw);
+}
+
+/** `GET|HEAD /stream/{xmltvChannelId}`: the stream proxy Plex and the M3U point at. */
+export const streamRoutes: FastifyPluginAsync<{ domains: Domains }> = async (tuner, { domains }) => {
+  // A wildcard rather than `:id`: ids up to 200 characters (the router caps params at 100) and a
+  // clear 400 for ids with a slash instead of a 404.
+  tuner.route<{ Params: { '*': string } }>({
+    method: ['GET', 'HEAD'],
+    url: '/stream/*',
+    exposeHeadRoute: false,
+    handler: (request, reply) => streamChannel(request, reply, request.params['*'], domains),
+  });
+};
