@@ -94,15 +94,14 @@ export function parseCategories(body: unknown): ProviderCategory[] {
   return out;
 }
 
-// "##### UK SPORTS #####", "===== NEWS =====", "--- 4K ---", "★★★ USA ★★★": a run of three or more
-// decoration characters at either end marks a header row some panels put in the channel list.
-const separatorRun = /^[#=*~_•★☆▬━─|\-\s]{3,}|[#=*~_•★☆▬━─|\-\s]{3,}$/u;
-const hasDecoration = /[#=*~_•★☆▬━─|-]{2,}/u;
+// "##### UK SPORTS #####", "===== NEWS =====", "--- 4K ---", "★★★ USA ★★★": a name that opens with a
+// run of three or more decoration characters is a header row some panels put in the channel list.
+// (A trailing run alone is not enough: "BBC ONE ***" is a channel.)
+const separatorStart = /^(?:[#=*~_•★☆▬━─|-]\s?){3,}/u;
 
 /** True for header rows that are not channels. */
 export function isSeparatorName(name: string): boolean {
-  if (!/[\p{L}\p{N}]/u.test(name)) return true;
-  return separatorRun.test(name) && hasDecoration.test(name);
+  return !/[\p{L}\p{N}]/u.test(name) || separatorStart.test(name);
 }
 
 /** `get_live_streams`: invalid rows and separators skipped, de-duplicated by stream id (first wins). */
