@@ -1,0 +1,46 @@
+import type { DeviceDescription } from './tuner-device.js';
+import type { LineupEntry } from './hdhr-lineup.js';
+
+const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Escapes text for XML element content and attribute values; drops characters XML 1.0 forbids. */
+export function escapeXml(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => entities[c]!);
+}
+
+/** The UPnP root device description (`/device.xml`) that SSDP's LOCATION points at. */
+export function renderDeviceXml(device: DeviceDescription, baseUrl: string): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<root xmlns="urn:schemas-upnp-org:device-1-0">',
+    '  <specVersion><major>1</major><minor>0</minor></specVersion>',
+    `  <URLBase>${escapeXml(baseUrl)}</URLBase>`,
+    '  <device>',
+    '    <deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>',
+    `    <friendlyName>${escapeXml(device.friendlyName)}</friendlyName>`,
+    `    <manufacturer>${escapeXml(device.manufacturer)}</manufacturer>`,
+    `    <modelName>${escapeXml(device.modelNumber)}</modelName>`,
+    `    <modelNumber>${escapeXml(device.modelNumber)}</modelNumber>`,
+    `    <serialNumber>${device.deviceId}</serialNumber>`,
+    `    <UDN>uuid:${escapeXml(device.uuid)}</UDN>`,
+    '  </device>',
+    '</root>',
+    '',
+  ].join('\n');
+}
+
+/** `/lineup.xml`: the same entries as `/lineup.json`, in a real device's XML shape. */
+export function renderLineupXml(entries: readonly LineupEntry[]): string {
+  const programs = entries.map((e) =>
+    [
+      '  <Program>',
+      `    <GuideNumber>${escapeXml(e.GuideNumber)}</GuideNumber>`,
+      `    <GuideName>${escapeXml(e.GuideName)}</GuideName>`,
+      `    <URL>${escapeXml(e.URL)}</URL>`,
+      ...(e.HD ? ['    <HD>1</HD>'] : []),
+      '  </Program>',
+    ].join('\n'),
+  );
+  return ['<?xml version="1.0" encoding="UTF-8"?>', '<Lineup>', ...programs, '</Lineup>', ''].join('\n');
+}
