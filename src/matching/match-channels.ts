@@ -1,5 +1,6 @@
 import { bestTier, tierRank } from '../core/index.js';
 import type { EpgChannelInput, MatchCandidate, MatchOptions, ProviderChannelInput } from './index.js';
+import { namesStation, stationOfXmltvId, stationsInName, type Station } from './call-sign.js';
 import { countryOfXmltvId } from './countries.js';
 import { isSeparatorName } from './normalize.js';
 import { compareNames, profileName, type NameProfile } from './similarity.js';
@@ -14,11 +15,32 @@ interface EpgEntry {
   channel: EpgChannelInput;
   index: number;
   country: string | null;
+  station: Station | null;
   profiles: NameProfile[];
+}
+
+interface ProviderProfile {
+  profiles: NameProfile[];
+  stations: Station[];
+  country: string | null;
+}
+
+// A name matched only after dropping its parenthesised part ("Franken Fernsehen (Nürnberg)").
+const parenthesisFactor = 0.96;
+// Same call sign and sub-channel: the same station, whatever the names say.
+const stationScore = 0.95;
+
+/** Profiles of a name and of its variant without parenthesised parts, the latter marked. */
+function nameVariants(name: string): NameProfile[] {
+  const profiles = [profileName(name)];
+  const bare = name.replace(/\([^)]*\)|\[[^\]]*\]$/g, ' ').trim();
+  if (bare !== name && bare !== '') profiles.push({ ...profileName(bare), weight: parenthesisFactor });
+  return profiles;
 }
 
 function blockingKeys(profile: NameProfile): string[] {
   const keys = profile.words.filter((w) => w.length >= 2).map((w) => `w:${w}`);
+  if (profile.compact === '') return keys;
   keys.push(`c:${profile.compact.slice(0, 5)}`, `c:${profile.core.slice(0, 5)}`);
   return keys;
 }
@@ -40,11 +62,13 @@ class EpgIndex {
   constructor(channels: EpgChannelInput[]) {
     this.entries = channels.map((channel, index) => {
       const names = channel.names.filter((n) => !isSeparatorName(n));
-      const profiles = [...names.map(profileName), profileName(nameOfXmltvId(channel.channelId))];
-      return { channel, index, country: countryOfXmltvId(channel.channelId), profiles };
+      const profiles = [...names.flatMap(nameVariants), profileName(nameOfXmltvId(channel.channelId))];
+      const station = stationOfXmltvId(channel.channelId);
+      return { channel, index, country: countryOfXmltvId(channel.channelId), station, profiles };
     });
     for (const entry of this.entries) {
       const keys = new Set(entry.profiles.flatMap(blockingKeys));
+      if (entry.station) keys.add(`s:${entry.station.callSign}`);
       for (const key of keys) {
         const list = this.postings.get(key);
         if (list) list.push(entry.index);
@@ -57,9 +81,11 @@ class EpgIndex {
     }
   }
 
-  candidates(profile: NameProfile): Set<number> {
+  candidates(provider: ProviderProfile): Set<number> {
     const found = new Set<number>();
-    for (const key of blockingKeys(profile)) {
+    const keys = new Set(provider.profiles.flatMap(blockingKeys));
+    for (const station of provider.stations) keys.add(`s:${station.callSign}`);
+    for (const key of keys) {
       const list = this.postings.get(key);
       if (!list || (list.length > maxPosting && key.startsWith('w:'))) continue;
       for (const index of list) found.add(index);
@@ -81,9 +107,18 @@ class EpgIndex {
   }
 }
 
-function scoreEntry(entry: EpgEntry, provider: NameProfile): number {
+function scoreEntry(entry: EpgEntry, provider: ProviderProfile): number {
   let best = 0;
-  for (const profile of entry.profiles) best = Math.max(best, compareNames(profile, provider));
+  if (entry.station && provider.stations.length > 0) {
+    // Both name a station: it decides; a different call sign is a different station.
+    if (!namesStation(provider.stations, entry.station)) return 0;
+    best = stationScore;
+  }
+  for (const epgName of entry.profiles) {
+    for (const providerName of provider.profiles) {
+      best = Math.max(best, compareNames(epgName, providerName) * epgName.weight * providerName.weight);
+    }
+  }
   const mismatch = entry.country !== null && provider.country !== null && entry.country !== provider.country;
   return mismatch ? best * countryMismatchFactor : best;
 }
@@ -105,8 +140,9 @@ export function matchChannels(
   const result = new Map<number, (MatchCandidate & { tier: number })[]>();
   for (const provider of providers) {
     if (isSeparatorName(provider.name)) continue;
-    const profile = profileName(provider.name);
-    if (profile.compact === '') continue;
+    const profiles = nameVariants(provider.name).filter((p) => p.compact !== '');
+    if (profiles.length === 0) continue;
+    const profile: ProviderProfile = { profiles, stations: stationsInName(provider.name), country: profiles[0]!.country };
     const hinted = index.entryOfXmltvId(provider.epgChannelId);
     const candidates = index.candidates(profile);
     if (hinted !== undefined) candidates.add(hinted);

@@ -22,6 +22,8 @@ export interface NameProfile {
   /** Compact form without generic words ("drone" for "Drone TV"). */
   core: string;
   country: string | null;
+  /** Factor on scores reached through this name (1, less for derived variants). */
+  weight: number;
 }
 
 /** Builds the comparison profile of a channel name. */
@@ -48,7 +50,7 @@ export function profileName(name: string): NameProfile {
   });
   const compact = kept.join('');
   const core = kept.filter((t) => !genericWords.has(t)).join('');
-  return { words, marks: marks.sort().join(' '), feed, compact, core: core === '' ? compact : core, country };
+  return { words, marks: marks.sort().join(' '), feed, compact, core: core === '' ? compact : core, country, weight: 1 };
 }
 
 function bigrams(text: string): Map<string, number> {
