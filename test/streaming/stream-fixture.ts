@@ -153,3 +153,9 @@ export async function waitUntil(predicate: () => boolean, timeoutMs = 5000, what
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Reads the app's events of one category through the API. */
+export async function eventsOf(f: StreamFixture, category: string): Promise<{ message: string; level: string; details: Record<string, unknown> | null }[]> {
+  const res = await f.t.app.inject({ method: 'GET', url: `/api/events?category=${category}&limit=1000` });
+  return res.json<{ items: { message: string; level: string; details: Record<string, unknown> | null }[] }>().items;
+}
