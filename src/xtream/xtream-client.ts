@@ -128,9 +128,10 @@ export class XtreamClient {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      // An HTML error page from a CDN, or a panel's PHP warning. Log only its start (no secrets there, but keep it short).
+      // An HTML error page from a CDN, or a panel's PHP warning. Not even its start is logged: PHP
+      // warnings echo the request URL, and with it the password.
       throw new AppError('PROVIDER_BAD_RESPONSE', 'provider sent an invalid response', {
-        details: { action: what, status, bodyStart: text.slice(0, 80).replace(/\s+/g, ' ') },
+        details: { action: what, status, bytes: Buffer.byteLength(text), looksLike: /^\s*</.test(text) ? 'html' : 'text' },
       });
     }
   }
