@@ -86,6 +86,9 @@ export interface StreamClient {
   text(): Promise<string>;
   /** Resolves when the response ended or the connection closed. */
   ended: Promise<void>;
+  /** Stops reading (a slow client): the socket buffers fill and backpressure must reach the upstream. */
+  pause(): void;
+  resume(): void;
   /** Hangs up like a viewer who zaps away. */
   close(): void;
 }
@@ -137,6 +140,8 @@ export function openStream(url: string, method: 'GET' | 'HEAD' = 'GET'): Promise
           return Buffer.concat(firstChunks).toString('utf8');
         },
         ended,
+        pause: () => void res.pause(),
+        resume: () => void res.resume(),
         close: () => req.destroy(),
       });
     });
