@@ -8,7 +8,7 @@ import { CredentialStore, createOsKeyring, type KeyringBackend } from './credent
 import { Accounts } from './xtream/index.js';
 import { Streaming } from './streaming/index.js';
 import { apiRoutes } from './api/index.js';
-import { tunerRoutes } from './tuner/index.js';
+import { NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -27,6 +27,9 @@ export interface Domains {
   credentials: CredentialStore;
   accounts: Accounts;
   streaming: Streaming;
+  tunerDevice: TunerDevice;
+  /** HDHomeRun UDP/TCP and SSDP discovery; undefined with `--no-discovery`. */
+  discovery: NetworkDiscovery | undefined;
 }
 
 export type App = FastifyInstance & { domains: Domains };
@@ -59,7 +62,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // preClose, not onClose: the HTTP server waits for open responses before onClose hooks run, and
   // a live stream never finishes by itself.
   app.addHook('preClose', () => streaming.closeAll());
-  const domains: Domains = { events, credentials, accounts, streaming };
+  const tunerDevice = new TunerDevice(db, config);
+  const discovery = config.discovery ? new NetworkDiscovery({ device: tunerDevice, log, config }) : undefined;
+  if (discovery) {
+    // Discovery hands out the HTTP port, known only once listening (port 0 in tests).
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      await discovery.start(typeof address === 'object' && address ? address.port : config.port);
+    });
+    app.addHook('onClose', () => discovery.close());
+  }
+  const domains: Domains = { events, credentials, accounts, streaming, tunerDevice, discovery };
 
   await app.register(tunerRoutes, { domains, config });
   await app.register(apiRoutes, { prefix: '/api', domains, config });

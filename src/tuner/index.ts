@@ -2,8 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../core/index.js';
 import type { Domains } from '../app.js';
 import { streamRoutes } from './stream-routes.js';
+import { hdhrRoutes } from './hdhr-routes.js';
 
 export { baseUrlOf } from './base-url.js';
+export { TunerDevice, type DeviceDescription } from './tuner-device.js';
+export { NetworkDiscovery, type DiscoveryPorts } from './network-discovery.js';
 
 export interface TunerOptions {
   domains: Domains;
@@ -14,7 +17,8 @@ export interface TunerOptions {
  * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV and the stream routes.
  * LAN-open by design: admin authentication (later) applies to `/api` only.
  */
-export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { domains }) => {
+export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { domains, config }) => {
   // Each tuner route plugin registers here: await tuner.register(xxxRoutes, { ... });
   await tuner.register(streamRoutes, { domains });
+  await tuner.register(hdhrRoutes, { device: domains.tunerDevice, domains, config });
 };

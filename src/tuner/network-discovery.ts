@@ -1,0 +1,76 @@
+import type { AppConfig, Logger } from '../core/index.js';
+import { ControlServer } from './control-server.js';
+import { SsdpResponder } from './ssdp.js';
+import type { TunerDevice } from './tuner-device.js';
+import { UdpDiscovery } from './udp-discovery.js';
+
+export interface NetworkDiscoveryOptions {
+  device: TunerDevice;
+  log: Logger;
+  config: Pick<AppConfig, 'hdhomerunPort' | 'ssdpPort' | 'advertiseUrl'>;
+  /** SSDP NOTIFY destination override (tests); default the multicast group. */
+  ssdpNotifyTarget?: { address: string; port: number };
+}
+
+/** The ports actually bound; undefined for a service that could not start. */
+export interface DiscoveryPorts {
+  hdhomerunUdp: number | undefined;
+  hdhomerunTcp: number | undefined;
+  ssdp: number | undefined;
+}
+
+/**
+ * Everything that lets clients find the tuner without typing its address: HDHomeRun discovery
+ * (UDP 65001), the HDHomeRun control protocol (TCP 65001) and SSDP (UDP 1900). Each part starts
+ * on its own: a port already in use (a real HDHomeRun app, another emulator, minidlna) is logged
+ * as a warning and the rest keeps working, since the HTTP API alone is enough for manual set-up.
+ */
+export class NetworkDiscovery {
+  private parts: { close(): Promise<void> }[] = [];
+  ports: DiscoveryPorts = { hdhomerunUdp: undefined, hdhomerunTcp: undefined, ssdp: undefined };
+
+  constructor(private readonly options: NetworkDiscoveryOptions) {}
+
+  /** Starts the three services for an HTTP server on `httpPort`; never rejects. */
+  async start(httpPort: number): Promise<DiscoveryPorts> {
+    const { device, log, config } = this.options;
+    const advertiseUrl = config.advertiseUrl;
+    const udp = new UdpDiscovery({ device, log, port: config.hdhomerunPort, httpPort, advertiseUrl });
+    const tcp = new ControlServer({ device, log, port: config.hdhomerunPort });
+    const ssdp = new SsdpResponder({
+      device,
+      log,
+      port: config.ssdpPort,
+      httpPort,
+      advertiseUrl,
+      ...(this.options.ssdpNotifyTarget ? { notifyTarget: this.options.ssdpNotifyTarget } : {}),
+    });
+    this.ports = {
+      hdhomerunUdp: await this.startPart(udp, 'HDHomeRun discovery (UDP)', config.hdhomerunPort),
+      hdhomerunTcp: await this.startPart(tcp, 'HDHomeRun control (TCP)', config.hdhomerunPort),
+      ssdp: await this.startPart(ssdp, 'SSDP (UDP)', config.ssdpPort),
+    };
+    log.info({ ports: this.ports, deviceId: device.describe().deviceId }, 'network discovery started');
+    return this.ports;
+  }
+
+  private async startPart(part: { start(): Promise<number>; close(): Promise<void> }, name: string, port: number): Promise<number | undefined> {
+    try {
+      const bound = await part.start();
+      this.parts.push(part);
+      return bound;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'EADDRINUSE' ? 'port already in use' : code === 'EACCES' ? 'no permission' : (error as Error).message;
+      this.options.log.warn({ err: error, port }, `${name} not started on port ${port}: ${reason}`);
+      return undefined;
+    }
+  }
+
+  /** Stops everything that started (SSDP says byebye first); safe to call twice. */
+  async close(): Promise<void> {
+    const parts = this.parts;
+    this.parts = [];
+    await Promise.all(parts.map((p) => p.close()));
+  }
+}
