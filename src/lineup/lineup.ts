@@ -1,0 +1,214 @@
+import { notFound, type Clock, type Logger } from '../core/index.js';
+import type { Db } from '../db/index.js';
+import type { EventLog } from '../events/index.js';
+import { findChannel, listChannels, type ChannelQuery, type ChannelView } from './channel-queries.js';
+import { insertSyntheticChannel, patchChannelSettings, reorderChannels, setChannelsEnabled, type ChannelPatch, type ReorderInput, type SyntheticInput } from './channel-settings.js';
+import { addMapping, removeMapping, replaceMappings, setPrimary, type MappingInput } from './mapping-edits.js';
+import { applyMatches, proposeMatches } from './match-runner.js';
+import { findProviderChannel, listOrphans, searchProviderChannels, type ProviderChannelSummary, type ProviderQuery } from './provider-search.js';
+
+export interface LineupDeps {
+  db: Db;
+  events: EventLog;
+  log: Logger;
+  clock: Clock;
+  /** Matching threshold (0..1); the matcher's default (0.85) when absent. */
+  matchThreshold?: number;
+}
+
+/** Summary of a matching run over the whole lineup. */
+export interface MatchingSummary {
+  /** Lineup channels with at least one stream / none, after the run. */
+  matched: number;
+  unmatched: number;
+  /** Channels whose mappings changed. */
+  changed: number;
+}
+
+/** The part of an Xtream scan result the lineup reacts to (see `ScanResult` in xtream/). */
+export interface ScanChanges {
+  accountId: number;
+  addedChannelIds: number[];
+  renamedChannelIds: number[];
+  removedChannels: { id: number; name: string; lineupChannelIds: number[] }[];
+}
+
+/** What a rescan did to the lineup. */
+export interface RematchSummary {
+  rematched: number;
+  lost: number;
+  lostChannelIds: number[];
+}
+
+/**
+ * The lineup Plex sees: lineup channels (XMLTV and synthetic), their numbers and order, their
+ * enabled state, and their provider mappings — automatic (the matcher) and manual (the user).
+ */
+export class Lineup {
+  constructor(private readonly deps: LineupDeps) {}
+
+  /** A page of lineup channels, in display order, with mappings (primary first). */
+  list(query: ChannelQuery = {}): { items: ChannelView[]; total: number } {
+    return listChannels(this.deps.db, query);
+  }
+
+  /** One lineup channel; CHANNEL_NOT_FOUND when missing. */
+  get(id: number): ChannelView {
+    const channel = findChannel(this.deps.db, id);
+    if (!channel) throw notFound('channel', 'CHANNEL_NOT_FOUND');
+    return channel;
+  }
+
+  /** Creates a synthetic lineup channel (no guide data; disabled until it has a stream). */
+  createSynthetic(input: SyntheticInput): ChannelView {
+    const { db, clock, events } = this.deps;
+    const id = db.transaction(() => insertSyntheticChannel(db, input, clock.now()))();
+    const channel = this.get(id);
+    events.record({ level: 'info', category: 'lineup', message: `Channel "${channel.displayName}" created`, details: { channelId: id } });
+    return channel;
+  }
+
+  /** Sets enabled (the user's choice from now on; null = automatic again) and/or the number (409 when taken). */
+  update(id: number, patch: ChannelPatch): ChannelView {
+    const { db, clock } = this.deps;
+    db.transaction(() => patchChannelSettings(db, id, patch, clock.now()))();
+    return this.get(id);
+  }
+
+  /** Enables or disables many channels at once; returns how many rows changed. */
+  setEnabled(ids: number[], enabled: boolean): { updated: number } {
+    const { db, clock } = this.deps;
+    return { updated: db.transaction(() => setChannelsEnabled(db, ids, enabled, clock.now()))() };
+  }
+
+  /** Reorders the lineup's display order (numbers never follow). */
+  reorder(input: ReorderInput): { updated: number } {
+    const { db, clock } = this.deps;
+    return { updated: db.transaction(() => reorderChannels(db, input, clock.now()))() };
+  }
+
+  /** Replaces a channel's mappings with the user's list. */
+  replaceMappings(id: number, list: MappingInput[]): ChannelView {
+    replaceMappings(this.deps.db, id, list, this.deps.clock.now());
+    return this.get(id);
+  }
+
+  /** Adds a manual mapping (optionally primary). */
+  addMapping(id: number, input: { xtreamChannelId: number; isPrimary?: boolean }): ChannelView {
+    addMapping(this.deps.db, id, input, this.deps.clock.now());
+    return this.get(id);
+  }
+
+  /** Removes a mapping; automatic runs will not re-add it. */
+  removeMapping(id: number, xtreamChannelId: number): ChannelView {
+    removeMapping(this.deps.db, id, xtreamChannelId, this.deps.clock.now());
+    return this.get(id);
+  }
+
+  /** Makes a mapped provider channel the manual primary. */
+  setPrimary(id: number, xtreamChannelId: number): ChannelView {
+    setPrimary(this.deps.db, id, xtreamChannelId, this.deps.clock.now());
+    return this.get(id);
+  }
+
+  /** Provider channels by name, with account, tiers and where they are mapped. */
+  searchProviderChannels(query: ProviderQuery): { items: ProviderChannelSummary[]; total: number } {
+    return searchProviderChannels(this.deps.db, query);
+  }
+
+  /** Provider channels of active accounts mapped nowhere (separator rows excluded). */
+  listOrphans(page: { limit?: number; offset?: number }): { items: ProviderChannelSummary[]; total: number } {
+    return listOrphans(this.deps.db, page);
+  }
+
+  /** Creates a synthetic channel named after a provider channel, with it as manual primary. */
+  promote(xtreamChannelId: number): ChannelView {
+    const { db, clock, events } = this.deps;
+    const provider = findProviderChannel(db, xtreamChannelId);
+    if (!provider) throw notFound('provider channel');
+    const id = db.transaction(() => {
+      const now = clock.now();
+      const created = insertSyntheticChannel(db, { displayName: provider.name, icon: provider.icon }, now);
+      addMapping(db, created, { xtreamChannelId, isPrimary: true }, now);
+      return created;
+    })();
+    events.record({
+      level: 'info',
+      category: 'lineup',
+      message: `Provider channel "${provider.name}" promoted to a lineup channel`,
+      details: { channelId: id, xtreamChannelId },
+    });
+    return this.get(id);
+  }
+
+  /** Matches the whole lineup against every active account (API, guide import). */
+  runMatching(reason: 'manual' | 'guide-import' = 'manual'): MatchingSummary {
+    const { db, clock, events } = this.deps;
+    const started = performance.now();
+    const result = applyMatches(db, proposeMatches(db, this.deps.matchThreshold), clock.now());
+    const summary = { matched: result.matched, unmatched: result.unmatched, changed: result.changedIds.length };
+    events.record({
+      level: 'info',
+      category: 'matching',
+      message: `Matching: ${summary.matched} channels matched, ${summary.unmatched} unmatched, ${summary.changed} changed`,
+      details: { ...summary, reason, durationMs: Math.round(performance.now() - started) },
+    });
+    return summary;
+  }
+
+  /**
+   * After a scan: rematches the lineup channels the scan's added, renamed and removed provider
+   * channels touch, flags those left without any stream, and logs one summary event. The matcher
+   * places each provider channel on its own, so the untouched channels' result would be unchanged.
+   */
+  rematchAfterScan(scan: ScanChanges): RematchSummary | undefined {
+    const { db, clock, events } = this.deps;
+    const changedProviders = new Set([...scan.addedChannelIds, ...scan.renamedChannelIds]);
+    if (changedProviders.size === 0 && scan.removedChannels.length === 0) return undefined;
+    const proposal = proposeMatches(db, this.deps.matchThreshold);
+    const affected = new Set(scan.removedChannels.flatMap((c) => c.lineupChannelIds));
+    for (const [channelId, candidates] of proposal) {
+      if (candidates.some((c) => changedProviders.has(c.providerChannelId))) affected.add(channelId);
+    }
+    if (scan.renamedChannelIds.length) {
+      const mapped = db
+        .prepare('SELECT DISTINCT xmltv_channel_id FROM channel_mappings WHERE xtream_channel_id IN (SELECT value FROM json_each(?))')
+        .pluck()
+        .all(JSON.stringify(scan.renamedChannelIds)) as number[];
+      for (const id of mapped) affected.add(id);
+    }
+    const result = applyMatches(db, proposal, clock.now(), {
+      only: affected,
+      previouslyMapped: scan.removedChannels.flatMap((c) => c.lineupChannelIds),
+      flagLost: true,
+    });
+    const summary = { rematched: result.changedIds.length, lost: result.lostIds.length, lostChannelIds: result.lostIds };
+    events.record({
+      level: summary.lost > 0 ? 'warn' : 'info',
+      category: 'matching',
+      message: `${summary.rematched} ${summary.rematched === 1 ? 'channel' : 'channels'} rematched, ${summary.lost} lost their only stream`,
+      details: { accountId: scan.accountId, ...summary, affected: affected.size },
+    });
+    return summary;
+  }
+
+  /** Scan listener for the accounts domain: never throws into the scan. */
+  handleScan(scan: ScanChanges): void {
+    try {
+      this.rematchAfterScan(scan);
+    } catch (error) {
+      this.deps.log.error({ err: error, accountId: scan.accountId }, 'rematch after scan failed');
+      this.deps.events.record({ level: 'error', category: 'matching', message: 'Rematch after scan failed', details: { accountId: scan.accountId } });
+    }
+  }
+
+  /** Guide import listener: the lineup changed, so match it all again. */
+  handleGuideImported(): void {
+    try {
+      this.runMatching('guide-import');
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'matching after guide import failed');
+      this.deps.events.record({ level: 'error', category: 'matching', message: 'Matching after guide import failed' });
+    }
+  }
+}
