@@ -10,7 +10,7 @@ export interface Station {
 }
 
 // XMLTV id base: call sign, optional service suffix, then major+minor channel digits ("KAAL61": 6.1).
-const stationId = /^([KW][A-Z]{2,3}|C[A-Z]{2,3})(TV|DT|LD|CD|HD)?(\d*)$/;
+const stationId = /^([KW][A-Z]{2,3}|C[A-Z]{2,4})(TV|DT|LD|CD|HD)?(\d*)$/;
 
 /** The station an XMLTV id names ("KAAL61.us" → KAAL sub-channel 1); null for ids of other channels. */
 export function stationOfXmltvId(id: string): Station | null {
@@ -29,8 +29,9 @@ export function stationOfXmltvId(id: string): Station | null {
   return { callSign, subchannel: subchannel || 1 };
 }
 
-// In a name: an upper-case call sign, optionally "-TV", "-DT1", " DT-2", "-LD".
-const stationInName = /(?<![A-Za-z0-9])([KWC][A-Z]{2,3})(?:[- ]?(?:TV|LD|CD))?(?:[- ]?DT[- ]?(\d)?)?(?![A-Za-z])/g;
+// In a name: an upper-case call sign, optionally "-TV", "-DT1", " DT-2", "-LD". Canadian ones may
+// have five letters ("CBWFT").
+const stationInName = /(?<![A-Za-z0-9])([KW][A-Z]{2,3}|C[A-Z]{2,4})(?:[- ]?(?:TV|LD|CD))?(?:[- ]?DT[- ]?(\d)?)?(?![A-Za-z])/g;
 
 /** Call signs (with sub-channel) written in a provider or EPG name. */
 export function stationsInName(name: string): Station[] {

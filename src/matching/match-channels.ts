@@ -45,12 +45,20 @@ function blockingKeys(profile: NameProfile): string[] {
   return keys;
 }
 
-// "BBCOne.uk@London" → "BBC One London": the id is one more name, useful when EPG sites abbreviate.
-function nameOfXmltvId(id: string): string {
+// Id-derived names split badly ("AMItv"), so only their exact forms count.
+const idNameFactor = 1;
+// The id without its feed ("History2LatinAmerica.us@Panregional"): weaker, a feed may matter.
+const idStemFactor = 0.9;
+
+// "BBCOne.uk@London" → "BBC One London" (and "BBC One", weaker): the id is one more name, useful
+// when EPG sites abbreviate or drop words the provider keeps.
+function idProfiles(id: string): NameProfile[] {
   const [base = '', feed = ''] = id.split('@');
   const stem = base.replace(/\.[a-z]{2}$/i, '');
-  const spaced = `${stem} ${feed}`.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
-  return feed === 'Plus1' ? spaced.replace(/Plus1/, '+1') : spaced;
+  const spell = (text: string) => text.replace(/Plus1$/, ' +1').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
+  const profiles = [{ ...profileName(spell(`${stem}${feed}`)), exactOnly: true, weight: idNameFactor }];
+  if (feed !== '') profiles.push({ ...profileName(spell(stem)), exactOnly: true, weight: idStemFactor });
+  return profiles;
 }
 
 class EpgIndex {
@@ -62,7 +70,7 @@ class EpgIndex {
   constructor(channels: EpgChannelInput[]) {
     this.entries = channels.map((channel, index) => {
       const names = channel.names.filter((n) => !isSeparatorName(n));
-      const profiles = [...names.flatMap(nameVariants), profileName(nameOfXmltvId(channel.channelId))];
+      const profiles = [...names.flatMap(nameVariants), ...idProfiles(channel.channelId)];
       const station = stationOfXmltvId(channel.channelId);
       return { channel, index, country: countryOfXmltvId(channel.channelId), station, profiles };
     });

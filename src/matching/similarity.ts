@@ -1,29 +1,48 @@
 import { analyzeName } from './normalize.js';
 
 // Words that name a quality of most channels, not which channel: they count little.
-const genericWords = new Set(['tv', 'channel', 'network', 'television', 'the', 'and', 'de', 'la', 'le', 'les', 'der', 'die', 'das', 'of', 'fernsehen']);
-// Country words providers append ("True Crime UK", "MBC 1 USA", "QVC Style Germany"); the prefix and
-// the XMLTV id already carry the country, so they are dropped unless they start the name ("USA Today").
+const genericWords = new Set(['tv', 'channel', 'network', 'television', 'the', 'and', 'de', 'la', 'le', 'les', 'der', 'die', 'das', 'of', 'by', 'fernsehen']);
+// Country words providers append ("True Crime UK", "QVC UK Beauty", "QVC Style Germany"); the prefix
+// and the XMLTV id already carry the country, so they are dropped unless they start the name ("USA Today").
 const countryWords = new Set(['uk', 'us', 'usa', 'gb', 'germany', 'deutschland', 'france', 'canada', 'ca', 'de', 'fr']);
-const numberWords: Record<string, string> = { one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10' };
+// Spelled-out numbers are numbers: "BBC Four" = "BBC 4", "QVC Zwei" = "QVC 2".
+const numberWords: Record<string, string> = {
+  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eins: '1', zwei: '2', drei: '3', vier: '4', deux: '2', trois: '3', quatre: '4', cinq: '5',
+};
 // Feeds of one network that are different channels: "HBO East" ≠ "HBO West" (Pacific is the West feed).
-const feedWords: Record<string, string> = { east: 'east', eastern: 'east', west: 'west', western: 'west', pacific: 'west' };
+const feedWords: Record<string, string> = { east: 'east', eastern: 'east', west: 'west', pacific: 'west' };
+// Words that make a spin-off when added to a name ("ESPN" → "ESPN News", "Sky Cinema" → "Sky Cinema
+// Action"): a name contained in a longer one is the same channel only when none of these is the extra.
+const spinOffWords = new Set([
+  'news', 'sport', 'sports', 'junior', 'jr', 'kids', 'kid', 'max', 'extra', 'xtra', 'classic', 'classics', 'gold', 'life',
+  'action', 'comedy', 'family', 'cinema', 'movies', 'movie', 'film', 'films', 'premiere', 'plus', 'hits', 'music',
+  'live', 'world', 'international', 'latino', 'latin', 'espanol', 'en', 'deportes', 'now', 'mix', 'select', 'prime',
+  'replay', 'more', 'xl', 'africa', 'asia', 'europe', 'america', 'arabia', 'info', 'doku', 'docs', 'crime', 'history',
+  'science', 'nature', 'wild', 'racing', 'golf', 'football', 'soccer', 'tennis', 'cricket', 'baseball', 'basketball',
+  'hockey', 'nfl', 'nba', 'nhl', 'mlb', 'ppv', 'events', 'event', 'arena', 'reserve', 'showcase', 'premium', 'pop',
+  'rock', 'country', 'dance', 'urban', 'hd', 'uhd', 'red', 'button', 'local', 'regional', 'weather', 'business',
+]);
 
 /** A name prepared for comparison: its words, the tokens that tell siblings apart, and compact keys. */
 export interface NameProfile {
   /** Words (no numbers, feeds, country suffixes), in order. */
   words: string[];
-  /** Sorted numbers and timeshifts ("1", "+1"): names differing here are siblings, never the same channel. */
+  /** Sorted numbers, timeshifts and "plus" ("1", "+1"): names differing here are siblings, never the same channel. */
   marks: string;
   /** "east", "west" or "" */
   feed: string;
-  /** Every kept token joined without spaces ("bbcone+1"). */
+  /** Every kept token joined without spaces ("bbc1+1"). */
   compact: string;
-  /** Compact form without generic words ("drone" for "Drone TV"). */
+  /** Every token, country and feed words too, joined ("gousatv" for "GoUSA TV" / "Go USA TV"). */
+  full: string;
+  /** Compact form without generic words ("drone" for "Drone TV"); empty when no letters remain. */
   core: string;
   country: string | null;
   /** Factor on scores reached through this name (1, less for derived variants). */
   weight: number;
+  /** Only an equal compact or core form counts (names derived from ids: "AMItv" splits badly). */
+  exactOnly?: boolean;
 }
 
 /** Builds the comparison profile of a channel name. */
@@ -36,13 +55,13 @@ export function profileName(name: string): NameProfile {
   let feed = '';
   tokens.forEach((raw, index) => {
     const token = numberWords[raw] ?? raw;
-    if (/^\+?\d+$/.test(token)) {
+    if (/^\+?\d+$/.test(token) || token === 'plus') {
       marks.push(token.replace(/^(\+?)0+(?=\d)/, '$1'));
       kept.push(token);
     } else if (feedWords[token] !== undefined && index > 0) {
       feed = feedWords[token];
-    } else if (countryWords.has(token) && index > 0 && index === tokens.length - 1) {
-      // dropped: a trailing country word
+    } else if (countryWords.has(token) && index > 0) {
+      // dropped: a country word after the start
     } else {
       words.push(token);
       kept.push(token);
@@ -50,7 +69,8 @@ export function profileName(name: string): NameProfile {
   });
   const compact = kept.join('');
   const core = kept.filter((t) => !genericWords.has(t)).join('');
-  return { words, marks: marks.sort().join(' '), feed, compact, core: core === '' ? compact : core, country, weight: 1 };
+  const full = tokens.join('');
+  return { words, marks: marks.sort().join(' '), feed, compact, full, core: /\p{L}/u.test(core) ? core : '', country, weight: 1 };
 }
 
 function bigrams(text: string): Map<string, number> {
@@ -64,7 +84,7 @@ function bigrams(text: string): Map<string, number> {
 
 /** Sørensen–Dice coefficient of character bigrams, 0..1. */
 export function bigramDice(a: string, b: string): number {
-  if (a === b) return 1;
+  if (a === b) return a === '' ? 0 : 1;
   if (a.length < 2 || b.length < 2) return 0;
   const ga = bigrams(a);
   let shared = 0;
@@ -89,28 +109,70 @@ function nearWords(a: string, b: string): boolean {
   return a.length >= 5 && b.length >= 5 && bigramDice(a, b) >= 0.75;
 }
 
-/** Weighted Dice over words: exact words count fully, near words 0.8, generic words little. */
-export function wordDice(a: readonly string[], b: readonly string[]): number {
-  const total = a.reduce((s, w) => s + wordWeight(w), 0) + b.reduce((s, w) => s + wordWeight(w), 0);
-  if (total === 0) return 0;
-  const unused = [...b];
+interface WordOverlap {
+  /** Weighted Dice over words: exact words count fully, near words 0.8, generic words little. */
+  dice: number;
+  /** The words of the side with fewer words that found no partner. */
+  missing: number;
+  /** Extra words of the longer side. */
+  extra: string[];
+}
+
+// "tg" for "toon goggles", "rb" for "red button": initials of consecutive words of the other name.
+function acronymAt(acronym: string, words: readonly string[], used: boolean[]): number {
+  if (acronym.length < 2 || acronym.length > 5) return -1;
+  for (let start = 0; start + acronym.length <= words.length; start++) {
+    let ok = true;
+    for (let k = 0; k < acronym.length && ok; k++) ok = !used[start + k] && words[start + k]![0] === acronym[k];
+    if (ok) return start;
+  }
+  return -1;
+}
+
+function overlapWords(shortSide: readonly string[], longSide: readonly string[]): WordOverlap {
+  const total = shortSide.reduce((s, w) => s + wordWeight(w), 0) + longSide.reduce((s, w) => s + wordWeight(w), 0);
+  const used = longSide.map(() => false);
   let shared = 0;
   const pending: string[] = [];
-  for (const word of a) {
-    const at = unused.indexOf(word);
+  for (const word of shortSide) {
+    const at = longSide.findIndex((other, i) => !used[i] && other === word);
     if (at >= 0) {
       shared += 2 * wordWeight(word);
-      unused.splice(at, 1);
+      used[at] = true;
     } else pending.push(word);
   }
+  let missing = 0;
   for (const word of pending) {
-    const at = unused.findIndex((other) => nearWords(word, other));
+    const at = longSide.findIndex((other, i) => !used[i] && nearWords(word, other));
     if (at >= 0) {
-      shared += 0.8 * (wordWeight(word) + wordWeight(unused[at]!));
-      unused.splice(at, 1);
+      shared += 0.8 * (wordWeight(word) + wordWeight(longSide[at]!));
+      used[at] = true;
+      continue;
     }
+    const start = acronymAt(word, longSide, used);
+    if (start >= 0) {
+      let weight = wordWeight(word);
+      for (let k = 0; k < word.length; k++) (used[start + k] = true), (weight += wordWeight(longSide[start + k]!));
+      shared += 0.8 * weight;
+      continue;
+    }
+    missing++;
   }
-  return shared / total;
+  return { dice: total === 0 ? 0 : shared / total, missing, extra: longSide.filter((_, i) => !used[i]) };
+}
+
+/** Similarity of two word lists, 0..1, from their weighted overlap and whether one contains the other. */
+export function compareWords(a: readonly string[], b: readonly string[]): number {
+  const [shortSide, longSide] = a.length <= b.length ? [a, b] : [b, a];
+  const overlap = overlapWords(shortSide, longSide);
+  // One name inside the other ("Forensic Files" / "FilmRise Forensic Files", "TVA" / "TVA Montréal"):
+  // the same channel, unless what the longer one adds makes a spin-off ("ESPN" / "ESPN News").
+  const contained =
+    overlap.missing === 0 &&
+    // A single word inside a longer name is too weak ("Sky" / "Sky Atlantic", "Dog" / "Mad Dog").
+    shortSide.filter((w) => wordWeight(w) === 1).length >= 2 &&
+    overlap.extra.every((w) => !spinOffWords.has(w));
+  return contained ? Math.max(overlap.dice, 0.86) : overlap.dice;
 }
 
 /** Similarity of two profiled names, 0..1; 0 when they are siblings (numbers, timeshift or feed differ). */
@@ -118,11 +180,13 @@ export function compareNames(epg: NameProfile, provider: NameProfile): number {
   if (epg.marks !== provider.marks) return 0;
   if (epg.feed !== '' && provider.feed !== '' && epg.feed !== provider.feed) return 0;
   if (epg.compact === '' || provider.compact === '') return 0;
-  // A feed named on one side only: likely the same channel, but a feed-exact candidate should win.
-  const feedFactor = epg.feed === provider.feed ? 1 : epg.feed === 'east' || provider.feed === 'east' ? 0.97 : 0.92;
+  // A feed named on one side only: the East feed is the main one; a West (Pacific) feed is
+  // another channel than the unnamed one (it runs three hours later).
+  const feedFactor = epg.feed === provider.feed ? 1 : epg.feed === 'west' || provider.feed === 'west' ? 0.8 : 0.97;
   let score: number;
-  if (epg.compact === provider.compact) score = 1;
-  else if (epg.core === provider.core) score = 0.96;
-  else score = Math.min(0.95, Math.max(wordDice(epg.words, provider.words), bigramDice(epg.core, provider.core)));
+  if (epg.compact === provider.compact || epg.full === provider.full) score = 1;
+  else if (epg.core !== '' && epg.core === provider.core) score = 0.96;
+  else if (epg.exactOnly || provider.exactOnly) score = 0;
+  else score = Math.min(0.95, Math.max(compareWords(epg.words, provider.words), bigramDice(epg.core, provider.core)));
   return score * feedFactor;
 }
