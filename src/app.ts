@@ -6,6 +6,7 @@ import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
 import { CredentialStore, createOsKeyring, type KeyringBackend } from './credentials/index.js';
 import { Accounts } from './xtream/index.js';
+import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
 import { apiRoutes } from './api/index.js';
 import { NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
@@ -26,6 +27,7 @@ export interface Domains {
   events: EventLog;
   credentials: CredentialStore;
   accounts: Accounts;
+  lineup: Lineup;
   streaming: Streaming;
   tunerDevice: TunerDevice;
   /** HDHomeRun UDP/TCP and SSDP discovery; undefined with `--no-discovery`. */
@@ -56,7 +58,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The keyring backend throws without a Secret Service; the credential store then falls back to AES.
   const keyring = deps.keyring === undefined ? createOsKeyring() : deps.keyring;
   const credentials = new CredentialStore({ dataDir: config.dataDir, keyring, log });
-  const accounts = new Accounts({ db, credentials, events, log, clock, config, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
+  const lineup = new Lineup({ db, events, log, clock });
+  const accounts = new Accounts({
+    db,
+    credentials,
+    events,
+    log,
+    clock,
+    config,
+    // A scan that added, renamed or removed provider channels rematches the lineup channels they touch.
+    onScanned: (result) => lineup.handleScan(result),
+    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+  });
   app.addHook('onClose', () => accounts.close());
   const streaming = new Streaming({ db, events, log, clock, config, credentials: accounts, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
   // preClose, not onClose: the HTTP server waits for open responses before onClose hooks run, and
@@ -72,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
     app.addHook('onClose', () => discovery.close());
   }
-  const domains: Domains = { events, credentials, accounts, streaming, tunerDevice, discovery };
+  const domains: Domains = { events, credentials, accounts, lineup, streaming, tunerDevice, discovery };
 
   await app.register(tunerRoutes, { domains, config });
   await app.register(apiRoutes, { prefix: '/api', domains, config });

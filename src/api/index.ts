@@ -4,6 +4,9 @@ import type { Domains } from '../app.js';
 import { eventsRoutes } from './events-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
 import { sessionsRoutes } from './sessions-routes.js';
+import { channelsRoutes } from './channels-routes.js';
+import { matchingRoutes } from './matching-routes.js';
+import { providerChannelsRoutes } from './provider-channels-routes.js';
 
 export interface ApiOptions {
   domains: Domains;
@@ -18,4 +21,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { domains }
   await api.register(eventsRoutes, { events: domains.events });
   await api.register(accountsRoutes, { accounts: domains.accounts });
   await api.register(sessionsRoutes, { streaming: domains.streaming });
+  await api.register(channelsRoutes, { lineup: domains.lineup });
+  await api.register(matchingRoutes, { lineup: domains.lineup });
+  await api.register(providerChannelsRoutes, { lineup: domains.lineup });
 };
