@@ -39,3 +39,27 @@ export function countryOfXmltvId(id: string): string | null {
   const code = match[1]!.toLowerCase();
   return code === 'gb' ? 'uk' : code;
 }
+
+// Country words inside names ("True Crime UK", "QVC Style Germany", "Sky Sport Austria"), by country.
+const countryNames: Record<string, string> = {
+  uk: 'uk', gb: 'uk', britain: 'uk', british: 'uk', england: 'uk', us: 'us', usa: 'us', germany: 'de', deutschland: 'de',
+  german: 'de', france: 'fr', canada: 'ca', canadian: 'ca', austria: 'at', osterreich: 'at', schweiz: 'ch', suisse: 'ch',
+  switzerland: 'ch', espana: 'es', spain: 'es', italia: 'it', italy: 'it', portugal: 'pt', nederland: 'nl',
+  netherlands: 'nl', holland: 'nl', belgium: 'be', belgique: 'be', belgie: 'be', polska: 'pl', poland: 'pl', turkiye: 'tr',
+  turkey: 'tr', greece: 'gr', romania: 'ro', sverige: 'se', sweden: 'se', norge: 'no', norway: 'no', danmark: 'dk',
+  denmark: 'dk', suomi: 'fi', finland: 'fi', brasil: 'br', brazil: 'br', mexico: 'mx', argentina: 'ar', india: 'in',
+  australia: 'au', ireland: 'ie', eire: 'ie',
+};
+
+/** The country a word of a name stands for ("germany" → de, "usa" → us); undefined for other words. */
+export function countryOfWord(word: string): string | undefined {
+  return countryNames[word];
+}
+
+/** The country of a leading flag emoji ("🇬🇧 BBC One" → uk), or null. */
+export function countryOfFlag(name: string): string | null {
+  const match = /^\s*([\u{1F1E6}-\u{1F1FF}])([\u{1F1E6}-\u{1F1FF}])/u.exec(name);
+  if (!match) return null;
+  const letter = (c: string) => String.fromCharCode(c.codePointAt(0)! - 0x1f1e6 + 97);
+  return countryOfCode(letter(match[1]!) + letter(match[2]!)) || null;
+}

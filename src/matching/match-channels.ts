@@ -31,10 +31,10 @@ const parenthesisFactor = 0.96;
 const stationScore = 0.95;
 
 /** Profiles of a name and of its variant without parenthesised parts, the latter marked. */
-function nameVariants(name: string): NameProfile[] {
-  const profiles = [profileName(name)];
+function nameVariants(name: string, home?: string | null): NameProfile[] {
+  const profiles = [profileName(name, home)];
   const bare = name.replace(/\([^)]*\)|\[[^\]]*\]$/g, ' ').trim();
-  if (bare !== name && bare !== '') profiles.push({ ...profileName(bare), weight: parenthesisFactor });
+  if (bare !== name && bare !== '') profiles.push({ ...profileName(bare, home), weight: parenthesisFactor });
   return profiles;
 }
 
@@ -52,12 +52,12 @@ const idStemFactor = 0.9;
 
 // "BBCOne.uk@London" → "BBC One London" (and "BBC One", weaker): the id is one more name, useful
 // when EPG sites abbreviate or drop words the provider keeps.
-function idProfiles(id: string): NameProfile[] {
+function idProfiles(id: string, home: string | null): NameProfile[] {
   const [base = '', feed = ''] = id.split('@');
   const stem = base.replace(/\.[a-z]{2}$/i, '');
   const spell = (text: string) => text.replace(/Plus1$/, ' +1').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
-  const profiles = [{ ...profileName(spell(`${stem}${feed}`)), exactOnly: true, weight: idNameFactor }];
-  if (feed !== '') profiles.push({ ...profileName(spell(stem)), exactOnly: true, weight: idStemFactor });
+  const profiles = [{ ...profileName(spell(`${stem}${feed}`), home), exactOnly: true, weight: idNameFactor }];
+  if (feed !== '') profiles.push({ ...profileName(spell(stem), home), exactOnly: true, weight: idStemFactor });
   return profiles;
 }
 
@@ -70,9 +70,10 @@ class EpgIndex {
   constructor(channels: EpgChannelInput[]) {
     this.entries = channels.map((channel, index) => {
       const names = channel.names.filter((n) => !isSeparatorName(n));
-      const profiles = [...names.flatMap(nameVariants), ...idProfiles(channel.channelId)];
+      const country = countryOfXmltvId(channel.channelId);
+      const profiles = [...names.flatMap((n) => nameVariants(n, country)), ...idProfiles(channel.channelId, country)];
       const station = stationOfXmltvId(channel.channelId);
-      return { channel, index, country: countryOfXmltvId(channel.channelId), station, profiles };
+      return { channel, index, country, station, profiles };
     });
     for (const entry of this.entries) {
       const keys = new Set(entry.profiles.flatMap(blockingKeys));

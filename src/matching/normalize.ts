@@ -1,5 +1,5 @@
 import { stripTierMarkers } from '../core/index.js';
-import { countryOfCode } from './countries.js';
+import { countryOfCode, countryOfFlag } from './countries.js';
 
 // Decoration providers put around category separator rows: "##### UK SPORTS #####", "★★★ US ★★★".
 const decoration = /[#*=~_★☆✦✪✯◆◇■□▬▀▄█─━═►◄▶◀•●○◉♦♠♣♥|<>\-—–]/u;
@@ -19,12 +19,14 @@ export function isSeparatorName(name: string): boolean {
 
 // A country prefix needs a separator or brackets: "UK: ", "|UK| ", "[UK] ", "UK - ", "USA | ".
 // "USA Today" or "ABC News" have none and keep their first word.
-const prefixPattern = /^\s*(?:[|[(]\s*([A-Za-z]{2,4}(?:[-/][A-Za-z]{2,4})?)\s*[|\])]\s*[:\-|]?|([A-Za-z]{2,4}(?:[-/][A-Za-z]{2,4})?)\s*(?::|\||\s-\s|\s–\s))\s*/u;
+const prefixPattern =
+  /^\s*(?:[|[(┃│]\s*([A-Za-z]{2,4}(?:[-/][A-Za-z]{2,4})?)\s*[|\])┃│]\s*[:\-|]?|([A-Za-z]{2,4}(?:[-/][A-Za-z]{2,4})?)\s*(?::|\||[┃│▎▏»•➤►▶]|\s-\s|\s–\s))\s*/u;
+const flag = /^\s*[\u{1F1E6}-\u{1F1FF}]{2}\s*[:\-|]?\s*/u;
 
 /** Splits a leading country prefix off a provider name: "UK: BBC One" → { country: 'uk', rest: 'BBC One' }. */
 export function splitCountryPrefix(name: string): { country: string | null; rest: string } {
-  let rest = name;
-  let country: string | null = null;
+  let country = countryOfFlag(name);
+  let rest = country === null ? name : name.replace(flag, '');
   // Providers sometimes stack prefixes ("|UK| UK: ..."); take at most two.
   for (let i = 0; i < 2; i++) {
     const match = prefixPattern.exec(rest);

@@ -1,10 +1,8 @@
+import { countryOfWord } from './countries.js';
 import { analyzeName } from './normalize.js';
 
 // Words that name a quality of most channels, not which channel: they count little.
 const genericWords = new Set(['tv', 'channel', 'network', 'television', 'the', 'and', 'de', 'la', 'le', 'les', 'der', 'die', 'das', 'of', 'by', 'fernsehen']);
-// Country words providers append ("True Crime UK", "QVC UK Beauty", "QVC Style Germany"); the prefix
-// and the XMLTV id already carry the country, so they are dropped unless they start the name ("USA Today").
-const countryWords = new Set(['uk', 'us', 'usa', 'gb', 'germany', 'deutschland', 'france', 'canada', 'ca', 'de', 'fr']);
 // Spelled-out numbers are numbers: "BBC Four" = "BBC 4", "QVC Zwei" = "QVC 2".
 const numberWords: Record<string, string> = {
   one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
@@ -45,9 +43,13 @@ export interface NameProfile {
   exactOnly?: boolean;
 }
 
-/** Builds the comparison profile of a channel name. */
-export function profileName(name: string): NameProfile {
+/**
+ * Builds the comparison profile of a channel name. `home` is the country the name belongs to (an
+ * XMLTV id's); by default its prefix's.
+ */
+export function profileName(name: string, home?: string | null): NameProfile {
   const { country, normalized } = analyzeName(name);
+  const homeCountry = home ?? country;
   const tokens = normalized === '' ? [] : normalized.split(' ');
   const words: string[] = [];
   const marks: string[] = [];
@@ -60,8 +62,9 @@ export function profileName(name: string): NameProfile {
       kept.push(token);
     } else if (feedWords[token] !== undefined && index > 0) {
       feed = feedWords[token];
-    } else if (countryWords.has(token) && index > 0) {
-      // dropped: a country word after the start
+    } else if (index > 0 && homeCountry !== null && countryOfWord(token) === homeCountry) {
+      // dropped: the name's own country after its start ("True Crime UK", "QVC UK Beauty", but
+      // "USA Today" and "Sky Sport Austria" on a German list keep theirs)
     } else {
       words.push(token);
       kept.push(token);
