@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAppError, type ErrorCode } from '../../src/core/index.js';
@@ -122,5 +123,20 @@ describe('XtreamClient', () => {
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((r) => server.close(() => r()));
     await expectProviderError(client({ serverUrl: `http://127.0.0.1:${port}` }).authenticate(), 'PROVIDER_UNREACHABLE');
+  });
+
+  it('follows a load balancer redirect of player_api.php', async () => {
+    const balancer = createHttpServer((req, res) => {
+      res.writeHead(302, { location: `${provider.url}${req.url ?? '/'}` });
+      res.end();
+    });
+    await new Promise<void>((r) => balancer.listen(0, '127.0.0.1', r));
+    try {
+      const port = (balancer.address() as { port: number }).port;
+      expect((await client({ serverUrl: `http://127.0.0.1:${port}` }).authenticate()).status).toBe('Active');
+      expect(provider.requests).toEqual([expect.objectContaining({ path: '/player_api.php', username: 'alice', password })]);
+    } finally {
+      await new Promise<void>((r) => balancer.close(() => r()));
+    }
   });
 });
