@@ -27,12 +27,33 @@ export interface DiscoveryPorts {
  */
 export class NetworkDiscovery {
   private parts: { close(): Promise<void> }[] = [];
+  private starting: Promise<DiscoveryPorts> | undefined;
+  private closed = false;
+  private resolveStarted!: (ports: DiscoveryPorts) => void;
+  private readonly started = new Promise<DiscoveryPorts>((resolve) => (this.resolveStarted = resolve));
   ports: DiscoveryPorts = { hdhomerunUdp: undefined, hdhomerunTcp: undefined, ssdp: undefined };
 
   constructor(private readonly options: NetworkDiscoveryOptions) {}
 
-  /** Starts the three services for an HTTP server on `httpPort`; never rejects. */
-  async start(httpPort: number): Promise<DiscoveryPorts> {
+  /** Starts the three services for an HTTP server on `httpPort` (once); never rejects. */
+  start(httpPort: number): Promise<DiscoveryPorts> {
+    this.starting ??= this.startAll(httpPort).then((ports) => {
+      this.resolveStarted(ports);
+      return ports;
+    });
+    return this.starting;
+  }
+
+  /**
+   * Resolves with the bound ports once `start` has finished. Fastify does not await `onListen`
+   * hooks before `listen()` resolves, so callers that need the ports (tests) wait here.
+   */
+  ready(): Promise<DiscoveryPorts> {
+    return this.started;
+  }
+
+  private async startAll(httpPort: number): Promise<DiscoveryPorts> {
+    if (this.closed) return this.ports;
     const { device, log, config } = this.options;
     const advertiseUrl = config.advertiseUrl;
     const udp = new UdpDiscovery({ device, log, port: config.hdhomerunPort, httpPort, advertiseUrl });
@@ -67,8 +88,11 @@ export class NetworkDiscovery {
     }
   }
 
-  /** Stops everything that started (SSDP says byebye first); safe to call twice. */
+  /** Stops everything that started (SSDP says byebye first); safe to call twice, or during start. */
   async close(): Promise<void> {
+    this.closed = true;
+    this.resolveStarted(this.ports);
+    if (this.starting) await this.starting;
     const parts = this.parts;
     this.parts = [];
     await Promise.all(parts.map((p) => p.close()));

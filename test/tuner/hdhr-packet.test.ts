@@ -116,7 +116,7 @@ describe('control get/set', () => {
     tunerCount: 2,
   };
   const get = (name: string, value?: string) => {
-    const tlvs = [{ tag: tag.getSetName, value: Buffer.from(`${name}\0`) }];
+    const tlvs: { tag: number; value: Buffer }[] = [{ tag: tag.getSetName, value: Buffer.from(`${name}\0`) }];
     if (value !== undefined) tlvs.push({ tag: tag.getSetValue, value: Buffer.from(`${value}\0`) });
     const decoded = decodePacket(encodePacket(packetType.getSetRequest, tlvs));
     if (!decoded.ok) throw new Error(decoded.reason);
