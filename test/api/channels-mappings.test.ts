@@ -24,7 +24,7 @@ describe('matching run and mapping overrides', () => {
   let bbcOne: number;
   let mainEvent: number;
   let itv: number;
-  let p: Record<string, number>;
+  let p: { bbcSdA: number; bbcFhdB: number; mainEventSd: number; mainEvent4k: number; itv: number; bbcTwo: number };
 
   beforeEach(async () => {
     t = await startLineupApp();
