@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createConfig, defaultDataDir, type AppConfig } from './core/index.js';
+import { parseDeviceId } from './tuner/index.js';
 
 export const usage = `Usage: tunerbridge serve [options]
 
@@ -13,6 +14,9 @@ Options:
   --log-level <level>    fatal, error, warn, info, debug, trace (default info)
   --advertise-url <url>  base URL handed to clients, e.g. http://192.168.1.5:5004
   --no-discovery         do not answer HDHomeRun/SSDP discovery on UDP 65001 and 1900
+  --friendly-name <name> the tuner's name in Plex (default Tunerbridge)
+  --tuner-count <n>      TunerCount to advertise (default: the sum of the accounts' limits)
+  --device-id <hex>      fixed HDHomeRun DeviceID (8 hex digits with a valid check digit)
   --demo                 start with a built-in demo provider and guide
   -h, --help             show this help
 `;
@@ -35,6 +39,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'log-level': { type: 'string' },
         'advertise-url': { type: 'string' },
         'no-discovery': { type: 'boolean' },
+        'friendly-name': { type: 'string' },
+        'tuner-count': { type: 'string' },
+        'device-id': { type: 'string' },
         demo: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -56,6 +63,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     return { kind: 'error', message: `invalid --advertise-url: ${advertiseUrl}` };
   }
   const demo = values.demo ?? false;
+  const tunerCount = values['tuner-count'] === undefined ? undefined : Number(values['tuner-count']);
+  if (tunerCount !== undefined && (!Number.isInteger(tunerCount) || tunerCount < 1 || tunerCount > 255)) {
+    return { kind: 'error', message: `invalid --tuner-count: ${values['tuner-count']} (1-255)` };
+  }
+  const deviceId = values['device-id']?.toUpperCase();
+  if (deviceId !== undefined && parseDeviceId(deviceId) === undefined) {
+    return { kind: 'error', message: `invalid --device-id: ${values['device-id']} (8 hex digits with a valid HDHomeRun check digit)` };
+  }
+  const friendlyName = values['friendly-name']?.trim();
+  if (friendlyName !== undefined && (friendlyName === '' || friendlyName.length > 64)) {
+    return { kind: 'error', message: 'invalid --friendly-name: 1-64 characters' };
+  }
   return {
     kind: 'serve',
     config: createConfig({
@@ -66,6 +85,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       advertiseUrl,
       discovery: !values['no-discovery'],
       demo,
+      tunerCountOverride: tunerCount,
+      deviceId,
+      ...(friendlyName === undefined ? {} : { friendlyName }),
     }),
   };
 }

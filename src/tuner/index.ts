@@ -7,6 +7,7 @@ import { hdhrRoutes } from './hdhr-routes.js';
 export { baseUrlOf } from './base-url.js';
 export { TunerDevice, type DeviceDescription } from './tuner-device.js';
 export { NetworkDiscovery, type DiscoveryPorts } from './network-discovery.js';
+export { parseDeviceId, isValidDeviceId } from './device-id.js';
 
 export interface TunerOptions {
   domains: Domains;

@@ -220,6 +220,19 @@ describe('ports already in use', () => {
   });
 });
 
+describe('ports already in use, through the app', () => {
+  it('still serves HTTP and logs a warning when the HDHomeRun port is taken', async () => {
+    const busy = createSocket('udp4');
+    await new Promise<void>((resolve) => busy.bind(0, '0.0.0.0', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+    const t = await appWithDiscovery({ hdhomerunPort: busy.address().port });
+    const ports = await t.app.domains.discovery!.ready();
+    expect(ports.hdhomerunUdp).toBeUndefined();
+    expect((await fetch(`${t.url}/discover.json`)).status).toBe(200);
+    expect(t.logs.some((l) => l.includes('HDHomeRun discovery (UDP) not started') && l.includes('"level":40'))).toBe(true);
+  });
+});
+
 describe('SSDP', () => {
   async function startSsdp(advertiseUrl?: string) {
     const dir = makeTempDir();
