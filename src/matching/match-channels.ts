@@ -9,7 +9,9 @@ const defaultThreshold = 0.85;
 // Country prefixes disagreeing with the XMLTV id's country: a weaker match, so the right country wins.
 const countryMismatchFactor = 0.92;
 // Blocking: tokens on more EPG names than this are too common to narrow anything ("tv", "news").
-const maxPosting = 200;
+const maxPosting = 100;
+// Scored candidates per provider name, the best-sharing first: enough for every sibling and feed.
+const maxCandidates = 24;
 
 interface EpgEntry {
   channel: EpgChannelInput;
@@ -41,7 +43,7 @@ function nameVariants(name: string, home?: string | null): NameProfile[] {
 function blockingKeys(profile: NameProfile): string[] {
   const keys = profile.words.filter((w) => w.length >= 2).map((w) => `w:${w}`);
   if (profile.compact === '') return keys;
-  keys.push(`c:${profile.compact.slice(0, 5)}`, `c:${profile.core.slice(0, 5)}`);
+  keys.push(`c:${profile.compact.slice(0, 5)}`, `c:${profile.core.slice(0, 5)}`, `x:${profile.compact}`, `x:${profile.full}`);
   return keys;
 }
 
@@ -61,6 +63,17 @@ function idProfiles(id: string, home: string | null): NameProfile[] {
   return profiles;
 }
 
+// "3sat" and "3sat HD" profile alike: compare each distinct form once, at its best weight.
+function distinctProfiles(profiles: NameProfile[]): NameProfile[] {
+  const byForm = new Map<string, NameProfile>();
+  for (const profile of profiles) {
+    const form = `${profile.compact}|${profile.full}|${profile.marks}|${profile.feed}|${profile.exactOnly === true}`;
+    const seen = byForm.get(form);
+    if (!seen || seen.weight < profile.weight) byForm.set(form, profile);
+  }
+  return [...byForm.values()];
+}
+
 class EpgIndex {
   readonly entries: EpgEntry[];
   private readonly postings = new Map<string, number[]>();
@@ -71,7 +84,7 @@ class EpgIndex {
     this.entries = channels.map((channel, index) => {
       const names = channel.names.filter((n) => !isSeparatorName(n));
       const country = countryOfXmltvId(channel.channelId);
-      const profiles = [...names.flatMap((n) => nameVariants(n, country)), ...idProfiles(channel.channelId, country)];
+      const profiles = distinctProfiles([...names.flatMap((n) => nameVariants(n, country)), ...idProfiles(channel.channelId, country)]);
       const station = stationOfXmltvId(channel.channelId);
       return { channel, index, country, station, profiles };
     });
@@ -90,16 +103,26 @@ class EpgIndex {
     }
   }
 
+  /**
+   * EPG entries worth scoring for a provider name: those sharing its rarer words, call sign or
+   * compact-name prefix, ranked by the rarity of what they share; only the best few are kept.
+   */
   candidates(provider: ProviderProfile): Set<number> {
-    const found = new Set<number>();
+    const weights = new Map<number, number>();
     const keys = new Set(provider.profiles.flatMap(blockingKeys));
     for (const station of provider.stations) keys.add(`s:${station.callSign}`);
     for (const key of keys) {
       const list = this.postings.get(key);
-      if (!list || (list.length > maxPosting && key.startsWith('w:'))) continue;
-      for (const index of list) found.add(index);
+      if (!list) continue;
+      // Equal names and call signs always count; other keys only while rare enough to narrow.
+      const exact = key.startsWith('x:') || key.startsWith('s:');
+      if (!exact && list.length > maxPosting) continue;
+      const rarity = exact ? 100 : Math.log(1 + this.entries.length / list.length);
+      for (const index of list) weights.set(index, (weights.get(index) ?? 0) + rarity);
     }
-    return found;
+    if (weights.size <= maxCandidates) return new Set(weights.keys());
+    const ranked = [...weights].sort((a, b) => b[1] - a[1]);
+    return new Set(ranked.slice(0, maxCandidates).map(([index]) => index));
   }
 
   /** The EPG entry a provider's epg_channel_id names: exactly, or by its base when the feed differs. */
@@ -126,6 +149,7 @@ function scoreEntry(entry: EpgEntry, provider: ProviderProfile): number {
   for (const epgName of entry.profiles) {
     for (const providerName of provider.profiles) {
       best = Math.max(best, compareNames(epgName, providerName) * epgName.weight * providerName.weight);
+      if (best >= 1) break;
     }
   }
   const mismatch = entry.country !== null && provider.country !== null && entry.country !== provider.country;

@@ -41,6 +41,8 @@ export interface NameProfile {
   weight: number;
   /** Only an equal compact or core form counts (names derived from ids: "AMItv" splits badly). */
   exactOnly?: boolean;
+  /** Cache of the core's sorted bigram codes. */
+  grams?: Int32Array;
 }
 
 /**
@@ -76,30 +78,44 @@ export function profileName(name: string, home?: string | null): NameProfile {
   return { words, marks: marks.sort().join(' '), feed, compact, full, core: /\p{L}/u.test(core) ? core : '', country, weight: 1 };
 }
 
-function bigrams(text: string): Map<string, number> {
-  const grams = new Map<string, number>();
-  for (let i = 0; i < text.length - 1; i++) {
-    const gram = text.slice(i, i + 2);
-    grams.set(gram, (grams.get(gram) ?? 0) + 1);
+/** Sorted character-bigram codes of a text, for a linear-time Dice coefficient. */
+function bigramCodes(text: string): Int32Array {
+  const codes = new Int32Array(Math.max(0, text.length - 1));
+  for (let i = 0; i < codes.length; i++) codes[i] = (text.charCodeAt(i) << 16) | text.charCodeAt(i + 1);
+  return codes.sort();
+}
+
+function diceOfCodes(a: Int32Array, b: Int32Array): number {
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! === b[j]!) shared++, i++, j++;
+    else if (a[i]! < b[j]!) i++;
+    else j++;
   }
-  return grams;
+  return (2 * shared) / (a.length + b.length);
 }
 
 /** Sørensen–Dice coefficient of character bigrams, 0..1. */
 export function bigramDice(a: string, b: string): number {
   if (a === b) return a === '' ? 0 : 1;
   if (a.length < 2 || b.length < 2) return 0;
-  const ga = bigrams(a);
-  let shared = 0;
-  for (let i = 0; i < b.length - 1; i++) {
-    const gram = b.slice(i, i + 2);
-    const count = ga.get(gram) ?? 0;
-    if (count > 0) {
-      shared++;
-      ga.set(gram, count - 1);
-    }
-  }
-  return (2 * shared) / (a.length - 1 + (b.length - 1));
+  return diceOfCodes(bigramCodes(a), bigramCodes(b));
+}
+
+// The core's bigrams, computed once per profile: a profile is compared with many names.
+function coreBigrams(profile: NameProfile): Int32Array {
+  profile.grams ??= bigramCodes(profile.core);
+  return profile.grams;
+}
+
+function coreDice(a: NameProfile, b: NameProfile): number {
+  const la = a.core.length;
+  const lb = b.core.length;
+  // Dice can be at most 2·min/(sum): too different in length to ever count (≥ 0.5), skip the work.
+  if (la < 2 || lb < 2 || (2 * Math.min(la, lb)) / (la + lb) < 0.5) return 0;
+  return diceOfCodes(coreBigrams(a), coreBigrams(b));
 }
 
 function wordWeight(word: string): number {
@@ -109,7 +125,9 @@ function wordWeight(word: string): number {
 // Two words are near when one abbreviates the other ("disc"/"discovery") or a typo apart.
 function nearWords(a: string, b: string): boolean {
   if (a.length >= 3 && b.length >= 3 && (a.startsWith(b) || b.startsWith(a))) return true;
-  return a.length >= 5 && b.length >= 5 && bigramDice(a, b) >= 0.75;
+  // Typos keep the first letter and the length; checking that first saves most Dice computations.
+  if (a.length < 5 || b.length < 5 || a[0] !== b[0] || Math.abs(a.length - b.length) > 2) return false;
+  return bigramDice(a, b) >= 0.75;
 }
 
 interface WordOverlap {
@@ -190,6 +208,6 @@ export function compareNames(epg: NameProfile, provider: NameProfile): number {
   if (epg.compact === provider.compact || epg.full === provider.full) score = 1;
   else if (epg.core !== '' && epg.core === provider.core) score = 0.96;
   else if (epg.exactOnly || provider.exactOnly) score = 0;
-  else score = Math.min(0.95, Math.max(compareWords(epg.words, provider.words), bigramDice(epg.core, provider.core)));
+  else score = Math.min(0.95, Math.max(compareWords(epg.words, provider.words), coreDice(epg, provider)));
   return score * feedFactor;
 }
