@@ -9,6 +9,8 @@ export interface ControlServerOptions {
   log: Logger;
   /** TCP port (65001 for real clients; 0 picks one). */
   port: number;
+  /** Default 0.0.0.0: clients connect to the address discovery found us at. */
+  host?: string;
 }
 
 // libhdhomerun packets are at most 3074 bytes; anything longer buffered is not a client of ours.
@@ -26,12 +28,12 @@ export class ControlServer {
 
   constructor(private readonly options: ControlServerOptions) {}
 
-  /** Listens on 0.0.0.0 (clients connect to the address discovery found us at); rejects on EADDRINUSE. */
+  /** Listens; rejects on EADDRINUSE without leaving anything open. */
   async start(): Promise<number> {
     const server = createServer((socket) => this.serve(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, '0.0.0.0', () => {
+      server.listen(this.options.port, this.options.host ?? '0.0.0.0', () => {
         server.off('error', reject);
         resolve();
       });

@@ -43,7 +43,20 @@ export function lanAddress(interfaces: Interfaces = networkInterfaces()): string
   return entries.find((entry) => entry.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
 }
 
-/** `http://{local address for remote}:{port}`, or the advertised URL when one is configured. */
-export function baseUrlFor(remote: string, httpPort: number, advertiseUrl: string | undefined, interfaces?: Interfaces): string {
-  return advertiseUrl ?? `http://${localAddressFor(remote, interfaces)}:${httpPort}`;
+/** Where the HTTP server can be reached, as discovery replies hand it out. */
+export interface AdvertisedHttp {
+  httpPort: number;
+  advertiseUrl: string | undefined;
+  /** The one address the server listens on, when it is not a wildcard. */
+  listenAddress: string | undefined;
+}
+
+/** The advertised URL when configured, else `http://{address}:{port}` on the listen address or the one the sender can reach. */
+export function baseUrlFor(remote: string, http: AdvertisedHttp, interfaces?: Interfaces): string {
+  return http.advertiseUrl ?? `http://${http.listenAddress ?? localAddressFor(remote, interfaces)}:${http.httpPort}`;
+}
+
+/** `host` when it names one IPv4 address (`--host 192.168.1.5`); undefined for wildcards and names. */
+export function specificIpv4(host: string): string | undefined {
+  return toInt(host) !== undefined && host !== '0.0.0.0' ? host : undefined;
 }

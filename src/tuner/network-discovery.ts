@@ -1,13 +1,14 @@
 import type { AppConfig, Logger } from '../core/index.js';
 import { ControlServer } from './control-server.js';
 import { SsdpResponder } from './ssdp.js';
+import { specificIpv4, type AdvertisedHttp } from './local-address.js';
 import type { TunerDevice } from './tuner-device.js';
 import { UdpDiscovery } from './udp-discovery.js';
 
 export interface NetworkDiscoveryOptions {
   device: TunerDevice;
   log: Logger;
-  config: Pick<AppConfig, 'hdhomerunPort' | 'ssdpPort' | 'advertiseUrl'>;
+  config: Pick<AppConfig, 'hdhomerunPort' | 'ssdpPort' | 'advertiseUrl' | 'host'>;
   /** SSDP NOTIFY destination override (tests); default the multicast group. */
   ssdpNotifyTarget?: { address: string; port: number };
 }
@@ -55,15 +56,16 @@ export class NetworkDiscovery {
   private async startAll(httpPort: number): Promise<DiscoveryPorts> {
     if (this.closed) return this.ports;
     const { device, log, config } = this.options;
-    const advertiseUrl = config.advertiseUrl;
-    const udp = new UdpDiscovery({ device, log, port: config.hdhomerunPort, httpPort, advertiseUrl });
-    const tcp = new ControlServer({ device, log, port: config.hdhomerunPort });
+    // `--host 192.168.1.5`: discovery stays on that address too and hands it out.
+    const listenAddress = specificIpv4(config.host);
+    const http: AdvertisedHttp = { httpPort, advertiseUrl: config.advertiseUrl, listenAddress };
+    const udp = new UdpDiscovery({ device, log, port: config.hdhomerunPort, http });
+    const tcp = new ControlServer({ device, log, port: config.hdhomerunPort, ...(listenAddress ? { host: listenAddress } : {}) });
     const ssdp = new SsdpResponder({
       device,
       log,
       port: config.ssdpPort,
-      httpPort,
-      advertiseUrl,
+      http,
       ...(this.options.ssdpNotifyTarget ? { notifyTarget: this.options.ssdpNotifyTarget } : {}),
     });
     this.ports = {

@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from '../core/index.js';
-import { baseUrlFor, lanAddress } from './local-address.js';
+import { baseUrlFor, lanAddress, type AdvertisedHttp } from './local-address.js';
 import type { TunerDevice } from './tuner-device.js';
 
 export const ssdpMulticastAddress = '239.255.255.250';
@@ -17,8 +17,7 @@ export interface SsdpOptions {
   log: Logger;
   /** 1900 for real clients; 0 picks one (tests). */
   port: number;
-  httpPort: number;
-  advertiseUrl: string | undefined;
+  http: AdvertisedHttp;
   /** Where NOTIFY goes: the SSDP multicast group, or a test's socket. */
   notifyTarget?: { address: string; port: number };
   notifyIntervalMs?: number;
@@ -99,7 +98,7 @@ export class SsdpResponder {
     // UPnP asks for a random delay up to MX seconds (capped here) so answers do not collide.
     const mx = Number(request.headers.get('MX') ?? 0);
     const delay = Number.isFinite(mx) && mx > 0 ? Math.floor(Math.random() * Math.min(mx, 3) * 1000) : 0;
-    const location = `${baseUrlFor(remote.address, this.options.httpPort, this.options.advertiseUrl)}/device.xml`;
+    const location = `${baseUrlFor(remote.address, this.options.http)}/device.xml`;
     const send = () => {
       for (const target of matching) {
         const response = [
@@ -129,8 +128,8 @@ export class SsdpResponder {
     const socket = this.socket;
     if (!socket) return onSent?.();
     const target = this.options.notifyTarget ?? { address: ssdpMulticastAddress, port: 1900 };
-    const host = this.options.advertiseUrl ? undefined : lanAddress();
-    const location = `${this.options.advertiseUrl ?? `http://${host}:${this.options.httpPort}`}/device.xml`;
+    const { advertiseUrl, listenAddress, httpPort } = this.options.http;
+    const location = `${advertiseUrl ?? `http://${listenAddress ?? lanAddress()}:${httpPort}`}/device.xml`;
     const targets = this.targets();
     let left = targets.length;
     for (const t of targets) {

@@ -1,7 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from '../core/index.js';
 import { answerDiscoverDatagram } from './hdhr-protocol.js';
-import { baseUrlFor } from './local-address.js';
+import { baseUrlFor, type AdvertisedHttp } from './local-address.js';
 import type { TunerDevice } from './tuner-device.js';
 
 export interface UdpDiscoveryOptions {
@@ -9,14 +9,13 @@ export interface UdpDiscoveryOptions {
   log: Logger;
   /** UDP port to listen on (65001 for real clients; 0 picks one). */
   port: number;
-  /** The HTTP port the base URL points at. */
-  httpPort: number;
-  advertiseUrl: string | undefined;
+  /** What the base URL points at; a specific listen address is also where this socket binds. */
+  http: AdvertisedHttp;
 }
 
 /**
  * Answers HDHomeRun discover requests on UDP 65001. Bound to 0.0.0.0 so that broadcasts reach
- * it; each reply goes unicast to the sender's address and port, from this socket (port 65001),
+ * it (or to the one address the HTTP server listens on, then answering unicast only); each reply goes unicast to the sender's address and port, from this socket (port 65001),
  * with a base URL on the address the sender can reach.
  */
 export class UdpDiscovery {
@@ -30,7 +29,7 @@ export class UdpDiscovery {
     socket.on('message', (message, remote) => this.answer(socket, message, remote));
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(this.options.port, '0.0.0.0', () => {
+      socket.bind(this.options.port, this.options.http.listenAddress ?? '0.0.0.0', () => {
         socket.off('error', reject);
         resolve();
       });
@@ -44,12 +43,12 @@ export class UdpDiscovery {
   }
 
   private answer(socket: Socket, message: Buffer, remote: RemoteInfo): void {
-    const { device, httpPort, advertiseUrl, log } = this.options;
+    const { device, http, log } = this.options;
     const description = device.describe();
     const reply = answerDiscoverDatagram(message, {
       deviceId: description.deviceIdNumber,
       tunerCount: description.tunerCount,
-      baseUrl: baseUrlFor(remote.address, httpPort, advertiseUrl),
+      baseUrl: baseUrlFor(remote.address, http),
       deviceAuth: description.deviceAuth,
     });
     if (!reply) return;

@@ -23,13 +23,14 @@ async function hdhomerunConfig(...args: string[]): Promise<{ stdout: string; cod
 /*
  * The real libhdhomerun client only talks to port 65001 (UDP discovery, then TCP control), so this
  * suite needs those ports free: it fails with a clear message when something else holds them.
+ * Discovery binds 0.0.0.0 (host '0.0.0.0'): `hdhomerun_config <id>` finds the device by broadcast.
  */
 describe('the real hdhomerun_config client', () => {
   let t: TestApp | undefined;
   let deviceId: string;
 
   beforeAll(async () => {
-    const started = await startApp({ config: { discovery: true, hdhomerunPort: 65001, ssdpPort: 0 } });
+    const started = await startApp({ config: { host: '0.0.0.0', discovery: true, hdhomerunPort: 65001, ssdpPort: 0 } });
     const ports = await started.app.domains.discovery!.ready();
     if (ports.hdhomerunUdp !== 65001 || ports.hdhomerunTcp !== 65001) {
       await started.close();

@@ -7,7 +7,7 @@ import { createConfig, createLogger } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { NetworkDiscovery, TunerDevice } from '../../src/tuner/index.js';
 import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, type Packet } from '../../src/tuner/hdhr-packet.js';
-import { localAddressFor } from '../../src/tuner/local-address.js';
+import { baseUrlFor, localAddressFor, specificIpv4 } from '../../src/tuner/local-address.js';
 import { parseSsdpMessage } from '../../src/tuner/ssdp.js';
 import { seedAccountRow } from '../support/seed.js';
 import { startApp, type TestApp } from '../support/start-app.js';
@@ -325,5 +325,16 @@ describe('local address selection', () => {
     expect(localAddressFor('127.0.0.5', interfaces)).toBe('127.0.0.1');
     expect(localAddressFor('::ffff:192.168.1.9', interfaces)).toBe('192.168.1.5');
     expect(localAddressFor('172.16.0.1', interfaces)).toBe('192.168.1.5');
+  });
+
+  it('hands out the advertised URL, else the one listen address, else the address the sender reaches', () => {
+    const http = { httpPort: 5004, advertiseUrl: undefined, listenAddress: undefined };
+    expect(baseUrlFor('10.8.3.1', http, interfaces)).toBe('http://10.8.0.2:5004');
+    expect(baseUrlFor('10.8.3.1', { ...http, listenAddress: '192.168.1.5' }, interfaces)).toBe('http://192.168.1.5:5004');
+    expect(baseUrlFor('10.8.3.1', { ...http, listenAddress: '192.168.1.5', advertiseUrl: 'https://tv.lan' }, interfaces)).toBe('https://tv.lan');
+    expect(specificIpv4('192.168.1.5')).toBe('192.168.1.5');
+    expect(specificIpv4('0.0.0.0')).toBeUndefined();
+    expect(specificIpv4('::')).toBeUndefined();
+    expect(specificIpv4('localhost')).toBeUndefined();
   });
 });
