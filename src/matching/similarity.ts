@@ -22,6 +22,10 @@ const spinOffWords = new Set([
   'rock', 'country', 'dance', 'urban', 'hd', 'uhd', 'red', 'button', 'local', 'regional', 'weather', 'business',
 ]);
 
+// Just above the default threshold: a contained name is a match, but any closer one wins.
+const containedScore = 0.86;
+const spinOffFactor = 0.85;
+
 /** A name prepared for comparison: its words, the tokens that tell siblings apart, and compact keys. */
 export interface NameProfile {
   /** Words (no numbers, feeds, country suffixes), in order. */
@@ -188,12 +192,12 @@ export function compareWords(a: readonly string[], b: readonly string[]): number
   const overlap = overlapWords(shortSide, longSide);
   // One name inside the other ("Forensic Files" / "FilmRise Forensic Files", "TVA" / "TVA Montréal"):
   // the same channel, unless what the longer one adds makes a spin-off ("ESPN" / "ESPN News").
-  const contained =
-    overlap.missing === 0 &&
-    // A single word inside a longer name is too weak ("Sky" / "Sky Atlantic", "Dog" / "Mad Dog").
-    shortSide.filter((w) => wordWeight(w) === 1).length >= 2 &&
-    overlap.extra.every((w) => !spinOffWords.has(w));
-  return contained ? Math.max(overlap.dice, 0.86) : overlap.dice;
+  if (overlap.missing > 0) return overlap.dice;
+  // A spin-off shares every word of its parent, so word overlap alone would rate it high.
+  if (overlap.extra.some((w) => spinOffWords.has(w))) return overlap.dice * spinOffFactor;
+  // A single word inside a longer name is too weak ("Sky" / "Sky Atlantic", "Dog" / "Mad Dog").
+  const contained = shortSide.filter((w) => wordWeight(w) === 1).length >= 2;
+  return contained ? Math.max(overlap.dice, containedScore) : overlap.dice;
 }
 
 /** Similarity of two profiled names, 0..1; 0 when they are siblings (numbers, timeshift or feed differ). */
