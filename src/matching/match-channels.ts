@@ -159,7 +159,7 @@ function scoreEntry(entry: EpgEntry, provider: ProviderProfile): number {
 // The provider's own epg_channel_id is strong evidence, unless the names clearly disagree
 // (about 3% of providers' ids are wrong or stale).
 function withXmltvIdEvidence(nameScore: number): number {
-  return nameScore >= 0.5 ? Math.max(nameScore, 0.9 + 0.1 * nameScore) : nameScore;
+  return nameScore >= 0.35 ? Math.max(nameScore, 0.9 + 0.1 * nameScore) : nameScore;
 }
 
 /** For each EPG channel id (every one, [] when unmatched): its provider channels above the threshold, best first (confidence, then tier); a provider channel goes to one EPG channel at most. */
