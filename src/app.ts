@@ -76,7 +76,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // a live stream never finishes by itself.
   app.addHook('preClose', () => streaming.closeAll());
   const tunerDevice = new TunerDevice(db, config);
-  const discovery = config.discovery ? new NetworkDiscovery({ device: tunerDevice, log, config }) : undefined;
+  const discovery = config.discovery
+    ? new NetworkDiscovery({ device: tunerDevice, log, config, sessions: () => streaming.sessions.list() })
+    : undefined;
   if (discovery) {
     // Discovery hands out the HTTP port, known only once listening (port 0 in tests).
     app.addHook('onListen', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../core/index.js';
 import { decodePacket } from './hdhr-packet.js';
-import { answerControlPacket } from './hdhr-protocol.js';
+import { answerControlPacket, type TunerActivity } from './hdhr-protocol.js';
 import type { TunerDevice } from './tuner-device.js';
 
 export interface ControlServerOptions {
@@ -11,6 +11,8 @@ export interface ControlServerOptions {
   port: number;
   /** Default 0.0.0.0: clients connect to the address discovery found us at. */
   host?: string;
+  /** What each tuner is doing; all idle when absent. */
+  tunerActivity?: (tuner: number) => TunerActivity;
 }
 
 // libhdhomerun packets are at most 3074 bytes; anything longer buffered is not a client of ours.
@@ -60,7 +62,8 @@ export class ControlServer {
           return;
         }
         buffered = buffered.subarray(decoded.size);
-        const reply = answerControlPacket(decoded.packet, { device: this.options.device.describe() });
+        const { device, tunerActivity } = this.options;
+        const reply = answerControlPacket(decoded.packet, { device: device.describe(), ...(tunerActivity ? { tunerActivity } : {}) });
         if (reply) socket.write(reply);
       }
     });

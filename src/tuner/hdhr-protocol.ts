@@ -66,14 +66,22 @@ export function answerDiscoverDatagram(datagram: Buffer, device: DiscoverReplyIn
   return matchesDiscoverRequest(decoded.packet, device.deviceId) ? encodeDiscoverReply(device) : undefined;
 }
 
+/** What one tuner is doing, for `/tunerN/status` and `/tunerN/vchannel`. */
+export interface TunerActivity {
+  status: string;
+  /** The GuideNumber being played, or 'none'. */
+  vchannel: string;
+}
+
 /** Control-protocol values of one device at one moment. */
 export interface ControlState {
   device: DeviceDescription;
-  /** Status line of tuner n (0-based) for `/tunerN/status`. */
-  tunerStatus?: (tuner: number) => string;
+  /** Activity of tuner n (0-based); idle when absent. */
+  tunerActivity?: (tuner: number) => TunerActivity;
 }
 
-const idleTunerStatus = 'ch=none lock=none ss=0 snq=0 seq=0 bps=0 pps=0';
+/** The status line of an idle tuner, as devices print it. */
+export const idleTunerStatus = 'ch=none lock=none ss=0 snq=0 seq=0 bps=0 pps=0';
 const unknownVariable = 'ERROR: unknown getset variable';
 
 /** The value of a control-protocol variable, or an error message ("ERROR: …") as devices word it. */
@@ -101,15 +109,15 @@ export function readControlVariable(name: string, state: ControlState): { value:
     const index = Number(tuner[1]);
     switch (tuner[2]) {
       case 'status':
-        return { value: state.tunerStatus?.(index) ?? idleTunerStatus };
+        return { value: state.tunerActivity?.(index).status ?? idleTunerStatus };
+      case 'vchannel':
+        return { value: state.tunerActivity?.(index).vchannel ?? 'none' };
       case 'channel':
       case 'channelmap':
       case 'program':
       case 'target':
       case 'lockkey':
       case 'streaminfo':
-        return { value: 'none' };
-      case 'vchannel':
         return { value: 'none' };
     }
   }

@@ -1,7 +1,9 @@
 import type { AppConfig, Logger } from '../core/index.js';
+import type { SessionInfo } from '../streaming/index.js';
 import { ControlServer } from './control-server.js';
 import { SsdpResponder } from './ssdp.js';
 import { specificIpv4, type AdvertisedHttp } from './local-address.js';
+import { createTunerActivity } from './tuner-activity.js';
 import type { TunerDevice } from './tuner-device.js';
 import { UdpDiscovery } from './udp-discovery.js';
 
@@ -9,6 +11,8 @@ export interface NetworkDiscoveryOptions {
   device: TunerDevice;
   log: Logger;
   config: Pick<AppConfig, 'hdhomerunPort' | 'ssdpPort' | 'advertiseUrl' | 'host'>;
+  /** Live stream sessions, shown as busy tuners to control-protocol clients. */
+  sessions?: () => readonly SessionInfo[];
   /** SSDP NOTIFY destination override (tests); default the multicast group. */
   ssdpNotifyTarget?: { address: string; port: number };
 }
@@ -60,7 +64,13 @@ export class NetworkDiscovery {
     const listenAddress = specificIpv4(config.host);
     const http: AdvertisedHttp = { httpPort, advertiseUrl: config.advertiseUrl, listenAddress };
     const udp = new UdpDiscovery({ device, log, port: config.hdhomerunPort, http });
-    const tcp = new ControlServer({ device, log, port: config.hdhomerunPort, ...(listenAddress ? { host: listenAddress } : {}) });
+    const tcp = new ControlServer({
+      device,
+      log,
+      port: config.hdhomerunPort,
+      ...(listenAddress ? { host: listenAddress } : {}),
+      ...(this.options.sessions ? { tunerActivity: createTunerActivity(device, this.options.sessions) } : {}),
+    });
     const ssdp = new SsdpResponder({
       device,
       log,
