@@ -17,7 +17,10 @@ const aliases: Record<string, string> = {
   vnm: 'vn', idn: 'id', mys: 'my', sgp: 'sg', zaf: 'za', rsa: 'za', nga: 'ng', egy: 'eg', mar: 'ma', tun: 'tn', alg: 'dz',
   dza: 'dz', ksa: 'sa', sau: 'sa', uae: 'ae', are: 'ae', qat: 'qa', kwt: 'kw', leb: 'lb', lbn: 'lb', irn: 'ir', irq: 'iq',
   afg: 'af', arm: 'am', aze: 'az', geo: 'ge', kaz: 'kz', lva: 'lv', ltu: 'lt', est: 'ee', lux: 'lu', mlt: 'mt',
-  cyp: 'cy', isl: 'is', ice: 'is', quebec: 'ca', qc: 'ca',
+  cyp: 'cy', isl: 'is', ice: 'is', quebec: 'ca', qc: 'ca', gbr: 'uk', jor: 'jo', syr: 'sy', omn: 'om', bhr: 'bh',
+  yem: 'ye', lby: 'ly', gha: 'gh', ken: 'ke', eth: 'et', ecu: 'ec', bol: 'bo', pry: 'py', ury: 'uy', uru: 'uy', cri: 'cr',
+  pan: 'pa', dom: 'do', pri: 'pr', cub: 'cu', gtm: 'gt', hnd: 'hn', slv: 'sv', nic: 'ni', blr: 'by', uzb: 'uz', bgr: 'bg',
+  mne: 'me', lka: 'lk', npl: 'np',
 };
 
 const known = new Set(alpha2.split(' '));

@@ -33,10 +33,10 @@ const parenthesisFactor = 0.96;
 const stationScore = 0.95;
 
 /** Profiles of a name and of its variant without parenthesised parts, the latter marked. */
-function nameVariants(name: string, home?: string | null): NameProfile[] {
-  const profiles = [profileName(name, home)];
+function nameVariants(name: string, home: string | null, prefixed: boolean): NameProfile[] {
+  const profiles = [profileName(name, home, prefixed)];
   const bare = name.replace(/\([^)]*\)|\[[^\]]*\]$/g, ' ').trim();
-  if (bare !== name && bare !== '') profiles.push({ ...profileName(bare, home), weight: parenthesisFactor });
+  if (bare !== name && bare !== '') profiles.push({ ...profileName(bare, home, prefixed), weight: parenthesisFactor });
   return profiles;
 }
 
@@ -58,8 +58,8 @@ function idProfiles(id: string, home: string | null): NameProfile[] {
   const [base = '', feed = ''] = id.split('@');
   const stem = base.replace(/\.[a-z]{2}$/i, '');
   const spell = (text: string) => text.replace(/Plus1$/, ' +1').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
-  const profiles = [{ ...profileName(spell(`${stem}${feed}`), home), exactOnly: true, weight: idNameFactor }];
-  if (feed !== '') profiles.push({ ...profileName(spell(stem), home), exactOnly: true, weight: idStemFactor });
+  const profiles = [{ ...profileName(spell(`${stem}${feed}`), home, false), exactOnly: true, weight: idNameFactor }];
+  if (feed !== '') profiles.push({ ...profileName(spell(stem), home, false), exactOnly: true, weight: idStemFactor });
   return profiles;
 }
 
@@ -84,7 +84,7 @@ class EpgIndex {
     this.entries = channels.map((channel, index) => {
       const names = channel.names.filter((n) => !isSeparatorName(n));
       const country = countryOfXmltvId(channel.channelId);
-      const profiles = distinctProfiles([...names.flatMap((n) => nameVariants(n, country)), ...idProfiles(channel.channelId, country)]);
+      const profiles = distinctProfiles([...names.flatMap((n) => nameVariants(n, country, false)), ...idProfiles(channel.channelId, country)]);
       const station = stationOfXmltvId(channel.channelId);
       return { channel, index, country, station, profiles };
     });
@@ -173,7 +173,7 @@ export function matchChannels(
   const result = new Map<number, (MatchCandidate & { tier: number })[]>();
   for (const provider of providers) {
     if (isSeparatorName(provider.name)) continue;
-    const profiles = nameVariants(provider.name).filter((p) => p.compact !== '');
+    const profiles = nameVariants(provider.name, null, true).filter((p) => p.compact !== '');
     if (profiles.length === 0) continue;
     const profile: ProviderProfile = { profiles, stations: stationsInName(provider.name), country: profiles[0]!.country };
     const hinted = index.entryOfXmltvId(provider.epgChannelId);

@@ -69,8 +69,9 @@ export interface NameParts {
 }
 
 /** Normalises a name and keeps the country its prefix named, if any. */
-export function analyzeName(name: string): NameParts {
-  const { country, rest } = splitCountryPrefix(stripTierMarkers(name));
+export function analyzeName(name: string, prefixed = true): NameParts {
+  // EPG names carry no provider prefix, and "BR - Süd" or "HR - Info" must keep their first word.
+  const { country, rest } = prefixed ? splitCountryPrefix(stripTierMarkers(name)) : { country: null, rest: name };
   // Tier markers may also sit before the prefix is gone ("HD | UK: ..."), so strip once more.
   const cleaned = stripTierMarkers(rest).replace(extraMarkers, ' ');
   return { country, normalized: foldText(cleaned) };

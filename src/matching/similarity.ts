@@ -2,11 +2,15 @@ import { countryOfWord } from './countries.js';
 import { analyzeName } from './normalize.js';
 
 // Words that name a quality of most channels, not which channel: they count little.
-const genericWords = new Set(['tv', 'channel', 'network', 'television', 'the', 'and', 'de', 'la', 'le', 'les', 'der', 'die', 'das', 'of', 'by', 'fernsehen']);
+const genericWords = new Set([
+  'tv', 'channel', 'network', 'television', 'televisao', 'televisione', 'canal', 'kanal', 'kanaal', 'fernsehen', 'the', 'and',
+  'of', 'by', 'de', 'la', 'le', 'les', 'der', 'die', 'das', 'el', 'il', 'del', 'di', 'du', 'des', 'het', 'den', 'det',
+]);
 // Spelled-out numbers are numbers: "BBC Four" = "BBC 4", "QVC Zwei" = "QVC 2".
 const numberWords: Record<string, string> = {
   one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eins: '1', zwei: '2', drei: '3', vier: '4', deux: '2', trois: '3', quatre: '4', cinq: '5',
+  eins: '1', zwei: '2', drei: '3', vier: '4', deux: '2', trois: '3', quatre: '4', cinq: '5', uno: '1', due: '2',
+  tre: '3', quattro: '4', cinque: '5', dos: '2', tres: '3', cuatro: '4', cinco: '5', dois: '2', twee: '2', drie: '3',
 };
 // Feeds of one network that are different channels: "HBO East" ≠ "HBO West" (Pacific is the West feed).
 const feedWords: Record<string, string> = { east: 'east', eastern: 'east', west: 'west', pacific: 'west' };
@@ -20,6 +24,7 @@ const spinOffWords = new Set([
   'science', 'nature', 'wild', 'racing', 'golf', 'football', 'soccer', 'tennis', 'cricket', 'baseball', 'basketball',
   'hockey', 'nfl', 'nba', 'nhl', 'mlb', 'ppv', 'events', 'event', 'arena', 'reserve', 'showcase', 'premium', 'pop',
   'rock', 'country', 'dance', 'urban', 'hd', 'uhd', 'red', 'button', 'local', 'regional', 'weather', 'business',
+  'noticias', 'deporte', 'deportes', 'novelas', 'cine', 'serie', 'series', 'infantil', 'notizie', 'nieuws', 'nachrichten',
 ]);
 
 // Just above the default threshold: a contained name is a match, but any closer one wins.
@@ -51,10 +56,10 @@ export interface NameProfile {
 
 /**
  * Builds the comparison profile of a channel name. `home` is the country the name belongs to (an
- * XMLTV id's); by default its prefix's.
+ * XMLTV id's); by default its prefix's. `prefixed`: a provider name, which may start with a country prefix.
  */
-export function profileName(name: string, home?: string | null): NameProfile {
-  const { country, normalized } = analyzeName(name);
+export function profileName(name: string, home?: string | null, prefixed = true): NameProfile {
+  const { country, normalized } = analyzeName(name, prefixed);
   const homeCountry = home ?? country;
   const tokens = normalized === '' ? [] : normalized.split(' ');
   const words: string[] = [];
