@@ -18,6 +18,8 @@ export const Mapping = Type.Object({
   tier: TierSchema,
 });
 
+const MatchStatus = Type.Union([Type.Literal('matched'), Type.Literal('unmatched'), Type.Literal('lost')]);
+
 /** A lineup channel; `number` is the GuideNumber Plex sees. */
 export const Channel = Type.Object({
   id: Type.Integer(),
@@ -30,7 +32,7 @@ export const Channel = Type.Object({
   enabled: Type.Boolean(),
   enabledByUser: Type.Boolean(),
   isSynthetic: Type.Boolean(),
-  matchStatus: Type.Union([Type.Literal('matched'), Type.Literal('unmatched'), Type.Literal('lost')]),
+  matchStatus: MatchStatus,
   streamsLostAt: Nullable(Type.String()),
   mappings: Type.Array(Mapping),
 });
@@ -43,6 +45,7 @@ const ListQuery = Type.Object(
     q: Type.Optional(Type.String({ maxLength: 200 })),
     enabled: Type.Optional(Type.Boolean()),
     matched: Type.Optional(Type.Boolean()),
+    status: Type.Optional(MatchStatus),
   },
   { additionalProperties: false },
 );

@@ -41,6 +41,8 @@ export interface ChannelQuery {
   q?: string;
   enabled?: boolean;
   matched?: boolean;
+  /** Match status; `lost` channels are also `matched=false`. */
+  status?: MatchStatus;
   limit?: number;
   offset?: number;
 }
@@ -89,6 +91,9 @@ function whereOf(query: ChannelQuery): { clause: string; params: Record<string, 
     params.enabled = query.enabled ? 1 : 0;
   }
   if (query.matched !== undefined) where.push(query.matched ? hasMapping : `NOT ${hasMapping}`);
+  if (query.status === 'matched') where.push(hasMapping);
+  else if (query.status === 'lost') where.push(`NOT ${hasMapping} AND s.streams_lost_at IS NOT NULL`);
+  else if (query.status === 'unmatched') where.push(`NOT ${hasMapping} AND s.streams_lost_at IS NULL`);
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 

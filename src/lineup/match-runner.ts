@@ -110,7 +110,8 @@ export function applyMatches(db: Db, proposal: MatchProposal, now: number, optio
        WHERE is_manual = 0 AND match_confidence <> excluded.match_confidence`,
     );
     const settle = prepareSettle(db);
-    const channelIds = options.only ? [...options.only] : (db.prepare('SELECT id FROM xmltv_channels ORDER BY id').pluck().all() as number[]);
+    const all = db.prepare('SELECT id FROM xmltv_channels ORDER BY id').pluck().all() as number[];
+    const channelIds = options.only ? all.filter((id) => options.only!.has(id)) : all;
     for (const channelId of channelIds) {
       const rows = existing.all(channelId) as { id: number; xtream_channel_id: number; is_manual: number }[];
       const manual = new Set(rows.filter((r) => r.is_manual === 1).map((r) => r.xtream_channel_id));

@@ -114,6 +114,8 @@ describe('automatic rematch after a provider scan', () => {
     expect((await t.inject({ method: 'GET', url: '/api/channels?matched=false' })).json<{ items: Channel[] }>().items).toEqual([
       expect.objectContaining({ id: ids.itv, matchStatus: 'lost' }),
     ]);
+    expect((await t.inject({ method: 'GET', url: '/api/channels?status=lost' })).json<{ items: Channel[] }>().items.map((c) => c.id)).toEqual([ids.itv]);
+    expect((await t.inject({ method: 'GET', url: '/api/channels?status=unmatched' })).json<{ total: number }>().total).toBe(0);
 
     // ITV comes back: matched again, the lost flag clears.
     provider.setAccount({ username: 'u', password: 'p', streams: [...firstLineup, liveStream(7, 'UK: Dave HD')] });
