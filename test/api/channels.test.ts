@@ -99,6 +99,17 @@ describe('lineup channels API', () => {
     expect(page).toMatchObject({ total: 3, items: [{ channelId: 'ITV1.uk' }] });
   });
 
+  it('honours a page of 10,000 channels', async () => {
+    t.db.transaction(() => {
+      for (let i = 1; i <= 10_001; i++) seedLineupChannel(t.db, { channelId: `c${i}`, enabled: false });
+    })();
+    const page = await get('/api/channels?limit=10000');
+    expect(page.total).toBe(10_001);
+    expect(page.items).toHaveLength(10_000);
+    expect(page.items[9_999]!.channelId).toBe('c10000');
+    expect((await get('/api/channels?limit=10000&offset=10000')).items.map((c) => c.channelId)).toEqual(['c10001']);
+  });
+
   it('keeps numbers unique (409) and records the user\'s enabled choice; null hands it back to automatic', async () => {
     const db = t.db;
     const a = seedLineupChannel(db, { channelId: 'a', number: 1, enabled: false });
