@@ -59,9 +59,12 @@ export interface NameProfile {
  * XMLTV id's); by default its prefix's. `prefixed`: a provider name, which may start with a country prefix.
  */
 export function profileName(name: string, home?: string | null, prefixed = true): NameProfile {
-  const { country, normalized } = analyzeName(name, prefixed);
-  const homeCountry = home ?? country;
+  const { country: prefixCountry, normalized } = analyzeName(name, prefixed);
   const tokens = normalized === '' ? [] : normalized.split(' ');
+  // No prefix: a trailing country word ("BBC One UK", "Sky Sport Austria") says the country.
+  const last = tokens.length > 1 ? countryOfWord(tokens[tokens.length - 1]!) : undefined;
+  const country = prefixCountry ?? (prefixed ? last ?? null : null);
+  const homeCountry = home ?? country ?? last ?? null;
   const words: string[] = [];
   const marks: string[] = [];
   const kept: string[] = [];

@@ -181,6 +181,17 @@ describe('matchChannels', () => {
     expect(matchedIds([crime, style], p, style)).toEqual([p[1]!.id]);
   });
 
+  it('reads a trailing country word as the country when there is no prefix', () => {
+    const austria = epg('SkySportAustria.at', 'Sky Sport Austria');
+    const germany = epg('SkySport.de', 'Sky Sport');
+    const bbc = epg('BBCOne.uk', 'BBC One');
+    const p = [provider('Sky Sport Austria HD'), provider('DE: Sky Sport'), provider('BBC One UK')];
+    const channels = [germany, austria, bbc];
+    expect(matchedIds(channels, p, austria)).toEqual([p[0]!.id]);
+    expect(matchedIds(channels, p, germany)).toEqual([p[1]!.id]);
+    expect(matchedIds(channels, p, bbc)).toEqual([p[2]!.id]);
+  });
+
   it('does not treat a spin-off as the channel it extends', () => {
     const espn = epg('ESPNDeportes.us', 'ESPN Deportes');
     const cinema = epg('SkyCinema.uk', 'Sky Cinema Premiere');
