@@ -77,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('preClose', () => streaming.closeAll());
   const tunerDevice = new TunerDevice(db, config);
   const discovery = config.discovery
-    ? new NetworkDiscovery({ device: tunerDevice, log, config, sessions: () => streaming.sessions.list() })
+    ? new NetworkDiscovery({ device: tunerDevice, log, config, events, sessions: () => streaming.sessions.list() })
     : undefined;
   if (discovery) {
     // Discovery hands out the HTTP port, known only once listening (port 0 in tests).

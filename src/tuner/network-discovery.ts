@@ -1,4 +1,5 @@
 import type { AppConfig, Logger } from '../core/index.js';
+import type { EventLog } from '../events/index.js';
 import type { SessionInfo } from '../streaming/index.js';
 import { ControlServer } from './control-server.js';
 import { SsdpResponder } from './ssdp.js';
@@ -11,6 +12,8 @@ export interface NetworkDiscoveryOptions {
   device: TunerDevice;
   log: Logger;
   config: Pick<AppConfig, 'hdhomerunPort' | 'ssdpPort' | 'advertiseUrl' | 'host'>;
+  /** Where a service that cannot start is reported (the user sees it in the event log); else the log only. */
+  events?: Pick<EventLog, 'record'>;
   /** Live stream sessions, shown as busy tuners to control-protocol clients. */
   sessions?: () => readonly SessionInfo[];
   /** SSDP NOTIFY destination override (tests); default the multicast group. */
@@ -95,7 +98,9 @@ export class NetworkDiscovery {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason = code === 'EADDRINUSE' ? 'port already in use' : code === 'EACCES' ? 'no permission' : (error as Error).message;
-      this.options.log.warn({ err: error, port }, `${name} not started on port ${port}: ${reason}`);
+      const message = `${name} not started on port ${port}: ${reason}`;
+      if (this.options.events) this.options.events.record({ level: 'warn', category: 'tuner', message, details: { port, code: code ?? null } });
+      else this.options.log.warn({ err: error, port }, message);
       return undefined;
     }
   }

@@ -230,6 +230,8 @@ describe('ports already in use, through the app', () => {
     expect(ports.hdhomerunUdp).toBeUndefined();
     expect((await fetch(`${t.url}/discover.json`)).status).toBe(200);
     expect(t.logs.some((l) => l.includes('HDHomeRun discovery (UDP) not started') && l.includes('"level":40'))).toBe(true);
+    const events = (await t.app.inject('/api/events?category=tuner')).json<{ items: { level: string; message: string }[] }>().items;
+    expect(events).toEqual([expect.objectContaining({ level: 'warn', message: `HDHomeRun discovery (UDP) not started on port ${busy.address().port}: port already in use` })]);
   });
 });
 
