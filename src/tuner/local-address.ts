@@ -37,10 +37,15 @@ export function localAddressFor(remote: string, interfaces: Interfaces = network
   return lanAddress(interfaces);
 }
 
+/** Every non-loopback IPv4 address. */
+export function lanAddresses(interfaces: Interfaces = networkInterfaces()): string[] {
+  const entries = Object.values(interfaces).flatMap((list) => list ?? []);
+  return entries.filter((entry) => entry.family === 'IPv4' && !entry.internal).map((entry) => entry.address);
+}
+
 /** The first non-loopback IPv4 address (what SSDP NOTIFY advertises), else 127.0.0.1. */
 export function lanAddress(interfaces: Interfaces = networkInterfaces()): string {
-  const entries = Object.values(interfaces).flatMap((list) => list ?? []);
-  return entries.find((entry) => entry.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
+  return lanAddresses(interfaces)[0] ?? '127.0.0.1';
 }
 
 /** Where the HTTP server can be reached, as discovery replies hand it out. */

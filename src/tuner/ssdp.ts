@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from '../core/index.js';
-import { baseUrlFor, lanAddress, type AdvertisedHttp } from './local-address.js';
+import { baseUrlFor, lanAddress, lanAddresses, type AdvertisedHttp } from './local-address.js';
 import type { TunerDevice } from './tuner-device.js';
 
 export const ssdpMulticastAddress = '239.255.255.250';
@@ -75,17 +75,37 @@ export class SsdpResponder {
       throw error;
     });
     socket.on('error', (error) => this.options.log.warn({ err: error }, 'SSDP socket error'));
-    try {
-      socket.addMembership(ssdpMulticastAddress);
-      socket.setMulticastTTL(2);
-    } catch (error) {
-      this.options.log.warn({ err: error }, 'SSDP: cannot join the multicast group; answering unicast searches only');
-    }
+    this.joinGroup(socket);
     this.socket = socket;
     this.notify('ssdp:alive');
     this.timer = setInterval(() => this.notify('ssdp:alive'), this.options.notifyIntervalMs ?? defaultNotifyIntervalMs);
     this.timer.unref();
     return socket.address().port;
+  }
+
+  /**
+   * Joins the SSDP group on every LAN interface (a bare addMembership joins only the default
+   * route's, so searches from a second network would go unheard). Sandboxes and some containers
+   * refuse multicast: then only unicast searches are answered, with a warning.
+   */
+  private joinGroup(socket: Socket): void {
+    const interfaces = this.options.http.listenAddress ? [this.options.http.listenAddress] : lanAddresses();
+    let joined = 0;
+    let lastError: unknown;
+    for (const address of interfaces.length > 0 ? interfaces : [undefined]) {
+      try {
+        socket.addMembership(ssdpMulticastAddress, address);
+        joined++;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    try {
+      socket.setMulticastTTL(2);
+    } catch (error) {
+      lastError = error;
+    }
+    if (joined === 0) this.options.log.warn({ err: lastError }, 'SSDP: cannot join the multicast group; answering unicast searches only');
   }
 
   private onMessage(socket: Socket, message: Buffer, remote: RemoteInfo): void {
