@@ -4,7 +4,8 @@ import { notFound, type AppConfig } from '../core/index.js';
 import type { Domains } from '../app.js';
 import { baseUrlOf } from './base-url.js';
 import { buildDiscover, buildLineup } from './hdhr-lineup.js';
-import { renderDeviceXml, renderLineupXml } from './hdhr-xml.js';
+import { escapeXml, renderDeviceXml, renderLineupXml } from './hdhr-xml.js';
+import { describeTuners, type TunerState } from './tuner-activity.js';
 import { streamChannel } from './stream-routes.js';
 import type { TunerDevice } from './tuner-device.js';
 
@@ -44,6 +45,17 @@ const LineupEntry = Type.Object({
 // Clients add parameters we do not use (`?show=found`, `?tuning`, Jellyfin's `?transcode=`): a
 // real device ignores them, so these queries accept anything.
 const AnyQuery = Type.Object({}, { additionalProperties: true });
+
+const TunerStatus = Type.Object({
+  Resource: Type.String(),
+  VctNumber: Type.Optional(Type.String()),
+  VctName: Type.Optional(Type.String()),
+  TargetIP: Type.Optional(Type.String()),
+  NetworkRate: Type.Optional(Type.Integer()),
+  SignalStrengthPercent: Type.Optional(Type.Integer()),
+  SignalQualityPercent: Type.Optional(Type.Integer()),
+  SymbolQualityPercent: Type.Optional(Type.Integer()),
+});
 const xml = 'application/xml; charset=utf-8';
 
 /**
@@ -76,6 +88,12 @@ export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tu
 
   await tuner.register(lineupPostRoute);
 
+  // Tuner status pages of real devices: Jellyfin reads `/tuners.html` line by line ("Tuner 0
+  // Channel" then "none" when free); HDHomeRun apps read `/status.json`.
+  const tuners = () => describeTuners(device, domains.streaming.sessions.list(), Date.now());
+  tuner.get('/status.json', { schema: { response: { 200: Type.Array(TunerStatus) } } }, async () => tuners().map(toStatusJson));
+  tuner.get('/tuners.html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderTunersHtml(tuners())));
+
   // Real devices tune by GuideNumber: `/auto/v5`. Same proxy as `/stream/{id}`.
   tuner.route<{ Params: { channel: string } }>({
     method: ['GET', 'HEAD'],
@@ -89,6 +107,31 @@ export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tu
     },
   });
 };
+
+function toStatusJson(state: TunerState) {
+  const resource = `tuner${state.index}`;
+  if (!state.playing) return { Resource: resource };
+  const signal = state.playing.locked ? 100 : 0;
+  return {
+    Resource: resource,
+    ...(state.playing.number === undefined ? {} : { VctNumber: String(state.playing.number) }),
+    ...(state.playing.name === undefined ? {} : { VctName: state.playing.name }),
+    TargetIP: state.playing.clientAddress,
+    NetworkRate: state.playing.bps,
+    SignalStrengthPercent: signal,
+    SignalQualityPercent: signal,
+    SymbolQualityPercent: signal,
+  };
+}
+
+function renderTunersHtml(states: readonly TunerState[]): string {
+  // One row per line: Jellyfin strips the tags of each line and splits it at "Channel".
+  const rows = states.map((s) => {
+    const playing = s.playing && [s.playing.number, s.playing.name].filter((v) => v !== undefined).join(' ');
+    return `<tr><td>Tuner ${s.index} Channel</td><td>${playing ? escapeXml(playing) : 'none'}</td></tr>`;
+  });
+  return ['<!DOCTYPE html>', '<html>', '<head><meta charset="utf-8"><title>Tuner Status</title></head>', '<body>', '<table>', ...rows, '</table>', '</body>', '</html>', ''].join('\n');
+}
 
 /**
  * `POST /lineup.post?scan=start|abort`: our lineup is always "scanned", so this is a no-op

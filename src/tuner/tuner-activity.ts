@@ -2,24 +2,52 @@ import type { SessionInfo } from '../streaming/index.js';
 import { idleTunerStatus, type TunerActivity } from './hdhr-protocol.js';
 import type { TunerDevice } from './tuner-device.js';
 
+/** What one emulated tuner is doing. */
+export interface TunerState {
+  index: number;
+  /** Undefined when idle. */
+  playing?: { number: number | undefined; name: string | undefined; clientAddress: string; bps: number; pps: number; locked: boolean };
+}
+
 /**
- * Maps live stream sessions onto the emulated tuners (oldest session on tuner0), so libhdhomerun
- * clients that poll `/tunerN/status` see which tuners are busy. An IPTV stream has no RF figures:
- * a busy tuner reports full signal and the measured bit rate.
+ * Maps live stream sessions onto the emulated tuners, oldest session on tuner0, so clients that
+ * poll tuner status (libhdhomerun's `/tunerN/status`, Jellyfin's `/tuners.html`, `/status.json`)
+ * see which are busy. An IPTV stream has no RF figures: a relaying tuner reports full signal and
+ * the measured bit rate.
  */
+export function describeTuners(device: TunerDevice, sessions: readonly SessionInfo[], now: number): TunerState[] {
+  const ordered = [...sessions].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+  const count = device.tunerCount();
+  const channels = ordered.length > 0 ? device.channels() : [];
+  return Array.from({ length: count }, (_, index) => {
+    const session = ordered[index];
+    if (!session) return { index };
+    const channel = channels.find((c) => c.channelId === session.channelId);
+    const seconds = Math.max(1, (now - session.startedAt) / 1000);
+    return {
+      index,
+      playing: {
+        number: channel?.number,
+        name: channel?.displayName,
+        clientAddress: session.clientAddress,
+        bps: Math.round((session.bytesSent * 8) / seconds),
+        // Real devices send 7 TS packets (1316 bytes) per datagram: pps counts those.
+        pps: Math.round(session.bytesSent / 1316 / seconds),
+        locked: session.state === 'streaming',
+      },
+    };
+  });
+}
+
+/** The control-protocol view of tuner n: its `/tunerN/status` line and `/tunerN/vchannel`. */
 export function createTunerActivity(device: TunerDevice, sessions: () => readonly SessionInfo[], now: () => number = Date.now): (tuner: number) => TunerActivity {
   return (tuner) => {
-    const session = [...sessions()].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id))[tuner];
-    if (!session) return { status: idleTunerStatus, vchannel: 'none' };
-    const number = device.channels().find((c) => c.channelId === session.channelId)?.number;
-    const seconds = Math.max(1, (now() - session.startedAt) / 1000);
-    const bps = Math.round((session.bytesSent * 8) / seconds);
-    // 188-byte TS packets, 7 to a datagram on a real device: pps counts those datagrams.
-    const pps = Math.round(session.bytesSent / 1316 / seconds);
-    const channel = number === undefined ? 'none' : `auto:v${number}`;
-    const locked = session.state === 'streaming';
+    const playing = describeTuners(device, sessions(), now())[tuner]?.playing;
+    if (!playing) return { status: idleTunerStatus, vchannel: 'none' };
+    const { number, locked, bps, pps } = playing;
+    const signal = locked ? 100 : 0;
     return {
-      status: `ch=${channel} lock=${locked ? 'iptv' : 'none'} ss=${locked ? 100 : 0} snq=${locked ? 100 : 0} seq=${locked ? 100 : 0} bps=${bps} pps=${pps}`,
+      status: `ch=${number === undefined ? 'none' : `auto:v${number}`} lock=${locked ? 'iptv' : 'none'} ss=${signal} snq=${signal} seq=${signal} bps=${bps} pps=${pps}`,
       vchannel: number === undefined ? 'none' : String(number),
     };
   };

@@ -51,4 +51,37 @@ describe('tuner status over the control protocol', () => {
     await waitUntil(() => f!.t.app.domains.streaming.sessions.list().length === 0, 5000, 'the session to end');
     expect(await controlGet(port, '/tuner0/vchannel')).toBe('none');
   });
+
+  it('shows the same on /status.json and /tuners.html (read the way Jellyfin reads it)', async () => {
+    f = await startStreamFixture({ maxConnections: 2 });
+    const lineupId = f.addChannel('bbc1.uk', [{ streamId: 101, tier: 'HD' }]);
+    f.db.prepare("UPDATE xmltv_channels SET display_name = 'BBC One & <Two>' WHERE id = ?").run(lineupId);
+    f.db.prepare('UPDATE xmltv_channel_settings SET channel_number = 7 WHERE xmltv_channel_id = ?').run(lineupId);
+    /** Jellyfin's HdHomerunHost: strip each line's tags, split at "Channel". */
+    const jellyfinTuners = async () =>
+      (await f!.t.app.inject('/tuners.html')).body
+        .split('\n')
+        .map((line) => line.replace(/<[^>]*>/g, ''))
+        .filter((line) => line.includes('Channel'))
+        .map((line) => ({ name: line.slice(0, line.indexOf('Channel') - 1), channel: line.slice(line.indexOf('Channel') + 7) }));
+
+    expect((await f.t.app.inject('/status.json')).json()).toEqual([{ Resource: 'tuner0' }, { Resource: 'tuner1' }]);
+    expect(await jellyfinTuners()).toEqual([
+      { name: 'Tuner 0', channel: 'none' },
+      { name: 'Tuner 1', channel: 'none' },
+    ]);
+
+    const client = await openStream(`${f.t.url}/auto/v7`);
+    await client.waitForBytes(188 * 100);
+    await waitUntil(() => f!.t.app.domains.streaming.sessions.list().some((s) => s.state === 'streaming'), 5000, 'a streaming session');
+    const status = (await f.t.app.inject('/status.json')).json<Record<string, unknown>[]>();
+    expect(status[0]).toMatchObject({ Resource: 'tuner0', VctNumber: '7', VctName: 'BBC One & <Two>', TargetIP: '127.0.0.1', SignalStrengthPercent: 100 });
+    expect(status[0]!.NetworkRate).toBeGreaterThan(0);
+    expect(status[1]).toEqual({ Resource: 'tuner1' });
+    expect(await jellyfinTuners()).toEqual([
+      { name: 'Tuner 0', channel: '7 BBC One &amp; &lt;Two&gt;' },
+      { name: 'Tuner 1', channel: 'none' },
+    ]);
+    client.close();
+  });
 });
