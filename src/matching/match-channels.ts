@@ -3,7 +3,7 @@ import type { EpgChannelInput, MatchCandidate, MatchOptions, ProviderChannelInpu
 import { namesStation, stationOfXmltvId, stationsInName, type Station } from './call-sign.js';
 import { countryOfXmltvId } from './countries.js';
 import { isSeparatorName } from './normalize.js';
-import { compareNames, profileName, type NameProfile } from './similarity.js';
+import { closeness, compareNames, profileName, type NameProfile } from './similarity.js';
 
 const defaultThreshold = 0.85;
 // Country prefixes disagreeing with the XMLTV id's country: a weaker match, so the right country wins.
@@ -139,21 +139,32 @@ class EpgIndex {
   }
 }
 
-function scoreEntry(entry: EpgEntry, provider: ProviderProfile): number {
+interface EntryScore {
+  score: number;
+  /** Character closeness of the best-scoring names, to break ties. */
+  closeness: number;
+}
+
+function scoreEntry(entry: EpgEntry, provider: ProviderProfile): EntryScore {
   let best = 0;
+  let close = 0;
   if (entry.station && provider.stations.length > 0) {
     // Both name a station: it decides; a different call sign is a different station.
-    if (!namesStation(provider.stations, entry.station)) return 0;
+    if (!namesStation(provider.stations, entry.station)) return { score: 0, closeness: 0 };
     best = stationScore;
   }
   for (const epgName of entry.profiles) {
     for (const providerName of provider.profiles) {
-      best = Math.max(best, compareNames(epgName, providerName) * epgName.weight * providerName.weight);
-      if (best >= 1) break;
+      const score = compareNames(epgName, providerName) * epgName.weight * providerName.weight;
+      if (score > 0 && score >= best) {
+        const c = closeness(epgName, providerName);
+        if (score > best || c > close) close = c;
+        best = score;
+      }
     }
   }
   const mismatch = entry.country !== null && provider.country !== null && entry.country !== provider.country;
-  return mismatch ? best * countryMismatchFactor : best;
+  return { score: mismatch ? best * countryMismatchFactor : best, closeness: close };
 }
 
 // The provider's own epg_channel_id is strong evidence, unless the names clearly disagree
@@ -181,13 +192,15 @@ export function matchChannels(
     if (hinted !== undefined) candidates.add(hinted);
     let best: EpgEntry | undefined;
     let bestScore = 0;
+    let bestCloseness = 0;
     for (const at of candidates) {
       const entry = index.entries[at]!;
-      let score = scoreEntry(entry, profile);
-      if (at === hinted) score = withXmltvIdEvidence(score);
-      if (score > bestScore) {
+      const { score: nameScore, closeness: close } = scoreEntry(entry, profile);
+      const score = at === hinted ? withXmltvIdEvidence(nameScore) : nameScore;
+      if (score > bestScore || (score === bestScore && score > 0 && close > bestCloseness)) {
         best = entry;
         bestScore = score;
+        bestCloseness = close;
       }
     }
     if (!best || bestScore < threshold) continue;

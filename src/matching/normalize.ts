@@ -40,7 +40,7 @@ export function splitCountryPrefix(name: string): { country: string | null; rest
 }
 
 // Markers that say nothing about which channel it is; removed like the tier markers.
-const extraMarkers = /(?<![\p{L}\p{N}])(?:hdtv|hq|lq|backup|multi[- ]?audio|live|24\/7)(?![\p{L}\p{N}])|ᴸᴵⱽᴱ|ᴴᴰᴿ/giu;
+const extraMarkers = /(?<![\p{L}\p{N}])(?:hdtv|backup|multi[- ]?audio|live|24\/7)(?![\p{L}\p{N}])|ᴸᴵⱽᴱ|ᴴᴰᴿ/giu;
 const foldMap: Record<string, string> = { ß: 'ss', æ: 'ae', ø: 'o', œ: 'oe', đ: 'd', ł: 'l', þ: 'th' };
 
 /** Lower-case, accent-free, punctuation-free text, with "+1" kept as a token and "+" alone as "plus". */

@@ -122,11 +122,21 @@ function coreBigrams(profile: NameProfile): Int32Array {
   return profile.grams;
 }
 
+function contentOf(words: readonly string[]): string {
+  return words.filter((w) => !genericWords.has(w)).join('');
+}
+
 function coreDice(a: NameProfile, b: NameProfile): number {
   const la = a.core.length;
   const lb = b.core.length;
   // Dice can be at most 2·min/(sum): too different in length to ever count (≥ 0.5), skip the work.
   if (la < 2 || lb < 2 || (2 * Math.min(la, lb)) / (la + lb) < 0.5) return 0;
+  // One name's words inside the other's ("National Geographic" / "... Wild"): the word rules decide,
+  // since the characters of a parent and its spin-off agree almost everywhere.
+  // The same when the longer one only adds words ("CBS Sports Network" / "CBS Sports HQ").
+  const [shorter, longer] = la <= lb ? [a, b] : [b, a];
+  const shared = longer.words.filter((w) => shorter.words.includes(w));
+  if (shared.length < longer.words.length && contentOf(shared) !== '' && contentOf(shared) === contentOf(shorter.words)) return 0;
   return diceOfCodes(coreBigrams(a), coreBigrams(b));
 }
 
@@ -145,6 +155,8 @@ function nearWords(a: string, b: string): boolean {
 interface WordOverlap {
   /** Weighted Dice over words: exact words count fully, near words 0.8, generic words little. */
   dice: number;
+  /** Words of the shorter side matched only approximately (abbreviation, typo, acronym). */
+  approximate: number;
   /** The words of the side with fewer words that found no partner. */
   missing: number;
   /** Extra words of the longer side. */
@@ -175,11 +187,13 @@ function overlapWords(shortSide: readonly string[], longSide: readonly string[])
     } else pending.push(word);
   }
   let missing = 0;
+  let approximate = 0;
   for (const word of pending) {
     const at = longSide.findIndex((other, i) => !used[i] && nearWords(word, other));
     if (at >= 0) {
       shared += 0.8 * (wordWeight(word) + wordWeight(longSide[at]!));
       used[at] = true;
+      approximate++;
       continue;
     }
     const start = acronymAt(word, longSide, used);
@@ -187,11 +201,12 @@ function overlapWords(shortSide: readonly string[], longSide: readonly string[])
       let weight = wordWeight(word);
       for (let k = 0; k < word.length; k++) (used[start + k] = true), (weight += wordWeight(longSide[start + k]!));
       shared += 0.8 * weight;
+      approximate++;
       continue;
     }
     missing++;
   }
-  return { dice: total === 0 ? 0 : shared / total, missing, extra: longSide.filter((_, i) => !used[i]) };
+  return { dice: total === 0 ? 0 : shared / total, approximate, missing, extra: longSide.filter((_, i) => !used[i]) };
 }
 
 /** Similarity of two word lists, 0..1, from their weighted overlap and whether one contains the other. */
@@ -203,9 +218,15 @@ export function compareWords(a: readonly string[], b: readonly string[]): number
   if (overlap.missing > 0) return overlap.dice;
   // A spin-off shares every word of its parent, so word overlap alone would rate it high.
   if (overlap.extra.some((w) => spinOffWords.has(w))) return overlap.dice * spinOffFactor;
-  // A single word inside a longer name is too weak ("Sky" / "Sky Atlantic", "Dog" / "Mad Dog").
-  const contained = shortSide.filter((w) => wordWeight(w) === 1).length >= 2;
+  // A single word inside a longer name is too weak ("Sky" / "Sky Atlantic", "Dog" / "Mad Dog"),
+  // and so is an approximate one ("Antiques Roadshow" is not in "Antiques Road Trip").
+  const contained = overlap.approximate === 0 && shortSide.filter((w) => wordWeight(w) === 1).length >= 2;
   return contained ? Math.max(overlap.dice, containedScore) : overlap.dice;
+}
+
+/** Overall closeness of two names' characters, 0..1: breaks ties between equally scored candidates. */
+export function closeness(a: NameProfile, b: NameProfile): number {
+  return bigramDice(a.full, b.full);
 }
 
 /** Similarity of two profiled names, 0..1; 0 when they are siblings (numbers, timeshift or feed differ). */

@@ -192,6 +192,19 @@ describe('matchChannels', () => {
     expect(matchedIds(channels, p, bbc)).toEqual([p[2]!.id]);
   });
 
+  it.each([
+    ['National Geographic', 'US: National Geographic Wild'],
+    ['CBS Sports Network', 'US: CBS Sports HQ'],
+    ['Comedy Central', 'UK: Comedy Central Extra'],
+    ['Rai Uno', 'IT: Rai Due'],
+    ['Sky Cinema Action', 'UK: Sky Cinema Comedy'],
+    ['Eurosport 1', 'DE: Eurosport 2'],
+    ['Antiques Roadshow', 'US: Antiques Road Trip'],
+  ])('keeps %j apart from its sibling %j', (epgName, providerName) => {
+    const channel = epg('Parent.us', epgName);
+    expect(matchChannels([channel], [provider(providerName)]).get(channel.id)).toEqual([]);
+  });
+
   it('does not treat a spin-off as the channel it extends', () => {
     const espn = epg('ESPNDeportes.us', 'ESPN Deportes');
     const cinema = epg('SkyCinema.uk', 'Sky Cinema Premiere');
