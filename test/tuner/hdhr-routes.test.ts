@@ -121,6 +121,21 @@ describe('/discover.json', () => {
       expect((await fixed.app.inject('/discover.json')).json<{ DeviceID: string }>().DeviceID).toBe('12345674');
       await fixed.close({ keepDataDir: true });
       await expect(startApp({ dataDir: dir.path, listen: false, config: { deviceId: '12345675' } })).rejects.toThrow(/invalid device id/);
+
+      // A stored id that fails the check (hand-edited database) is replaced by a valid one, once.
+      const db = openDatabase(join(dir.path, 'tunerbridge.db'));
+      db.prepare("UPDATE settings SET value = json_set(value, '$.deviceId', ?) WHERE key = 'tuner.identity'").run(0x12345675);
+      db.close();
+      const repaired = await startApp({ dataDir: dir.path, listen: false });
+      const id3 = (await repaired.app.inject('/discover.json')).json<{ DeviceID: string }>().DeviceID;
+      expect(id3).not.toBe('12345675');
+      expect(id3).not.toBe(id1);
+      expect(isValidDeviceId(Number.parseInt(id3, 16))).toBe(true);
+      expect(repaired.app.domains.tunerDevice.identity.uuid).toBe(uuid1);
+      await repaired.close({ keepDataDir: true });
+      const again = await startApp({ dataDir: dir.path, listen: false });
+      expect((await again.app.inject('/discover.json')).json<{ DeviceID: string }>().DeviceID).toBe(id3);
+      await again.close({ keepDataDir: true });
     } finally {
       dir.remove();
     }

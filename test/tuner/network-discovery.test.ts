@@ -260,7 +260,8 @@ describe('SSDP', () => {
       },
     };
   }
-  const search = (st: string) => Buffer.from(`M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nST: ${st}\r\n\r\n`);
+  const search = (st: string, mx?: number) =>
+    Buffer.from(`M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\n${mx ? `MX: ${mx}\r\n` : ''}ST: ${st}\r\n\r\n`);
 
   it('announces itself with NOTIFY ssdp:alive on start and ssdp:byebye on close', async () => {
     const s = await startSsdp();
@@ -311,6 +312,19 @@ describe('SSDP', () => {
       expect(h.has('EXT')).toBe(true);
       expect(h.get('USN')!.startsWith(`uuid:${s.uuid}`)).toBe(true);
     }
+  });
+
+  it('answers a multicast-style search with MX after its random delay, and ignores NOTIFY and non-discover requests', async () => {
+    const s = await startSsdp();
+    const client = await udpClient();
+    client.socket.send(Buffer.from('NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n\r\n'), s.ssdpPort, '127.0.0.1');
+    client.socket.send(Buffer.from('M-SEARCH * HTTP/1.1\r\nMAN: "ssdp:update"\r\nST: ssdp:all\r\n\r\n'), s.ssdpPort, '127.0.0.1');
+    client.socket.send(search('upnp:rootdevice', 1), s.ssdpPort, '127.0.0.1');
+    await client.next(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(client.messages.map((m) => /\r\nST: (.*)\r\n/.exec(m.data.toString())?.[1])).toEqual(['upnp:rootdevice']);
+    // The reply names the address the searcher reached: loopback here.
+    expect(client.messages[0]!.data.toString()).toContain('\r\nLOCATION: http://127.0.0.1:5004/device.xml\r\n');
   });
 });
 
