@@ -6,8 +6,10 @@ import { isSeparatorName } from './normalize.js';
 import { closeness, compareNames, profileName, type NameProfile } from './similarity.js';
 
 const defaultThreshold = 0.85;
-// Country prefixes disagreeing with the XMLTV id's country: a weaker match, so the right country wins.
-const countryMismatchFactor = 0.92;
+// A provider prefix naming another country than the XMLTV id's: the same name is most often that
+// country's own edition ("US | QVC" is not "QVC Deutschland"), so it stays just under the default
+// threshold and maps only with the provider's epg_channel_id agreeing.
+const countryMismatchFactor = 0.84;
 // Blocking: tokens on more EPG names than this are too common to narrow anything ("tv", "news").
 const maxPosting = 100;
 // Scored candidates per provider name, the best-sharing first: enough for every sibling and feed.
@@ -28,14 +30,20 @@ interface ProviderProfile {
 }
 
 // A name matched only after dropping its parenthesised part ("Franken Fernsehen (Nürnberg)").
-const parenthesisFactor = 0.96;
+// Low enough that only an exact match of the rest passes the default threshold.
+const parenthesisFactor = 0.9;
 // Same call sign and sub-channel: the same station, whatever the names say.
 const stationScore = 0.95;
 
-/** Profiles of a name and of its variant without parenthesised parts, the latter marked. */
+/**
+ * Profiles of a name and of its variant without parenthesised parts, the latter weaker. In EPG
+ * names only a call sign is dropped ("FNX (KVCR-DT2) San Bernardino"): other parentheses name the
+ * edition ("Golf Channel (Latinoamérica)", "Yu-Gi-Oh! (ES)").
+ */
 function nameVariants(name: string, home: string | null, prefixed: boolean): NameProfile[] {
   const profiles = [profileName(name, home, prefixed)];
-  const bare = name.replace(/\([^)]*\)|\[[^\]]*\]$/g, ' ').trim();
+  const parts = prefixed ? /\([^)]*\)|\[[^\]]*\]$/g : /\((?:[KWC][A-Z]{2,4}(?:[- ]?(?:TV|DT|LD|CD)[- ]?\d?)?)\)/g;
+  const bare = name.replace(parts, ' ').trim();
   if (bare !== name && bare !== '') profiles.push({ ...profileName(bare, home, prefixed), weight: parenthesisFactor });
   return profiles;
 }
@@ -49,8 +57,12 @@ function blockingKeys(profile: NameProfile): string[] {
 
 // Id-derived names split badly ("AMItv"), so only their exact forms count.
 const idNameFactor = 1;
-// The id without its feed ("History2LatinAmerica.us@Panregional"): weaker, a feed may matter.
-const idStemFactor = 0.9;
+// The id without its feed ("History2LatinAmerica.us@Panregional").
+// Below the threshold on purpose: feeds are often regions or timeshifts ("BBCOne.uk@Wales"), so the
+// stem alone maps nothing, but it lets a provider's matching epg_channel_id count.
+const idStemFactor = 0.8;
+// ...unless the stem says more than the display-names ("MrBeanAnimated.uk@English" for "Mr. Bean").
+const specificStemFactor = 0.9;
 
 // "BBCOne.uk@London" → "BBC One London" (and "BBC One", weaker): the id is one more name, useful
 // when EPG sites abbreviate or drop words the provider keeps.
@@ -61,6 +73,16 @@ function idProfiles(id: string, home: string | null): NameProfile[] {
   const profiles = [{ ...profileName(spell(`${stem}${feed}`), home, false), exactOnly: true, weight: idNameFactor }];
   if (feed !== '') profiles.push({ ...profileName(spell(stem), home, false), exactOnly: true, weight: idStemFactor });
   return profiles;
+}
+
+// A stem is the generic channel of a regional one when a display-name contains the stem or names
+// the feed ("rbbFernsehen.de@Brandenburg": "rbb Brandenburg"); otherwise it is a more specific name
+// than the display-names ("History2LatinAmerica.us@Panregional": "History 2") and counts nearly as one.
+function weighStems(profiles: NameProfile[], displayNames: NameProfile[], feed: string): NameProfile[] {
+  const feedWords = profileName(feed.replace(/([a-z])([A-Z])/g, '$1 $2'), null, false).words;
+  const regional = (p: NameProfile) =>
+    displayNames.some((d) => d.compact.includes(p.compact) || feedWords.some((w) => d.words.includes(w) || d.feed === w));
+  return profiles.map((p) => (p.weight === idStemFactor && !regional(p) ? { ...p, weight: specificStemFactor } : p));
 }
 
 // "3sat" and "3sat HD" profile alike: compare each distinct form once, at its best weight.
@@ -84,7 +106,8 @@ class EpgIndex {
     this.entries = channels.map((channel, index) => {
       const names = channel.names.filter((n) => !isSeparatorName(n));
       const country = countryOfXmltvId(channel.channelId);
-      const profiles = distinctProfiles([...names.flatMap((n) => nameVariants(n, country, false)), ...idProfiles(channel.channelId, country)]);
+      const displayNames = names.flatMap((n) => nameVariants(n, country, false));
+      const profiles = distinctProfiles([...displayNames, ...weighStems(idProfiles(channel.channelId, country), displayNames, channel.channelId.split('@')[1] ?? '')]);
       const station = stationOfXmltvId(channel.channelId);
       return { channel, index, country, station, profiles };
     });
@@ -131,11 +154,13 @@ class EpgIndex {
     const id = value.trim().toLowerCase();
     const exact = this.byId.get(id);
     if (exact !== undefined) return exact;
-    const base = id.split('@')[0]!;
+    const [base = '', feed] = id.split('@');
+    // "TF1.fr@HD" names the channel "TF1.fr" (a quality feed); but "BBCOne.uk@East" does not name
+    // another region's "BBCOne.uk@London", so only an id without a feed may find a lone feed.
     const exactBase = this.byId.get(base);
     if (exactBase !== undefined) return exactBase;
     const feeds = this.byBaseId.get(base);
-    return feeds?.length === 1 ? feeds[0] : undefined;
+    return feed === undefined && feeds?.length === 1 ? feeds[0] : undefined;
   }
 }
 

@@ -27,8 +27,8 @@ const spinOffWords = new Set([
   'noticias', 'deporte', 'deportes', 'novelas', 'cine', 'serie', 'series', 'infantil', 'notizie', 'nieuws', 'nachrichten',
 ]);
 
-// Just above the default threshold: a contained name is a match, but any closer one wins.
-const containedScore = 0.86;
+// A name plus its own initials: a sure match, yet any exact one wins.
+const containedScore = 0.9;
 const spinOffFactor = 0.85;
 
 /** A name prepared for comparison: its words, the tokens that tell siblings apart, and compact keys. */
@@ -46,6 +46,8 @@ export interface NameProfile {
   /** Compact form without generic words ("drone" for "Drone TV"); empty when no letters remain. */
   core: string;
   country: string | null;
+  /** The country the name belongs to (XMLTV id, prefix or trailing country word), null if unknown. */
+  home: string | null;
   /** Factor on scores reached through this name (1, less for derived variants). */
   weight: number;
   /** Only an equal compact or core form counts (names derived from ids: "AMItv" splits badly). */
@@ -74,7 +76,8 @@ export function profileName(name: string, home?: string | null, prefixed = true)
     if (/^\+?\d+$/.test(token) || token === 'plus') {
       marks.push(token.replace(/^(\+?)0+(?=\d)/, '$1'));
       kept.push(token);
-    } else if (feedWords[token] !== undefined && index > 0) {
+    } else if (feedWords[token] !== undefined && index > 0 && !/^(?:north|south)$/.test(tokens[index - 1]!)) {
+      // "North East" is a region, "HBO East" a feed
       feed = feedWords[token];
     } else if (index > 0 && homeCountry !== null && countryOfWord(token) === homeCountry) {
       // dropped: the name's own country after its start ("True Crime UK", "QVC UK Beauty", but
@@ -87,7 +90,7 @@ export function profileName(name: string, home?: string | null, prefixed = true)
   const compact = kept.join('');
   const core = kept.filter((t) => !genericWords.has(t)).join('');
   const full = tokens.join('');
-  return { words, marks: marks.sort().join(' '), feed, compact, full, core: /\p{L}/u.test(core) ? core : '', country, weight: 1 };
+  return { words, marks: marks.sort().join(' '), feed, compact, full, core: /\p{L}/u.test(core) ? core : '', country, home: homeCountry, weight: 1 };
 }
 
 /** Sorted character-bigram codes of a text, for a linear-time Dice coefficient. */
@@ -165,7 +168,8 @@ interface WordOverlap {
 
 // "tg" for "toon goggles", "rb" for "red button": initials of consecutive words of the other name.
 function acronymAt(acronym: string, words: readonly string[], used: boolean[]): number {
-  if (acronym.length < 2 || acronym.length > 5) return -1;
+  // "TV" is a word of its own, not "Toulon Var".
+  if (acronym.length < 2 || acronym.length > 5 || genericWords.has(acronym)) return -1;
   for (let start = 0; start + acronym.length <= words.length; start++) {
     let ok = true;
     for (let k = 0; k < acronym.length && ok; k++) ok = !used[start + k] && words[start + k]![0] === acronym[k];
@@ -209,18 +213,31 @@ function overlapWords(shortSide: readonly string[], longSide: readonly string[])
   return { dice: total === 0 ? 0 : shared / total, approximate, missing, extra: longSide.filter((_, i) => !used[i]) };
 }
 
+// "JLTV" for "Jewish Life Television", "CFN" for "Catholic Faith Network": a name followed by its
+// own initials ("Television" may give "TV").
+function isInitialsOf(word: string, words: readonly string[]): boolean {
+  if (word.length < 2 || word.length > words.length + 1) return false;
+  const plain = words.map((w) => w[0]).join('');
+  const withTv = words.map((w) => (w === 'television' ? 'tv' : w[0])).join('');
+  const content = words.filter((w) => !genericWords.has(w)).map((w) => w[0]).join('');
+  return word === plain || word === withTv || word === content;
+}
+
 /** Similarity of two word lists, 0..1, from their weighted overlap and whether one contains the other. */
 export function compareWords(a: readonly string[], b: readonly string[]): number {
   const [shortSide, longSide] = a.length <= b.length ? [a, b] : [b, a];
   const overlap = overlapWords(shortSide, longSide);
-  // One name inside the other ("Forensic Files" / "FilmRise Forensic Files", "TVA" / "TVA Montréal"):
-  // the same channel, unless what the longer one adds makes a spin-off ("ESPN" / "ESPN News").
   if (overlap.missing > 0) return overlap.dice;
   // A spin-off shares every word of its parent, so word overlap alone would rate it high.
   if (overlap.extra.some((w) => spinOffWords.has(w))) return overlap.dice * spinOffFactor;
-  // A single word inside a longer name is too weak ("Sky" / "Sky Atlantic", "Dog" / "Mad Dog"),
-  // and so is an approximate one ("Antiques Roadshow" is not in "Antiques Road Trip").
-  const contained = overlap.approximate === 0 && shortSide.filter((w) => wordWeight(w) === 1).length >= 2;
+  // One name inside the other is otherwise only as good as its overlap: the extra words may be a
+  // region ("NBC Sports" / "NBC Sports Boston"), a language or an edition. Only the name's own
+  // initials added to it ("Catholic Faith Network" / "CFN Catholic Faith Network") keep it whole.
+  const contained =
+    overlap.approximate === 0 &&
+    overlap.extra.length > 0 &&
+    shortSide.filter((w) => wordWeight(w) === 1).length >= 2 &&
+    overlap.extra.every((w) => isInitialsOf(w, shortSide));
   return contained ? Math.max(overlap.dice, containedScore) : overlap.dice;
 }
 
@@ -236,7 +253,9 @@ export function compareNames(epg: NameProfile, provider: NameProfile): number {
   if (epg.compact === '' || provider.compact === '') return 0;
   // A feed named on one side only: the East feed is the main one; a West (Pacific) feed is
   // another channel than the unnamed one (it runs three hours later).
-  const feedFactor = epg.feed === provider.feed ? 1 : epg.feed === 'west' || provider.feed === 'west' ? 0.8 : 0.97;
+  // That holds for North American networks; elsewhere "East" is a region ("BBC One East").
+  const eastIsMain = epg.home === null || epg.home === 'us' || epg.home === 'ca';
+  const feedFactor = epg.feed === provider.feed ? 1 : epg.feed === 'west' || provider.feed === 'west' || !eastIsMain ? 0.8 : 0.97;
   let score: number;
   if (epg.compact === provider.compact || epg.full === provider.full) score = 1;
   else if (epg.core !== '' && epg.core === provider.core) score = 0.96;

@@ -135,15 +135,17 @@ describe('matchChannels', () => {
     expect(result[2]!.confidence).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('applies the threshold: a weak match is kept only when the threshold allows it', () => {
-    const channel = epg('FilmRiseForensicFiles.us', 'FilmRise Forensic Files');
-    const p = [provider('US | FORENSIC FILES')];
+  it('applies the threshold (default 0.85) to the confidence', () => {
+    const channel = epg('DiscoveryChannel.us', 'Discovery Channel');
+    const p = [provider('US | Discovery Chanel')];
     const confidence = matchChannels([channel], p).get(channel.id)?.[0]?.confidence ?? 0;
     expect(confidence).toBeGreaterThanOrEqual(0.85);
-    expect(confidence).toBeLessThan(0.95);
-    expect(matchChannels([channel], p, { threshold: 0.95 }).get(channel.id)).toEqual([]);
-    const loose = epg('PlutoTVWesterns.us', 'Pluto TV Westerns');
-    expect(matchChannels([loose], [provider('US: Pluto TV Comedy')]).get(loose.id)).toEqual([]);
+    expect(confidence).toBeLessThan(1);
+    expect(matchChannels([channel], p, { threshold: 0.99 }).get(channel.id)).toEqual([]);
+    const westerns = epg('PlutoTVWesterns.us', 'Pluto TV Westerns');
+    const comedy = [provider('US: Pluto TV Comedy')];
+    expect(matchChannels([westerns], comedy).get(westerns.id)).toEqual([]);
+    expect(matchChannels([westerns], comedy, { threshold: 0.5 }).get(westerns.id)?.map((m) => m.providerChannelId)).toEqual([comedy[0]!.id]);
   });
 
   it('separates same-named channels of different countries by the prefix and the XMLTV id', () => {
