@@ -155,9 +155,9 @@ class EpgIndex {
     const exact = this.byId.get(id);
     if (exact !== undefined) return exact;
     const [base = '', feed] = id.split('@');
-    // "TF1.fr@HD" names the channel "TF1.fr" (a quality feed); but "BBCOne.uk@East" does not name
-    // another region's "BBCOne.uk@London", so only an id without a feed may find a lone feed.
-    const exactBase = this.byId.get(base);
+    // "TF1.fr@HD" names the channel "TF1.fr" (a quality feed); but "BBCTwo.uk@Wales" does not name
+    // "BBCTwo.uk", nor "BBCOne.uk@London", so only an id without a feed may find a lone feed.
+    const exactBase = /^(?:sd|hd|fhd|uhd|4k|hevc|\d{3,4}p)?$/.test(feed ?? '') ? this.byId.get(base) : undefined;
     if (exactBase !== undefined) return exactBase;
     const feeds = this.byBaseId.get(base);
     return feed === undefined && feeds?.length === 1 ? feeds[0] : undefined;

@@ -12,6 +12,8 @@ const numberWords: Record<string, string> = {
   eins: '1', zwei: '2', drei: '3', vier: '4', deux: '2', trois: '3', quatre: '4', cinq: '5', uno: '1', due: '2',
   tre: '3', quattro: '4', cinque: '5', dos: '2', tres: '3', cuatro: '4', cinco: '5', dois: '2', twee: '2', drie: '3',
 };
+// Spellings of one word: "Vosges Télévision" = "Vosges TV".
+const synonyms: Record<string, string> = { television: 'tv', televisao: 'tv', televisione: 'tv', televizija: 'tv', televizyon: 'tv', teve: 'tv' };
 // Feeds of one network that are different channels: "HBO East" ≠ "HBO West" (Pacific is the West feed).
 const feedWords: Record<string, string> = { east: 'east', eastern: 'east', west: 'west', pacific: 'west' };
 // Words that make a spin-off when added to a name ("ESPN" → "ESPN News", "Sky Cinema" → "Sky Cinema
@@ -30,6 +32,8 @@ const spinOffWords = new Set([
 // A name plus its own initials: a sure match, yet any exact one wins.
 const containedScore = 0.9;
 const spinOffFactor = 0.85;
+const editionCap = 0.84;
+const genericSwapScore = 0.84;
 
 /** A name prepared for comparison: its words, the tokens that tell siblings apart, and compact keys. */
 export interface NameProfile {
@@ -72,7 +76,7 @@ export function profileName(name: string, home?: string | null, prefixed = true)
   const kept: string[] = [];
   let feed = '';
   tokens.forEach((raw, index) => {
-    const token = numberWords[raw] ?? raw;
+    const token = numberWords[raw] ?? synonyms[raw] ?? raw;
     if (/^\+?\d+$/.test(token) || token === 'plus') {
       marks.push(token.replace(/^(\+?)0+(?=\d)/, '$1'));
       kept.push(token);
@@ -134,12 +138,12 @@ function coreDice(a: NameProfile, b: NameProfile): number {
   const lb = b.core.length;
   // Dice can be at most 2·min/(sum): too different in length to ever count (≥ 0.5), skip the work.
   if (la < 2 || lb < 2 || (2 * Math.min(la, lb)) / (la + lb) < 0.5) return 0;
-  // One name's words inside the other's ("National Geographic" / "... Wild"): the word rules decide,
-  // since the characters of a parent and its spin-off agree almost everywhere.
-  // The same when the longer one only adds words ("CBS Sports Network" / "CBS Sports HQ").
-  const [shorter, longer] = la <= lb ? [a, b] : [b, a];
-  const shared = longer.words.filter((w) => shorter.words.includes(w));
-  if (shared.length < longer.words.length && contentOf(shared) !== '' && contentOf(shared) === contentOf(shorter.words)) return 0;
+  // Characters only judge spelling ("viàMoselleTV" / "Moselle TV"): the words one name has and the
+  // other lacks must themselves be spelled alike. A name that only adds words ("National
+  // Geographic Wild") or swaps a short one ("BBC America" / "MBC America") is for the word rules.
+  const onlyA = contentOf(a.words.filter((w) => !b.words.includes(w)));
+  const onlyB = contentOf(b.words.filter((w) => !a.words.includes(w)));
+  if (onlyA === '' || onlyB === '' || bigramDice(onlyA, onlyB) < 0.7) return 0;
   return diceOfCodes(coreBigrams(a), coreBigrams(b));
 }
 
@@ -218,7 +222,7 @@ function overlapWords(shortSide: readonly string[], longSide: readonly string[])
 function isInitialsOf(word: string, words: readonly string[]): boolean {
   if (word.length < 2 || word.length > words.length + 1) return false;
   const plain = words.map((w) => w[0]).join('');
-  const withTv = words.map((w) => (w === 'television' ? 'tv' : w[0])).join('');
+  const withTv = words.map((w) => (w === 'tv' ? 'tv' : w[0])).join('');
   const content = words.filter((w) => !genericWords.has(w)).map((w) => w[0]).join('');
   return word === plain || word === withTv || word === content;
 }
@@ -238,7 +242,21 @@ export function compareWords(a: readonly string[], b: readonly string[]): number
     overlap.extra.length > 0 &&
     shortSide.filter((w) => wordWeight(w) === 1).length >= 2 &&
     overlap.extra.every((w) => isInitialsOf(w, shortSide));
-  return contained ? Math.max(overlap.dice, containedScore) : overlap.dice;
+  if (contained) return Math.max(overlap.dice, containedScore);
+  // Otherwise a longer name that only adds a real word is another edition of it ("Yu-Gi-Oh! ES",
+  // "Antiques Roadshow UK"): kept under the threshold, however long the shared part.
+  // Words added in front are more often a brand ("BBC Doctor Who Classic", "PBS Antiques Road Trip").
+  const firstShared = longSide.findIndex((w) => shortSide.includes(w));
+  const trailing = longSide.slice(firstShared + 1).filter((w) => overlap.extra.includes(w) && !genericWords.has(w));
+  return trailing.length > 0 ? Math.min(overlap.dice, editionCap) : overlap.dice;
+}
+
+// "NFL Channel" / "NFL Network": same core, but one generic word replaced by another is a different
+// name, while "Drone" / "Drone TV" only adds one.
+function swapsGenericWord(a: NameProfile, b: NameProfile): boolean {
+  const onlyA = a.words.filter((w) => genericWords.has(w) && !b.words.includes(w));
+  const onlyB = b.words.filter((w) => genericWords.has(w) && !a.words.includes(w));
+  return onlyA.length > 0 && onlyB.length > 0;
 }
 
 /** Overall closeness of two names' characters, 0..1: breaks ties between equally scored candidates. */
@@ -258,7 +276,7 @@ export function compareNames(epg: NameProfile, provider: NameProfile): number {
   const feedFactor = epg.feed === provider.feed ? 1 : epg.feed === 'west' || provider.feed === 'west' || !eastIsMain ? 0.8 : 0.97;
   let score: number;
   if (epg.compact === provider.compact || epg.full === provider.full) score = 1;
-  else if (epg.core !== '' && epg.core === provider.core) score = 0.96;
+  else if (epg.core !== '' && epg.core === provider.core) score = swapsGenericWord(epg, provider) ? genericSwapScore : 0.96;
   else if (epg.exactOnly || provider.exactOnly) score = 0;
   else score = Math.min(0.95, Math.max(compareWords(epg.words, provider.words), coreDice(epg, provider)));
   return score * feedFactor;
