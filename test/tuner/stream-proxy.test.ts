@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
 import { openStream, startStreamFixture, waitUntil, type StreamFixture } from '../streaming/stream-fixture.js';
@@ -31,6 +32,37 @@ describe('stream proxy: basic functionality', () => {
     expect(f.provider.streamRequests()).toHaveLength(0);
     const missing = await f.t.app.inject({ method: 'HEAD', url: '/stream/nope.uk' });
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('streams to an HTTP/1.0 client (Plex) without chunked encoding', async () => {
+    f.addChannel('bbc1.uk', [{ streamId: 101, tier: 'HD' }]);
+    const socket = connect(Number(new URL(f.t.url).port), '127.0.0.1');
+    socket.write('GET /stream/bbc1.uk HTTP/1.0\r\n\r\n');
+    let received = Buffer.alloc(0);
+    await new Promise<void>((resolve, reject) => {
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        if (received.length > 4096) resolve();
+      });
+      socket.once('error', reject);
+    });
+    socket.destroy();
+    const headerEnd = received.indexOf('\r\n\r\n');
+    const head = received.subarray(0, headerEnd).toString('latin1');
+    expect(head).toMatch(/^HTTP\/1\.[01] 200 /);
+    expect(head.toLowerCase()).toContain('content-type: video/mp2t');
+    expect(head.toLowerCase()).not.toContain('transfer-encoding');
+    // The body starts right after the headers with a TS sync byte, not a chunk-size line.
+    expect(received[headerEnd + 4]).toBe(0x47);
+  });
+
+  it('ignores unknown query parameters (Jellyfin appends ?transcode=…)', async () => {
+    f.addChannel('bbc1.uk', [{ streamId: 101, tier: 'HD' }]);
+    const client = await openStream(`${f.t.url}/stream/bbc1.uk?transcode=mobile`);
+    expect(client.status).toBe(200);
+    await client.waitForBytes(1);
+    client.close();
+    expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([101]);
   });
 
   it('returns a JSON 404 for an unknown channel id', async () => {
