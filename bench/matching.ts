@@ -83,6 +83,8 @@ function score(truth: Record<string, number[]>, mapping: Mapping) {
     recall: has.filter(right).length / Math.max(1, has.length),
     falsePositiveRate: none.filter((c) => primary(c) !== undefined).length / Math.max(1, none.length),
     variantRecall: variants / Math.max(1, has.reduce((s, c) => s + truth[c]!.length, 0)),
+    // Streams mapped to a channel they do not carry (siblings, editions): failover would use them.
+    wrongStreams: channels.reduce((s, c) => s + (mapping.get(c) ?? []).filter((id) => !truth[c]!.includes(id)).length, 0),
   };
 }
 
@@ -174,12 +176,19 @@ function main(): void {
   const big = scaled(epg, streams, 3000, 30_000);
   matchChannels(big.epg, big.providers); // warm-up (JIT), not timed
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     matchChannels(big.epg, big.providers);
+    const c1 = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    cpu.push((c1.user + c1.system) / 1000);
   }
   const ms = Math.min(...times);
+  const robustness = [1, 2, 3].map((seed) => strayMappings(epg, providers, streamsOf, truth, seed));
+  const stray = robustness.reduce((s, r) => s + r.wrong, 0);
+  const orphaned = robustness.reduce((s, r) => s + r.orphans, 0);
 
   const rows = [
     ['', 'fuzzy matcher', 'reference: exact normalised name', 'target'],
@@ -187,10 +196,16 @@ function main(): void {
     ['recall', percent(ours.recall), percent(reference.recall), '≥ 95%'],
     ['false-positive rate (no stream)', percent(ours.falsePositiveRate), percent(reference.falsePositiveRate), '≤ 3%'],
     ['variant recall', percent(ours.variantRecall), percent(reference.variantRecall), ''],
+    ['streams mapped to a channel they do not carry', String(ours.wrongStreams), String(reference.wrongStreams), ''],
   ];
   const table = rows.map((r) => `| ${r.join(' | ')} |`);
   table.splice(1, 0, '| --- | --- | --- | --- |');
-  const timing = `3,000 EPG channels × 30,000 streams (${big.providers.length} provider channels): best of 3 = ${(ms / 1000).toFixed(2)} s (target < 5 s); runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s`;
+  const timing =
+    `3,000 EPG channels × 30,000 streams (${big.providers.length} provider channels): best of 3 = ${(ms / 1000).toFixed(2)} s ` +
+    `(target < 5 s); runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s wall, ${cpu.map((t) => (t / 1000).toFixed(2)).join(', ')} s CPU.`;
+  const strayLine =
+    `Guide lacking channels (half the EPG channels removed, 3 seeds): ${stray} of ${orphaned} provider channels whose channel is ` +
+    `gone were mapped to another one (${percent(stray / Math.max(1, orphaned))}).`;
   const section = [
     '## Matching (`npm run bench:matching`)',
     '',
@@ -198,10 +213,40 @@ function main(): void {
     '',
     ...table,
     '',
+    strayLine,
+    '',
     timing,
   ].join('\n');
   console.log(section);
   recordResults(section);
+}
+
+/**
+ * Robustness for guides that lack channels (the held-out case of a provider carrying channels the
+ * guide has not): drop half the EPG channels at random and count the provider channels of dropped
+ * ones that still got mapped, necessarily to a wrong channel.
+ */
+function strayMappings(
+  epgAll: EpgChannelInput[],
+  providers: ProviderChannelInput[],
+  streamsOf: Map<number, number[]>,
+  truth: Record<string, number[]>,
+  seed: number,
+): { orphans: number; wrong: number } {
+  let state = seed;
+  const random = () => ((state = (state * 16807) % 2147483647) / 2147483647);
+  const kept = epgAll.filter(() => random() >= 0.5);
+  const keptIds = new Set(kept.map((c) => c.channelId));
+  const channelOfStream = new Map<number, string>();
+  for (const [channel, ids] of Object.entries(truth)) for (const id of ids) channelOfStream.set(id, channel);
+  const channelOf = (p: ProviderChannelInput) => (streamsOf.get(p.id) ?? []).map((id) => channelOfStream.get(id)).find(Boolean);
+  const isOrphan = (p: ProviderChannelInput) => {
+    const channel = channelOf(p);
+    return channel !== undefined && !keptIds.has(channel);
+  };
+  const orphans = new Set(providers.filter(isOrphan).map((p) => p.id));
+  const mapped = [...matchChannels(kept, providers).values()].flat().map((m) => m.providerChannelId);
+  return { orphans: orphans.size, wrong: mapped.filter((id) => orphans.has(id)).length };
 }
 
 function printErrors(truth: Record<string, number[]>, mapping: Mapping, streams: Stream[], epg: EpgChannelInput[]): void {
