@@ -21,15 +21,20 @@ export function isSeparatorName(name: string): boolean {
 // "USA Today" or "ABC News" have none and keep their first word.
 const prefixPattern =
   /^\s*(?:[|[(┃│]\s*([A-Za-z]{2,4}(?:[-/][A-Za-z]{2,4})?)\s*[|\])┃│]\s*[:\-|]?|([A-Za-z]{2,4}(?:[-/][A-Za-z]{2,4})?)\s*(?::|\||[┃│▎▏»•➤►▶]|\s-\s|\s–\s))\s*/u;
+// Only the forms no broadcaster's own name uses ("UK: ", "|UK| ", "[UK] "), for EPG names.
+const strictPrefixPattern = /^\s*(?:[|[]\s*([A-Za-z]{2,4})\s*[|\]]\s*:?|([A-Za-z]{2,4})\s*(?::|\|))\s*/u;
 const flag = /^\s*[\u{1F1E6}-\u{1F1FF}]{2}\s*[:\-|]?\s*/u;
 
-/** Splits a leading country prefix off a provider name: "UK: BBC One" → { country: 'uk', rest: 'BBC One' }. */
-export function splitCountryPrefix(name: string): { country: string | null; rest: string } {
+/**
+ * Splits a leading country prefix off a provider name: "UK: BBC One" → { country: 'uk', rest: 'BBC One' }.
+ * `strict`: only bracketed, colon or pipe prefixes (for EPG names, where "BR - Süd" is a name).
+ */
+export function splitCountryPrefix(name: string, strict = false): { country: string | null; rest: string } {
   let country = countryOfFlag(name);
   let rest = country === null ? name : name.replace(flag, '');
   // Providers sometimes stack prefixes ("|UK| UK: ..."); take at most two.
   for (let i = 0; i < 2; i++) {
-    const match = prefixPattern.exec(rest);
+    const match = (strict ? strictPrefixPattern : prefixPattern).exec(rest);
     if (!match) break;
     const code = countryOfCode(match[1] ?? match[2] ?? '');
     if (code === undefined) break;
@@ -68,10 +73,11 @@ export interface NameParts {
   normalized: string;
 }
 
-/** Normalises a name and keeps the country its prefix named, if any. */
+/** Normalises a name and keeps the country its prefix named, if any; `prefixed` false for EPG names. */
 export function analyzeName(name: string, prefixed = true): NameParts {
-  // EPG names carry no provider prefix, and "BR - Süd" or "HR - Info" must keep their first word.
-  const { country, rest } = prefixed ? splitCountryPrefix(stripTierMarkers(name)) : { country: null, rest: name };
+  // EPG names rarely carry a provider prefix (a lineup channel promoted from a provider channel
+  // does), and "BR - Süd" or "HR - Info" must keep their first word.
+  const { country, rest } = splitCountryPrefix(stripTierMarkers(name), !prefixed);
   // Tier markers may also sit before the prefix is gone ("HD | UK: ..."), so strip once more.
   const cleaned = stripTierMarkers(rest).replace(extraMarkers, ' ');
   return { country, normalized: foldText(cleaned) };

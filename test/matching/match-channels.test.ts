@@ -77,6 +77,12 @@ describe('matchChannels', () => {
     expect(matchedIds([four], p, four)).toEqual([p[0]!.id]);
   });
 
+  it('matches a lineup channel promoted from a provider channel, prefix and all, to that channel', () => {
+    const promoted = epg('tunerbridge-17', 'UK: Foo Local');
+    const p = [provider('UK: Foo Local HD', { tiers: ['HD'] }), provider('UK - Foo Local Two')];
+    expect(matchedIds([promoted], p, promoted)).toEqual([p[0]!.id]);
+  });
+
   it('never matches separator rows', () => {
     const sports = epg('UKSports.uk', 'UK Sports');
     const general = epg('USGeneral.us', 'US General');
