@@ -35,10 +35,12 @@ describe('no password leak while streaming', () => {
       if (client.status === 200) {
         await client.waitForBytes(188).catch(() => undefined);
         seen.push((await f.t.app.inject({ method: 'GET', url: '/api/sessions' })).body);
-        // Over the limit while this one plays.
-        const busy = await openStream(`${f.t.url}/stream/ch901.uk`);
-        expect(busy.status).toBe(503);
-        seen.push(JSON.stringify(busy.headers), await busy.text());
+        if (streamId === 901) {
+          // Over the limit while the endless stream plays (the others may have ended already).
+          const busy = await openStream(`${f.t.url}/stream/ch902.uk`);
+          expect(busy.status).toBe(503);
+          seen.push(JSON.stringify(busy.headers), await busy.text());
+        }
         client.close();
       } else {
         expect(client.status).toBe(503);
