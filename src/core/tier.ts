@@ -37,8 +37,12 @@ const encodingMarkers = new RegExp(
   'giu',
 );
 
-/** The tier a stream name implies; the right-most marker wins ("SD FHD" → FHD); none → unknown. */
+// Category separator rows ("★★★ DE 4K ★★★", "##### UK HD #####") are no stream, so they have no tier.
+const separatorRow = /^\s*[#*=~★☆▬─━═]{2,}.*[#*=~★☆▬─━═]{2,}\s*$/u;
+
+/** The tier a stream name implies; the right-most marker wins ("SD FHD" → FHD); none, or a separator row → unknown. */
 export function detectTier(name: string): Tier {
+  if (separatorRow.test(name)) return 'unknown';
   let found: Tier = 'unknown';
   for (const match of name.matchAll(anyTier)) {
     const group = match.slice(1).findIndex((g) => g !== undefined);

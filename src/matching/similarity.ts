@@ -34,6 +34,7 @@ const containedScore = 0.9;
 const spinOffFactor = 0.85;
 const editionCap = 0.84;
 const genericSwapScore = 0.84;
+const fuzzyScale = 0.95;
 
 /** A name prepared for comparison: its words, the tokens that tell siblings apart, and compact keys. */
 export interface NameProfile {
@@ -143,7 +144,9 @@ function coreDice(a: NameProfile, b: NameProfile): number {
   // Geographic Wild") or swaps a short one ("BBC America" / "MBC America") is for the word rules.
   const onlyA = contentOf(a.words.filter((w) => !b.words.includes(w)));
   const onlyB = contentOf(b.words.filter((w) => !a.words.includes(w)));
-  if (onlyA === '' || onlyB === '' || bigramDice(onlyA, onlyB) < 0.7) return 0;
+  if (onlyA === '' || onlyB === '') return 0;
+  const typo = Math.min(onlyA.length, onlyB.length) >= 4 && withinOneEdit(onlyA, onlyB);
+  if (!typo && bigramDice(onlyA, onlyB) < 0.7) return 0;
   return diceOfCodes(coreBigrams(a), coreBigrams(b));
 }
 
@@ -155,8 +158,25 @@ function wordWeight(word: string): number {
 function nearWords(a: string, b: string): boolean {
   if (a.length >= 3 && b.length >= 3 && (a.startsWith(b) || b.startsWith(a))) return true;
   // Typos keep the first letter and the length; checking that first saves most Dice computations.
-  if (a.length < 5 || b.length < 5 || a[0] !== b[0] || Math.abs(a.length - b.length) > 2) return false;
-  return bigramDice(a, b) >= 0.75;
+  if (a.length < 4 || b.length < 4 || a[0] !== b[0] || Math.abs(a.length - b.length) > 2) return false;
+  return withinOneEdit(a, b) || (a.length >= 5 && b.length >= 5 && bigramDice(a, b) >= 0.75);
+}
+
+// How much a near pair counts: a plural or short ending ("sport"/"sports") nearly fully, an
+// abbreviation ("disc"/"discovery") less, a typo ("evnt"/"event") least.
+function nearness(a: string, b: string): number {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (long.startsWith(short)) return long.length - short.length <= 2 ? 0.9 : 0.8;
+  return 0.75;
+}
+
+/** True when one insertion, deletion or substitution turns a into b ("evnt" / "event"). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length < b.length ? a.slice(i) === b.slice(i + 1) : a.slice(i + 1) === b.slice(i);
 }
 
 interface WordOverlap {
@@ -199,7 +219,7 @@ function overlapWords(shortSide: readonly string[], longSide: readonly string[])
   for (const word of pending) {
     const at = longSide.findIndex((other, i) => !used[i] && nearWords(word, other));
     if (at >= 0) {
-      shared += 0.8 * (wordWeight(word) + wordWeight(longSide[at]!));
+      shared += nearness(word, longSide[at]!) * (wordWeight(word) + wordWeight(longSide[at]!));
       used[at] = true;
       approximate++;
       continue;
@@ -278,6 +298,7 @@ export function compareNames(epg: NameProfile, provider: NameProfile): number {
   if (epg.compact === provider.compact || epg.full === provider.full) score = 1;
   else if (epg.core !== '' && epg.core === provider.core) score = swapsGenericWord(epg, provider) ? genericSwapScore : 0.96;
   else if (epg.exactOnly || provider.exactOnly) score = 0;
-  else score = Math.min(0.95, Math.max(compareWords(epg.words, provider.words), coreDice(epg, provider)));
+  // A fuzzy match is never as sure as an equal name: scaled under the 0.96 of an equal core.
+  else score = fuzzyScale * Math.max(compareWords(epg.words, provider.words), coreDice(epg, provider));
   return score * feedFactor;
 }

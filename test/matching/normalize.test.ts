@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { detectTier } from '../../src/core/index.js';
 import { isSeparatorName, normalizeChannelName } from '../../src/matching/index.js';
 
 describe('normalizeChannelName', () => {
@@ -61,6 +62,12 @@ describe('isSeparatorName', () => {
       expect(isSeparatorName(name)).toBe(true);
     },
   );
+
+  it('separator rows carry no tier, even with a marker in their text', () => {
+    expect(detectTier('★★★ DE 4K ★★★')).toBe('unknown');
+    expect(detectTier('##### UK HD #####')).toBe('unknown');
+    expect(detectTier('DE: Das Erste 4K')).toBe('4K');
+  });
 
   it.each(['UK: BBC One', 'HI-YAH!', '|US| Documentary+', 'UK - E4 +1', 'Public Senat 24/24', '#1 Hits'])(
     '%j is a channel',
