@@ -3,7 +3,8 @@ import type { EpgChannelInput, MatchCandidate, MatchOptions, ProviderChannelInpu
 import { namesStation, stationOfXmltvId, stationsInName, type Station } from './call-sign.js';
 import { countryOfXmltvId } from './countries.js';
 import { isSeparatorName } from './normalize.js';
-import { closeness, compareNames, profileName, type NameProfile } from './similarity.js';
+import { profileName, type NameProfile } from './name-profile.js';
+import { closeness, compareNames } from './similarity.js';
 
 const defaultThreshold = 0.85;
 // A provider prefix naming another country than the XMLTV id's: the same name is most often that

@@ -1,33 +1,5 @@
-import { countryOfWord } from './countries.js';
-import { analyzeName } from './normalize.js';
-
-// Words that name a quality of most channels, not which channel: they count little.
-const genericWords = new Set([
-  'tv', 'channel', 'network', 'television', 'televisao', 'televisione', 'canal', 'kanal', 'kanaal', 'fernsehen', 'the', 'and',
-  'of', 'by', 'de', 'la', 'le', 'les', 'der', 'die', 'das', 'el', 'il', 'del', 'di', 'du', 'des', 'het', 'den', 'det',
-]);
-// Spelled-out numbers are numbers: "BBC Four" = "BBC 4", "QVC Zwei" = "QVC 2".
-const numberWords: Record<string, string> = {
-  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eins: '1', zwei: '2', drei: '3', vier: '4', deux: '2', trois: '3', quatre: '4', cinq: '5', uno: '1', due: '2',
-  tre: '3', quattro: '4', cinque: '5', dos: '2', tres: '3', cuatro: '4', cinco: '5', dois: '2', twee: '2', drie: '3',
-};
-// Spellings of one word: "Vosges Télévision" = "Vosges TV".
-const synonyms: Record<string, string> = { television: 'tv', televisao: 'tv', televisione: 'tv', televizija: 'tv', televizyon: 'tv', teve: 'tv' };
-// Feeds of one network that are different channels: "HBO East" ≠ "HBO West" (Pacific is the West feed).
-const feedWords: Record<string, string> = { east: 'east', eastern: 'east', west: 'west', pacific: 'west' };
-// Words that make a spin-off when added to a name ("ESPN" → "ESPN News", "Sky Cinema" → "Sky Cinema
-// Action"): a name contained in a longer one is the same channel only when none of these is the extra.
-const spinOffWords = new Set([
-  'news', 'sport', 'sports', 'junior', 'jr', 'kids', 'kid', 'max', 'extra', 'xtra', 'classic', 'classics', 'gold', 'life',
-  'action', 'comedy', 'family', 'cinema', 'movies', 'movie', 'film', 'films', 'premiere', 'plus', 'hits', 'music',
-  'live', 'world', 'international', 'latino', 'latin', 'espanol', 'en', 'deportes', 'now', 'mix', 'select', 'prime',
-  'replay', 'more', 'xl', 'africa', 'asia', 'europe', 'america', 'arabia', 'info', 'doku', 'docs', 'crime', 'history',
-  'science', 'nature', 'wild', 'racing', 'golf', 'football', 'soccer', 'tennis', 'cricket', 'baseball', 'basketball',
-  'hockey', 'nfl', 'nba', 'nhl', 'mlb', 'ppv', 'events', 'event', 'arena', 'reserve', 'showcase', 'premium', 'pop',
-  'rock', 'country', 'dance', 'urban', 'hd', 'uhd', 'red', 'button', 'local', 'regional', 'weather', 'business',
-  'noticias', 'deporte', 'deportes', 'novelas', 'cine', 'serie', 'series', 'infantil', 'notizie', 'nieuws', 'nachrichten',
-]);
+import type { NameProfile } from './name-profile.js';
+import { genericWords, spinOffWords } from './vocabulary.js';
 
 // A name plus its own initials: a sure match, yet any exact one wins.
 const containedScore = 0.9;
@@ -35,68 +7,6 @@ const spinOffFactor = 0.85;
 const editionCap = 0.84;
 const genericSwapScore = 0.84;
 const fuzzyScale = 0.95;
-
-/** A name prepared for comparison: its words, the tokens that tell siblings apart, and compact keys. */
-export interface NameProfile {
-  /** Words (no numbers, feeds, country suffixes), in order. */
-  words: string[];
-  /** Sorted numbers, timeshifts and "plus" ("1", "+1"): names differing here are siblings, never the same channel. */
-  marks: string;
-  /** "east", "west" or "" */
-  feed: string;
-  /** Every kept token joined without spaces ("bbc1+1"). */
-  compact: string;
-  /** Every token, country and feed words too, joined ("gousatv" for "GoUSA TV" / "Go USA TV"). */
-  full: string;
-  /** Compact form without generic words ("drone" for "Drone TV"); empty when no letters remain. */
-  core: string;
-  country: string | null;
-  /** The country the name belongs to (XMLTV id, prefix or trailing country word), null if unknown. */
-  home: string | null;
-  /** Factor on scores reached through this name (1, less for derived variants). */
-  weight: number;
-  /** Only an equal compact or core form counts (names derived from ids: "AMItv" splits badly). */
-  exactOnly?: boolean;
-  /** Cache of the core's sorted bigram codes. */
-  grams?: Int32Array;
-}
-
-/**
- * Builds the comparison profile of a channel name. `home` is the country the name belongs to (an
- * XMLTV id's); by default its prefix's. `prefixed`: a provider name, which may start with a country prefix.
- */
-export function profileName(name: string, home?: string | null, prefixed = true): NameProfile {
-  const { country: prefixCountry, normalized } = analyzeName(name, prefixed);
-  const tokens = normalized === '' ? [] : normalized.split(' ');
-  // No prefix: a trailing country word ("BBC One UK", "Sky Sport Austria") says the country.
-  const last = tokens.length > 1 ? countryOfWord(tokens[tokens.length - 1]!) : undefined;
-  const country = prefixCountry ?? (prefixed ? last ?? null : null);
-  const homeCountry = home ?? country ?? last ?? null;
-  const words: string[] = [];
-  const marks: string[] = [];
-  const kept: string[] = [];
-  let feed = '';
-  tokens.forEach((raw, index) => {
-    const token = numberWords[raw] ?? synonyms[raw] ?? raw;
-    if (/^\+?\d+$/.test(token) || token === 'plus') {
-      marks.push(token.replace(/^(\+?)0+(?=\d)/, '$1'));
-      kept.push(token);
-    } else if (feedWords[token] !== undefined && index > 0 && !/^(?:north|south)$/.test(tokens[index - 1]!)) {
-      // "North East" is a region, "HBO East" a feed
-      feed = feedWords[token];
-    } else if (index > 0 && homeCountry !== null && countryOfWord(token) === homeCountry) {
-      // dropped: the name's own country after its start ("True Crime UK", "QVC UK Beauty", but
-      // "USA Today" and "Sky Sport Austria" on a German list keep theirs)
-    } else {
-      words.push(token);
-      kept.push(token);
-    }
-  });
-  const compact = kept.join('');
-  const core = kept.filter((t) => !genericWords.has(t)).join('');
-  const full = tokens.join('');
-  return { words, marks: marks.sort().join(' '), feed, compact, full, core: /\p{L}/u.test(core) ? core : '', country, home: homeCountry, weight: 1 };
-}
 
 /** Sorted character-bigram codes of a text, for a linear-time Dice coefficient. */
 function bigramCodes(text: string): Int32Array {
