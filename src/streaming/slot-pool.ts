@@ -78,6 +78,11 @@ export class SlotPool {
     return this.accounts.get(accountId)?.waiters.length ?? 0;
   }
 
+  /** True after `close()`: no slot will be handed out again. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Shutdown: every waiter gives up, and no slot is handed out any more. */
   close(): void {
     this.closed = true;

@@ -71,7 +71,10 @@ export class Streaming {
 
     const slot = await this.slots.acquire(target.accountId, { limit: target.maxConnections, waitMs: config.tunerWaitMs, signal: request.signal });
     if (!slot) {
-      if (request.signal.aborted) throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details: { reason: 'client left while waiting' } });
+      // Not a full account: the client left while waiting, or the server is shutting down.
+      if (request.signal.aborted || this.slots.isClosed) {
+        throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details: { reason: request.signal.aborted ? 'client left while waiting' : 'shutting down' } });
+      }
       const details = { channelId: target.channelId, accountId: target.accountId, limit: target.maxConnections, clientAddress: request.clientAddress };
       events.record({ level: 'warn', category: 'tuner', message: 'All tuners in use', details });
       throw new AppError('TUNER_LIMIT', 'all tuners in use', { headers: { 'X-HDHomeRun-Error': '805 All Tuners In Use' }, details });

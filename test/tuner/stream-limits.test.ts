@@ -128,3 +128,47 @@ describe('stream proxy: connection limit', () => {
     expect((await open('c.uk')).status).toBe(200);
   });
 });
+
+describe('stream proxy: a client that leaves early', () => {
+  let f: StreamFixture;
+  afterEach(() => f.close());
+
+  it('stops waiting for a slot when the client leaves the queue', async () => {
+    f = await startStreamFixture({ maxConnections: 1, app: { config: { tunerWaitMs: 10_000 } } });
+    f.addChannel('one.uk', [{ streamId: 1, tier: 'HD' }]);
+    f.addChannel('two.uk', [{ streamId: 2, tier: 'HD' }]);
+    const playing = await openStream(`${f.t.url}/stream/one.uk`);
+    const controller = new AbortController();
+    const queued = fetch(`${f.t.url}/stream/two.uk`, { signal: controller.signal }).catch(() => undefined);
+    const streaming = f.t.app.domains.streaming;
+    await waitUntil(() => streaming.slots.waiting(f.accountId) === 1, 2000, 'the request to queue');
+    controller.abort();
+    await queued;
+    await waitUntil(() => streaming.slots.waiting(f.accountId) === 0, 1000, 'the queue to empty');
+    // The request that left never takes the slot: once the first stream ends, a new one plays.
+    playing.close();
+    await waitUntil(() => streaming.slots.inUse(f.accountId) === 0, 1000, 'slot release');
+    const next = await openStream(`${f.t.url}/stream/two.uk`);
+    expect(next.status).toBe(200);
+    next.close();
+    expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([1, 2]);
+  });
+
+  it('aborts the upstream request and frees the slot when the client leaves while the provider is slow to answer', async () => {
+    f = await startStreamFixture({ maxConnections: 1, app: { config: { upstreamConnectTimeoutMs: 30_000 } } });
+    f.provider.setStream(3, { fault: { kind: 'stall' } });
+    f.addChannel('slow.uk', [{ streamId: 3, tier: 'HD' }]);
+    const controller = new AbortController();
+    const pending = fetch(`${f.t.url}/stream/slow.uk`, { signal: controller.signal }).catch(() => undefined);
+    const streaming = f.t.app.domains.streaming;
+    await waitUntil(() => f.provider.streamRequests().length === 1, 2000, 'the upstream request');
+    expect(streaming.sessions.list()[0]?.state).toBe('connecting');
+    const hungUpAt = Date.now();
+    controller.abort();
+    await pending;
+    await waitUntil(() => streaming.slots.inUse(f.accountId) === 0 && streaming.sessions.size === 0, 1000, 'slot release');
+    expect(Date.now() - hungUpAt).toBeLessThan(1000);
+    // No 'Upstream unavailable' event: the provider did nothing wrong.
+    expect((await eventsOf(f, 'stream')).filter((e) => e.message === 'Upstream unavailable')).toEqual([]);
+  });
+});
