@@ -25,7 +25,7 @@ export interface Upstream {
 }
 
 /** Why an upstream could not be used; only safe facts (never the URL itself). */
-export type UpstreamFailureReason = 'refused' | 'unreachable' | 'timeout' | 'http-status' | 'aborted' | 'error';
+export type UpstreamFailureReason = 'refused' | 'unreachable' | 'timeout' | 'http-status' | 'not-a-stream' | 'aborted' | 'error';
 
 /** An upstream that did not answer 200. Carries no URL, so it is safe to log. */
 export class UpstreamFailure extends Error {
@@ -74,8 +74,15 @@ export async function openUpstream(url: string, dispatcher: Dispatcher, options:
       response.body.destroy();
       throw new UpstreamFailure('http-status', response.statusCode);
     }
-    const contentType = response.headers['content-type'];
-    return { body: response.body, contentType: Array.isArray(contentType) ? contentType[0] : contentType };
+    const header = response.headers['content-type'];
+    const contentType = Array.isArray(header) ? header[0] : header;
+    // Panels and CDNs answer errors ("account expired", "limit reached", captchas) as 200 HTML
+    // pages; relayed, Plex would just fail to tune. Video/octet-stream types (or none) pass.
+    if (contentType && /^\s*(text\/|application\/(json|xml|xhtml))/i.test(contentType)) {
+      response.body.destroy();
+      throw new UpstreamFailure('not-a-stream', response.statusCode);
+    }
+    return { body: response.body, contentType };
   } catch (error) {
     if (error instanceof UpstreamFailure) throw error;
     if (options.signal.aborted) throw new UpstreamFailure('aborted');

@@ -46,6 +46,7 @@ describe('stream proxy: error handling', () => {
     ['a custom panel code', { kind: 'status', status: 458 }, 'http-status'],
     ['a refused stream (socket destroyed)', { kind: 'refuse' }, 'unreachable'],
     ['no answer within the connect timeout', { kind: 'stall' }, 'timeout'],
+    ['a 200 HTML error page instead of video', { kind: 'status', status: 200, body: '<html>Account expired</html>' }, 'not-a-stream'],
   ])('returns 503 for %s from the provider', async (_name, fault, reason) => {
     f = await startStreamFixture({ app: { config: { upstreamConnectTimeoutMs: 400 } } });
     f.provider.setStream(42, { fault });
