@@ -7,6 +7,8 @@
 export interface Station {
   callSign: string;
   subchannel: number;
+  /** Written as only a call sign is ("(KAAL)", "KABC-DT1"), not a bare upper-case word ("CBS", "KIDS"). */
+  certain?: boolean;
 }
 
 // XMLTV id base: call sign, optional service suffix, then major+minor channel digits ("KAAL61": 6.1).
@@ -31,13 +33,15 @@ export function stationOfXmltvId(id: string): Station | null {
 
 // In a name: an upper-case call sign, optionally "-TV", "-DT1", " DT-2", "-LD". Canadian ones may
 // have five letters ("CBWFT").
-const stationInName = /(?<![A-Za-z0-9])([KW][A-Z]{2,3}|C[A-Z]{2,4})(?:[- ]?(?:TV|LD|CD))?(?:[- ]?DT[- ]?(\d)?)?(?![A-Za-z])/g;
+const stationInName = /(?<![A-Za-z0-9])(\(?)([KW][A-Z]{2,3}|C[A-Z]{2,4})((?:[- ]?(?:TV|LD|CD))?(?:[- ]?DT[- ]?(\d)?)?)(?![A-Za-z])(\)?)/g;
 
 /** Call signs (with sub-channel) written in a provider or EPG name. */
 export function stationsInName(name: string): Station[] {
   const found: Station[] = [];
   for (const match of name.matchAll(stationInName)) {
-    found.push({ callSign: match[1]!, subchannel: match[2] === undefined ? 1 : Number(match[2]) });
+    const [, open, callSign = '', suffix, subchannel, close] = match;
+    const certain = (open === '(' && close === ')') || suffix !== '';
+    found.push({ callSign, subchannel: subchannel === undefined ? 1 : Number(subchannel), certain });
   }
   return found;
 }

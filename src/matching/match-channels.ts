@@ -175,9 +175,10 @@ function scoreEntry(entry: EpgEntry, provider: ProviderProfile): EntryScore {
   let best = 0;
   let close = 0;
   if (entry.station && provider.stations.length > 0) {
-    // Both name a station: it decides; a different call sign is a different station.
-    if (!namesStation(provider.stations, entry.station)) return { score: 0, closeness: 0 };
-    best = stationScore;
+    // Both name a station: it decides; a different call sign is a different station. A bare
+    // upper-case word ("CBS 8 Des Moines") may only look like one, so it cannot rule a name out.
+    if (namesStation(provider.stations, entry.station)) best = stationScore;
+    else if (provider.stations.some((s) => s.certain)) return { score: 0, closeness: 0 };
   }
   for (const epgName of entry.profiles) {
     for (const providerName of provider.profiles) {
@@ -237,11 +238,12 @@ export function matchChannels(
   const sorted = new Map<number, MatchCandidate[]>();
   for (const channel of epg) {
     const id = channel.id;
-    const list = result.get(id) ?? [];
+    // Rounded before sorting, so that confidences that read the same are ordered by tier.
+    const list = (result.get(id) ?? []).map((m) => ({ ...m, confidence: Math.round(m.confidence * 1000) / 1000 }));
     list.sort((a, b) => b.confidence - a.confidence || b.tier - a.tier || a.providerChannelId - b.providerChannelId);
     sorted.set(
       id,
-      list.map(({ providerChannelId, confidence }) => ({ providerChannelId, confidence: Math.round(confidence * 1000) / 1000 })),
+      list.map(({ providerChannelId, confidence }) => ({ providerChannelId, confidence })),
     );
   }
   return sorted;

@@ -3,9 +3,13 @@ import { genericWords, spinOffWords } from './vocabulary.js';
 
 // A name plus its own initials: a sure match, yet any exact one wins.
 const containedScore = 0.9;
+// A parent and its spin-off share every word of the parent: their overlap is discounted.
 const spinOffFactor = 0.85;
+// Editions ("Yu-Gi-Oh! ES") and generic-word swaps ("NFL Channel"/"NFL Network") stay just under the
+// default threshold: a provider's agreeing epg_channel_id can still lift them.
 const editionCap = 0.84;
 const genericSwapScore = 0.84;
+// A fuzzy match is never as sure as an equal name (1) or an equal core (0.96).
 const fuzzyScale = 0.95;
 
 /** Sorted character-bigram codes of a text, for a linear-time Dice coefficient. */
@@ -208,7 +212,6 @@ export function compareNames(epg: NameProfile, provider: NameProfile): number {
   if (epg.compact === provider.compact || epg.full === provider.full) score = 1;
   else if (epg.core !== '' && epg.core === provider.core) score = swapsGenericWord(epg, provider) ? genericSwapScore : 0.96;
   else if (epg.exactOnly || provider.exactOnly) score = 0;
-  // A fuzzy match is never as sure as an equal name: scaled under the 0.96 of an equal core.
   else score = fuzzyScale * Math.max(compareWords(epg.words, provider.words), coreDice(epg, provider));
   return score * feedFactor;
 }

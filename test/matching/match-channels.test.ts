@@ -181,6 +181,12 @@ describe('matchChannels', () => {
     expect(matchedIds(channels, p, wjw2)).toEqual([p[2]!.id]);
   });
 
+  it('tells stations apart by call sign, but does not take a network name for one', () => {
+    const kcci = epg('KCCI81.us', 'CBS (KCCI) Des Moines');
+    const p = [provider('[US] CBS Des Moines'), provider('[US] CBS Des Moines (KDSM)')];
+    expect(matchedIds([kcci], p, kcci)).toEqual([p[0]!.id]);
+  });
+
   it('drops a trailing country word only for the name’s own country', () => {
     const crime = epg('TrueCrime.uk', 'True Crime UK');
     const style = epg('QVCStyle.de', 'QVC Style');
