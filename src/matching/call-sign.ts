@@ -12,7 +12,7 @@ export interface Station {
 }
 
 // XMLTV id base: call sign, optional service suffix, then major+minor channel digits ("KAAL61": 6.1).
-const stationId = /^([KW][A-Z]{2,3}|C[A-Z]{2,4})(TV|DT|LD|CD|HD)?(\d*)$/;
+const stationId = /^([KW][A-Z]{2,3}|C[A-Z]{2,4}|X[EH][A-Z]{1,4})(TDT|TV|DT|LD|CD|HD)?(\d*)$/;
 
 /** The station an XMLTV id names ("KAAL61.us" → KAAL sub-channel 1); null for ids of other channels. */
 export function stationOfXmltvId(id: string): Station | null {
@@ -25,15 +25,17 @@ export function stationOfXmltvId(id: string): Station | null {
   const [, callSign = '', suffix, digits = ''] = match;
   // A bare network name ("CBS.us", "CNN.us") has neither a suffix nor channel digits.
   if (suffix === undefined && digits === '') return null;
-  if (callSign.startsWith('C') && country === 'us') return null;
+  // Call-sign letters are national: K/W in the US, C in Canada, XE/XH in Mexico.
+  if (callSign.startsWith('C') !== (country === 'ca') || callSign.startsWith('X') !== (country === 'mx')) return null;
   // The last digit is the minor channel when there are major digits before it ("KVCRDT242": 24.2).
   const subchannel = digits.length >= 2 ? Number(digits.slice(-1)) : suffix === 'DT' && digits.length === 1 ? Number(digits) : 1;
   return { callSign, subchannel: subchannel || 1 };
 }
 
-// In a name: an upper-case call sign, optionally "-TV", "-DT1", " DT-2", "-LD". Canadian ones may
-// have five letters ("CBWFT").
-const stationInName = /(?<![A-Za-z0-9])(\(?)([KW][A-Z]{2,3}|C[A-Z]{2,4})((?:[- ]?(?:TV|LD|CD))?(?:[- ]?DT[- ]?(\d)?)?)(?![A-Za-z])(\)?)/g;
+// In a name: an upper-case call sign, optionally "-TV", "-DT1", " DT-2", "-LD", "-TDT". Canadian ones
+// may have five letters ("CBWFT").
+const stationInName =
+  /(?<![A-Za-z0-9])(\(?)([KW][A-Z]{2,3}|C[A-Z]{2,4}|X[EH][A-Z]{1,4})((?:[- ]?(?:TV|LD|CD))?(?:[- ]?T?DT[- ]?(\d)?)?)(?![A-Za-z])(\)?)/g;
 
 /** Call signs (with sub-channel) written in a provider or EPG name. */
 export function stationsInName(name: string): Station[] {
