@@ -28,21 +28,24 @@ export function stationOfXmltvId(id: string): Station | null {
   // Call-sign letters are national: K/W in the US, C in Canada, XE/XH in Mexico.
   if (callSign.startsWith('C') !== (country === 'ca') || callSign.startsWith('X') !== (country === 'mx')) return null;
   // The last digit is the minor channel when there are major digits before it ("KVCRDT242": 24.2).
-  const subchannel = digits.length >= 2 ? Number(digits.slice(-1)) : suffix === 'DT' && digits.length === 1 ? Number(digits) : 1;
+  // A single digit after DT/LD/CD is the sub-channel itself ("KOBDT1", "KBPXLD5").
+  const single = digits.length === 1 && /^(?:T?DT|LD|CD)$/.test(suffix ?? '');
+  const subchannel = digits.length >= 2 ? Number(digits.slice(-1)) : single ? Number(digits) : 1;
   return { callSign, subchannel: subchannel || 1 };
 }
 
 // In a name: an upper-case call sign, optionally "-TV", "-DT1", " DT-2", "-LD", "-TDT". Canadian ones
 // may have five letters ("CBWFT").
 const stationInName =
-  /(?<![A-Za-z0-9])(\(?)([KW][A-Z]{2,3}|C[A-Z]{2,4}|X[EH][A-Z]{1,4})((?:[- ]?(?:TV|LD|CD))?(?:[- ]?T?DT[- ]?(\d)?)?)(?![A-Za-z])(\)?)/g;
+  /(?<![A-Za-z0-9])(\(?)([KW][A-Z]{2,3}|C[A-Z]{2,4}|X[EH][A-Z]{1,4})((?:[- ]?(?:TV|LD|CD)(\d)?)?(?:[- ]?T?DT[- ]?(\d)?)?)(?![A-Za-z])(\)?)/g;
 
 /** Call signs (with sub-channel) written in a provider or EPG name. */
 export function stationsInName(name: string): Station[] {
   const found: Station[] = [];
   for (const match of name.matchAll(stationInName)) {
-    const [, open, callSign = '', suffix, subchannel, close] = match;
+    const [, open, callSign = '', suffix, lowPowerSub, digitalSub, close] = match;
     const certain = (open === '(' && close === ')') || suffix !== '';
+    const subchannel = digitalSub ?? lowPowerSub;
     found.push({ callSign, subchannel: subchannel === undefined ? 1 : Number(subchannel), certain });
   }
   return found;

@@ -34,8 +34,11 @@ export function splitCountryPrefix(name: string, strict = false): { country: str
   let rest = country === null ? name : name.replace(flag, '');
   // Providers sometimes stack prefixes ("|UK| UK: ..."); take at most two.
   for (let i = 0; i < 2; i++) {
-    const match = (strict ? strictPrefixPattern : prefixPattern).exec(rest);
+    const pattern = strict ? strictPrefixPattern : prefixPattern;
+    // A tier marker stripped off the front may leave its separator ("HD | UK: BBC One" → "| UK: …").
+    const match = pattern.exec(rest) ?? (strict ? null : pattern.exec(rest.replace(/^[\s|:\-–]+/, '')));
     if (!match) break;
+    if (match.input !== rest) rest = match.input;
     const code = countryOfCode(match[1] ?? match[2] ?? '');
     if (code === undefined) break;
     country ??= code === '' ? null : code;
@@ -45,7 +48,7 @@ export function splitCountryPrefix(name: string, strict = false): { country: str
 }
 
 // Markers that say nothing about which channel it is; removed like the tier markers.
-const extraMarkers = /(?<![\p{L}\p{N}])(?:hdtv|backup|multi[- ]?audio|live|24\/7)(?![\p{L}\p{N}])|ᴸᴵⱽᴱ|ᴴᴰᴿ/giu;
+const extraMarkers = /(?<![\p{L}\p{N}])(?:hdtv|backup|multi[- ]?audio|live|not 24\/7|24\/7|geo[- ]?blocked)(?![\p{L}\p{N}])|ᴸᴵⱽᴱ|ᴴᴰᴿ/giu;
 const foldMap: Record<string, string> = { ß: 'ss', æ: 'ae', ø: 'o', œ: 'oe', đ: 'd', ł: 'l', þ: 'th' };
 
 /** Lower-case, accent-free, punctuation-free text, with "+1" kept as a token and "+" alone as "plus". */

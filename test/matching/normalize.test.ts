@@ -13,6 +13,8 @@ describe('normalizeChannelName', () => {
     ['FRA | BBC One', 'bbc one'],
     ['🇬🇧 BBC One', 'bbc one'],
     ['UK ┃ BBC One', 'bbc one'],
+    ['HD | UK: BBC One', 'bbc one'],
+    ['UK: BBC One [Geo-blocked]', 'bbc one'],
   ])('drops the country prefix of %j', (name, expected) => {
     expect(normalizeChannelName(name)).toBe(expected);
   });
