@@ -224,7 +224,9 @@ export function matchChannels(
       const entry = index.entries[at]!;
       const { score: nameScore, closeness: close } = scoreEntry(entry, profile);
       const score = at === hinted ? withXmltvIdEvidence(nameScore) : nameScore;
-      if (score > bestScore || (score === bestScore && score > 0 && close > bestCloseness)) {
+      const tie = score === bestScore && score > 0;
+      // Ties: the closer spelling, then the earlier EPG channel, so the outcome never depends on order of discovery.
+      if (score > bestScore || (tie && (close > bestCloseness || (close === bestCloseness && entry.index < best!.index)))) {
         best = entry;
         bestScore = score;
         bestCloseness = close;

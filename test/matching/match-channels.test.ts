@@ -83,6 +83,15 @@ describe('matchChannels', () => {
     expect(matchedIds([promoted], p, promoted)).toEqual([p[0]!.id]);
   });
 
+  it('matches a guide channel that has no display-name (named by its id)', () => {
+    const bare = epg('BBCOne.uk');
+    const byId = epg('ITV1.uk', 'ITV1.uk');
+    const p = [provider('UK: BBC One HD'), provider('UK: ITV 1')];
+    const channels = [bare, byId];
+    expect(matchedIds(channels, p, bare)).toEqual([p[0]!.id]);
+    expect(matchedIds(channels, p, byId)).toEqual([p[1]!.id]);
+  });
+
   it('never matches separator rows', () => {
     const sports = epg('UKSports.uk', 'UK Sports');
     const general = epg('USGeneral.us', 'US General');
@@ -179,6 +188,15 @@ describe('matchChannels', () => {
     const channels = [kaal, wjw2];
     expect(matchedIds(channels, p, kaal)).toEqual([p[0]!.id]);
     expect(matchedIds(channels, p, wjw2)).toEqual([p[2]!.id]);
+  });
+
+  it('reads low-power and Mexican call signs', () => {
+    const kbpx = epg('KBPXLD5.us', 'GEB TV');
+    const xew = epg('XEWTDT.mx', 'Las Estrellas');
+    const p = [provider('[US] Geb Tv (KBPX LD5) HD'), provider('[US] Geb Tv (KBPX LD4)'), provider('MX: Canal de las Estrellas (XEW-TDT)')];
+    const channels = [kbpx, xew];
+    expect(matchedIds(channels, p, kbpx)).toEqual([p[0]!.id]);
+    expect(matchedIds(channels, p, xew)).toEqual([p[2]!.id]);
   });
 
   it('tells stations apart by call sign, but does not take a network name for one', () => {
