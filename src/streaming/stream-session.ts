@@ -4,7 +4,7 @@ import type { EventLog } from '../events/index.js';
 import { relay } from './relay.js';
 import type { SessionInfo, SessionRegistry } from './session-registry.js';
 import type { Slot } from './slot-pool.js';
-import type { Upstream } from './upstream.js';
+import { discardBody, type Upstream } from './upstream.js';
 
 /** Why a session ended. */
 export type EndReason = 'client-closed' | 'upstream-ended' | 'upstream-error' | 'upstream-failed' | 'shutdown' | 'error';
@@ -59,7 +59,7 @@ export class StreamSession {
   markStreaming(upstream: Upstream): void {
     this.upstream = upstream;
     this.info.state = 'streaming';
-    if (this.ended) upstream.body.destroy();
+    if (this.ended) discardBody(upstream.body);
   }
 
   /** Relays the upstream to the client until either side ends; then tears down. */
@@ -86,7 +86,7 @@ export class StreamSession {
     this.deps.registry.remove(this.info.id);
     this.slot.release();
     this.abort.abort();
-    this.upstream?.body.destroy();
+    if (this.upstream) discardBody(this.upstream.body);
     if (this.client && !this.client.writableFinished) this.client.destroy();
     if (this.client) {
       const level = reason === 'upstream-error' || reason === 'error' ? 'warn' : 'info';

@@ -42,6 +42,15 @@ export class UpstreamFailure extends Error {
 const maxRedirections = 5;
 
 /**
+ * Drops a body we will not read. undici reports destroying an unfinished body as an 'error'
+ * event, which would be an uncaught exception without a listener: give it one first.
+ */
+export function discardBody(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/**
  * The dispatcher for stream requests: the injected one (tests trust their certificate with it)
  * or an own Agent with the connect timeout, in both cases following redirects.
  */
@@ -71,7 +80,7 @@ export async function openUpstream(url: string, dispatcher: Dispatcher, options:
       bodyTimeout: options.idleTimeoutMs,
     });
     if (response.statusCode !== 200) {
-      response.body.destroy();
+      discardBody(response.body);
       throw new UpstreamFailure('http-status', response.statusCode);
     }
     const header = response.headers['content-type'];
@@ -79,7 +88,7 @@ export async function openUpstream(url: string, dispatcher: Dispatcher, options:
     // Panels and CDNs answer errors ("account expired", "limit reached", captchas) as 200 HTML
     // pages; relayed, Plex would just fail to tune. Video/octet-stream types (or none) pass.
     if (contentType && /^\s*(text\/|application\/(json|xml|xhtml))/i.test(contentType)) {
-      response.body.destroy();
+      discardBody(response.body);
       throw new UpstreamFailure('not-a-stream', response.statusCode);
     }
     return { body: response.body, contentType };

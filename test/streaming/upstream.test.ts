@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStreamDispatcher, discardBody, openUpstream, UpstreamFailure } from '../../src/streaming/upstream.js';
+
+/** The upstream opener against a real node:http server: redirects, loops, content types. */
+describe('openUpstream', () => {
+  let server: Server | undefined;
+  const dispatcher = createStreamDispatcher(2000);
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = undefined;
+  });
+
+  async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+    server = createServer(handler);
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  const options = () => ({ userAgent: 'UA-Test', answerTimeoutMs: 2000, idleTimeoutMs: 2000, signal: new AbortController().signal });
+
+  it('follows a chain of redirects and returns the body of the 200', async () => {
+    const hops: string[] = [];
+    const base = await serve((req, res) => {
+      hops.push(`${req.url} ${req.headers['user-agent']}`);
+      if (req.url === '/a') return res.writeHead(302, { location: '/b' }).end();
+      if (req.url === '/b') return res.writeHead(307, { location: '/c' }).end();
+      res.writeHead(200, { 'content-type': 'video/mp2t' }).end(Buffer.alloc(188, 0x47));
+    });
+    const upstream = await openUpstream(`${base}/a`, dispatcher.dispatcher, options());
+    const chunks: Buffer[] = [];
+    for await (const chunk of upstream.body) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).length).toBe(188);
+    expect(upstream.contentType).toBe('video/mp2t');
+    expect(hops).toEqual(['/a UA-Test', '/b UA-Test', '/c UA-Test']);
+  });
+
+  it('gives up on a redirect loop instead of following it forever', async () => {
+    let requests = 0;
+    const base = await serve((_req, res) => {
+      requests++;
+      res.writeHead(302, { location: '/again' }).end();
+    });
+    const failure = await openUpstream(`${base}/start`, dispatcher.dispatcher, options()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(UpstreamFailure);
+    expect(requests).toBeLessThanOrEqual(6);
+  });
+
+  it('treats an octet-stream or untyped 200 as video and a text page as a failure', async () => {
+    const base = await serve((req, res) => {
+      if (req.url === '/octet') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('x');
+      if (req.url === '/none') return res.writeHead(200).end('x');
+      if (req.url === '/endless-text') return void res.writeHead(200, { 'content-type': 'text/html' }).write('<html>'.repeat(10_000));
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('limit reached');
+    });
+    for (const path of ['/octet', '/none']) {
+      const upstream = await openUpstream(`${base}${path}`, dispatcher.dispatcher, options());
+      discardBody(upstream.body);
+    }
+    const failure = await openUpstream(`${base}/text`, dispatcher.dispatcher, options()).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ reason: 'not-a-stream', status: 200 });
+    // An error page that never ends (a captcha served as a stream) is dropped without an uncaught error.
+    const endless = await openUpstream(`${base}/endless-text`, dispatcher.dispatcher, options()).catch((e: unknown) => e);
+    expect(endless).toMatchObject({ reason: 'not-a-stream' });
+  });
+
+  it('reports an abort by the caller as aborted, not as a provider failure', async () => {
+    const base = await serve(() => undefined); // never answers
+    const controller = new AbortController();
+    const pending = openUpstream(`${base}/slow`, dispatcher.dispatcher, { ...options(), signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 50);
+    expect(await pending).toMatchObject({ reason: 'aborted' });
+  });
+});
