@@ -28,10 +28,12 @@ const known = new Set(alpha2.split(' '));
 /** The alpha-2 country a prefix code names ("UK", "USA", "GER" → uk, us, de); undefined when it is not a country. */
 export function countryOfCode(code: string): string | undefined {
   const lower = code.toLowerCase();
+  // Regional groups ("EX-YU", "LATAM", "ARAB") are prefixes without a single country; so are codes
+  // providers use for a region or language as often as for the country: "AR" (Arabic/Argentina),
+  // "AF" (Africa/Afghanistan), "LA" (Latin America/Laos), "SC" (Scandinavia/Seychelles).
+  if (/^(?:ex-?yu|latam|lat|arab|ar|af|afr|la|sc|asia|eu|int|intl|world|mena)$/.test(lower)) return '';
   if (aliases[lower] !== undefined) return aliases[lower];
   if (known.has(lower)) return lower;
-  // Regional groups ("EX-YU", "LATAM", "ARAB") are prefixes without a single country.
-  if (/^(?:ex-?yu|latam|lat|arab|ar|afr|asia|eu|int|intl|world|mena)$/.test(lower)) return '';
   return undefined;
 }
 
