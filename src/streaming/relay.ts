@@ -13,7 +13,9 @@ export type RelayEnd = 'upstream-ended' | 'upstream-error' | 'client-error';
 export async function relay(body: Readable, client: Writable, onBytes: (n: number) => void): Promise<RelayEnd> {
   let upstreamFailed = false;
   body.on('data', (chunk: Buffer) => onBytes(chunk.length));
-  body.once('error', () => {
+  // `on`, not `once`: a body can report more than one error (a reset, then our own destroy), and
+  // any error event without a listener would be an uncaught exception.
+  body.on('error', () => {
     upstreamFailed = true;
   });
   try {
