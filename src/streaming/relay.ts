@@ -11,17 +11,21 @@ export type RelayEnd = 'upstream-ended' | 'upstream-error' | 'client-error';
  * size (session byte counts). Never rejects: the outcome is the return value.
  */
 export async function relay(body: Readable, client: Writable, onBytes: (n: number) => void): Promise<RelayEnd> {
-  let upstreamFailed = false;
+  // Whichever side failed first is the cause; pipeline then destroys the other side too.
+  let firstFailure: 'upstream' | 'client' | undefined;
   body.on('data', (chunk: Buffer) => onBytes(chunk.length));
   // `on`, not `once`: a body can report more than one error (a reset, then our own destroy), and
-  // any error event without a listener would be an uncaught exception.
+  // an error event without a listener would be an uncaught exception.
   body.on('error', () => {
-    upstreamFailed = true;
+    firstFailure ??= 'upstream';
+  });
+  client.once('close', () => {
+    if (!client.writableFinished) firstFailure ??= 'client';
   });
   try {
     await pipeline(body, client);
     return 'upstream-ended';
   } catch {
-    return upstreamFailed ? 'upstream-error' : 'client-error';
+    return firstFailure === 'upstream' ? 'upstream-error' : 'client-error';
   }
 }

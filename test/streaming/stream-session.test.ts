@@ -5,6 +5,7 @@ import { createLogger, systemClock } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
 import { SessionRegistry, SlotPool, StreamSession } from '../../src/streaming/index.js';
+import { relay } from '../../src/streaming/relay.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 describe('stream session teardown', () => {
@@ -73,5 +74,23 @@ describe('stream session teardown', () => {
     expect(session.info.bytesSent).toBe(376);
     expect(pool.inUse(1)).toBe(0);
     expect(registry.size).toBe(0);
+  });
+});
+
+describe('relay outcome', () => {
+  it('names the side that failed first', async () => {
+    const upstreamA = new PassThrough();
+    const clientA = new PassThrough();
+    const a = relay(upstreamA, clientA, () => undefined);
+    upstreamA.destroy(new Error('reset by provider'));
+    expect(await a).toBe('upstream-error');
+
+    const upstreamB = new PassThrough();
+    const clientB = new PassThrough();
+    const b = relay(upstreamB, clientB, () => undefined);
+    upstreamB.write('x');
+    clientB.destroy();
+    expect(await b).toBe('client-error');
+    expect(upstreamB.destroyed).toBe(true);
   });
 });
