@@ -7,6 +7,8 @@ export interface LineupTestApp {
   /** A second connection to the app's SQLite file (WAL), for seeding and checking rows. */
   db: Db;
   inject: TestApp['app']['inject'];
+  /** The app's lineup domain. */
+  lineup: TestApp['app']['domains']['lineup'];
   close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
@@ -18,6 +20,7 @@ export async function startLineupApp(options: StartAppOptions = {}): Promise<Lin
     t,
     db,
     inject: t.app.inject.bind(t.app) as TestApp['app']['inject'],
+    lineup: t.app.domains.lineup,
     async close(closeOptions) {
       db.close();
       await t.close(closeOptions);
