@@ -59,8 +59,10 @@ function coreDice(a: NameProfile, b: NameProfile): number {
   const onlyA = contentOf(a.words.filter((w) => !b.words.includes(w)));
   const onlyB = contentOf(b.words.filter((w) => !a.words.includes(w)));
   if (onlyA === '' || onlyB === '') return 0;
-  const typo = Math.min(onlyA.length, onlyB.length) >= 4 && withinOneEdit(onlyA, onlyB);
-  if (!typo && bigramDice(onlyA, onlyB) < 0.7) return 0;
+  const near = nearness(onlyA, onlyB) > 0;
+  // One only extends the other ("ESPN"/"ESPNU") without being its plural or abbreviation: siblings.
+  const extended = onlyA.startsWith(onlyB) || onlyB.startsWith(onlyA);
+  if (!near && (extended || bigramDice(onlyA, onlyB) < 0.7)) return 0;
   return diceOfCodes(coreBigrams(a), coreBigrams(b));
 }
 
@@ -68,20 +70,16 @@ function wordWeight(word: string): number {
   return genericWords.has(word) ? 0.3 : 1;
 }
 
-// Two words are near when one abbreviates the other ("disc"/"discovery") or a typo apart.
-function nearWords(a: string, b: string): boolean {
-  if (a.length >= 3 && b.length >= 3 && (a.startsWith(b) || b.startsWith(a))) return true;
-  // Typos keep the first letter and the length; checking that first saves most Dice computations.
-  if (a.length < 4 || b.length < 4 || a[0] !== b[0] || Math.abs(a.length - b.length) > 2) return false;
-  return withinOneEdit(a, b) || (a.length >= 5 && b.length >= 5 && bigramDice(a, b) >= 0.75);
-}
-
-// How much a near pair counts: a plural or short ending ("sport"/"sports") nearly fully, an
-// abbreviation ("disc"/"discovery") less, a typo ("evnt"/"event") least.
+// How much two different words count as one, 0 when they do not: a plural ("sport"/"sports")
+// nearly fully, an abbreviation ("disc"/"discovery") less, a typo ("evnt"/"event") least. A short
+// ending that is no plural makes another channel ("ESPN"/"ESPNU", "ITV"/"ITVBe").
 function nearness(a: string, b: string): number {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (long.startsWith(short)) return long.length - short.length <= 2 ? 0.9 : 0.8;
-  return 0.75;
+  if (short.length >= 3 && (long === `${short}s` || long === `${short}es`)) return 0.9;
+  if (long.startsWith(short)) return short.length >= 4 && long.length - short.length >= 3 ? 0.8 : 0;
+  // Typos keep the first letter and the length; checking that first saves most Dice computations.
+  if (short.length < 4 || a[0] !== b[0] || long.length - short.length > 2) return 0;
+  return withinOneEdit(a, b) || (short.length >= 5 && bigramDice(a, b) >= 0.75) ? 0.75 : 0;
 }
 
 /** True when one insertion, deletion or substitution turns a into b ("evnt" / "event"). */
@@ -94,7 +92,7 @@ export function withinOneEdit(a: string, b: string): boolean {
 }
 
 interface WordOverlap {
-  /** Weighted Dice over words: exact words count fully, near words 0.8, generic words little. */
+  /** Weighted Dice over words: exact words count fully, near words by their nearness, generic words little. */
   dice: number;
   /** Words of the shorter side matched only approximately (abbreviation, typo, acronym). */
   approximate: number;
@@ -131,7 +129,7 @@ function overlapWords(shortSide: readonly string[], longSide: readonly string[])
   let missing = 0;
   let approximate = 0;
   for (const word of pending) {
-    const at = longSide.findIndex((other, i) => !used[i] && nearWords(word, other));
+    const at = longSide.findIndex((other, i) => !used[i] && nearness(word, other) > 0);
     if (at >= 0) {
       shared += nearness(word, longSide[at]!) * (wordWeight(word) + wordWeight(longSide[at]!));
       used[at] = true;

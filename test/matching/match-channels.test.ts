@@ -232,9 +232,22 @@ describe('matchChannels', () => {
     ['Sky Cinema Action', 'UK: Sky Cinema Comedy'],
     ['Eurosport 1', 'DE: Eurosport 2'],
     ['Antiques Roadshow', 'US: Antiques Road Trip'],
+    ['ITV', 'UK: ITVBe'],
+    ['ESPN', 'US: ESPNU'],
+    ['Nick Jr', 'US: Nick Jr. Too'],
   ])('keeps %j apart from its sibling %j', (epgName, providerName) => {
     const channel = epg('Parent.us', epgName);
     expect(matchChannels([channel], [provider(providerName)]).get(channel.id)).toEqual([]);
+  });
+
+  it.each([
+    ['BBC One', 'UK: BBC One +1'],
+    ['Sky Sports 1', 'UK: Sky Sports 2'],
+    ['HBO East', 'US: HBO West'],
+    ['ITV', 'UK: ITVBe'],
+  ])('keeps %j apart from %j even when the provider tags it with that channel’s id', (epgName, providerName) => {
+    const channel = epg('Parent.uk', epgName);
+    expect(matchChannels([channel], [provider(providerName, { epgChannelId: 'Parent.uk' })]).get(channel.id)).toEqual([]);
   });
 
   it('does not treat a spin-off as the channel it extends', () => {
