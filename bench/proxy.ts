@@ -36,6 +36,7 @@ async function runProvider(): Promise<void> {
   process.on('message', (m: Message) => {
     if (m.type === 'close') void provider.close().then(() => process.exit(0));
   });
+  process.on('disconnect', () => process.exit(0)); // the bench died: do not linger
   process.send!({ type: 'ready', url: provider.url });
 }
 
@@ -62,6 +63,7 @@ process.on('message', (m) => {
   }
   if (m.type === 'close') void app.close().then(() => { db.close(); process.exit(0); });
 });
+process.on('disconnect', () => process.exit(0));
 process.send({ type: 'ready', url: 'http://127.0.0.1:' + app.server.address().port, accountId: account.id });
 `;
 
