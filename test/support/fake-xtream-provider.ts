@@ -194,6 +194,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     }
     open++;
     let closed = false;
+    let timer: NodeJS.Timeout | undefined; // declared before `finish` can run (stall-after-headers returns early)
     const finish = () => {
       if (closed) return;
       closed = true;
@@ -212,7 +213,6 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const intervalMs = behaviour.unpaced ? 0 : Math.max(1, (chunkSize * 8 * 1000) / bitrate);
     let offset = 0;
     let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
     const writeChunk = (): boolean => {
       const size = Math.min(chunkSize, limit - sent);
       const end = offset + size;
