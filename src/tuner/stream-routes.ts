@@ -31,11 +31,9 @@ export async function streamChannel(
   });
   const session = await domains.streaming.start({ channelId, clientAddress: request.ip, signal: clientGone.signal });
   reply.hijack();
-  // Like a real HDHomeRun: raw TS until the connection closes, no chunked framing (HTTP/1.0
-  // clients such as Plex get this anyway; for 1.1 clients it saves a write per chunk). A live
-  // stream has no length, so the end of the stream is the end of the connection.
-  raw.useChunkedEncodingByDefault = false;
-  raw.shouldKeepAlive = false;
+  // HTTP/1.1 clients get chunked framing (measured cheaper than raw-until-close: Node batches
+  // chunks into one writev when the socket is busy); HTTP/1.0 clients such as Plex get raw TS
+  // until the connection closes.
   raw.writeHead(200, streamHeaders);
   raw.flushHeaders();
   await session.relayTo(raw);
