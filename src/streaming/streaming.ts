@@ -44,6 +44,11 @@ const unavailable = 'stream unavailable';
  * The stream proxy's domain: resolve a lineup channel → choose the tier → take a tuner slot →
  * connect upstream; the caller then relays the session to its client. Everything that can fail
  * before the first byte throws an AppError, so the one error handler answers the client.
+ *
+ * Room for what comes next: failover tries `target.variants` (already ranked) and then the other
+ * mappings where `start()` now takes the first variant, and mid-stream behind `relayTo`; one
+ * upstream shared by every viewer of a channel replaces the one-client `relay()` with a hub fed
+ * by the same `openUpstream()` (the slot then belongs to the hub, not to each viewer).
  */
 export class Streaming {
   readonly sessions = new SessionRegistry();
