@@ -9,7 +9,8 @@ import { Accounts } from './xtream/index.js';
 import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
 import { apiRoutes } from './api/index.js';
-import { NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
+import { EpgCache, NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
+import { join } from 'node:path';
 
 export interface AppDeps {
   config: AppConfig;
@@ -32,6 +33,8 @@ export interface Domains {
   tunerDevice: TunerDevice;
   /** HDHomeRun UDP/TCP and SSDP discovery; undefined with `--no-discovery`. */
   discovery: NetworkDiscovery | undefined;
+  /** The rendered `/epg.xml`, cached in the data dir until the lineup or guide changes. */
+  epg: EpgCache;
 }
 
 export type App = FastifyInstance & { domains: Domains };
@@ -87,7 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
     app.addHook('onClose', () => discovery.close());
   }
-  const domains: Domains = { events, credentials, accounts, lineup, streaming, tunerDevice, discovery };
+  const epg = new EpgCache({ db, clock, dir: join(config.dataDir, 'cache') });
+  const domains: Domains = { events, credentials, accounts, lineup, streaming, tunerDevice, discovery, epg };
 
   await app.register(tunerRoutes, { domains, config });
   await app.register(apiRoutes, { prefix: '/api', domains, config });

@@ -1,0 +1,127 @@
+import type { Db } from '../db/index.js';
+
+/** One programme as the guide output needs it (times in Unix ms UTC). */
+export interface GuideProgramme {
+  channelId: string;
+  start: number;
+  /** Never null: a missing stop is filled from the next programme (or start + 1 h). */
+  stop: number;
+  title: string;
+  subTitle: string | null;
+  description: string | null;
+  categories: string[];
+  episodeNumXmltvNs: string | null;
+  episodeNumOnscreen: string | null;
+  icon: string | null;
+  rating: string | null;
+  isNew: boolean;
+  previouslyShown: boolean;
+}
+
+interface ProgrammeRow {
+  channel_id: string;
+  start_at: number;
+  stop_at: number | null;
+  title: string;
+  sub_title: string | null;
+  description: string | null;
+  categories: string;
+  episode_num_xmltv_ns: string | null;
+  episode_num_onscreen: string | null;
+  icon: string | null;
+  rating: string | null;
+  is_new: number;
+  previously_shown: number;
+}
+
+const hourMs = 3_600_000;
+
+// Rows of every source, earliest first; at equal starts the oldest source wins (its row comes
+// first), so two guides carrying the same channel do not show each programme twice. The range
+// test runs on the (channel_id, start_at) index; a programme that started up to a day before the
+// window and still runs is included.
+const selectProgrammes = `
+  SELECT p.channel_id, p.start_at, p.stop_at, p.title, p.sub_title, p.description, p.categories,
+         p.episode_num_xmltv_ns, p.episode_num_onscreen, p.icon, p.rating, p.is_new, p.previously_shown
+  FROM programmes p JOIN xmltv_sources s ON s.id = p.source_id AND s.enabled = 1
+  WHERE p.channel_id = ? AND p.start_at >= ? AND p.start_at < ?
+  ORDER BY p.start_at, p.source_id, p.id`;
+
+/**
+ * Reads guide programmes channel by channel, so a writer can stream 1,000 channels × 7 days
+ * without holding them all. One prepared statement, reused per channel.
+ */
+export class GuideReader {
+  private readonly statement;
+
+  constructor(db: Db) {
+    this.statement = db.prepare(selectProgrammes);
+  }
+
+  /** The programmes of one channel overlapping [from, to), deduplicated by start, stops filled in. */
+  programmesOf(channelId: string, from: number, to: number): GuideProgramme[] {
+    const rows = this.statement.all(channelId, from - 24 * hourMs, to) as ProgrammeRow[];
+    const kept: ProgrammeRow[] = [];
+    for (const row of rows) {
+      const last = kept[kept.length - 1];
+      if (last && last.start_at === row.start_at) continue;
+      kept.push(row);
+    }
+    const result: GuideProgramme[] = [];
+    for (let i = 0; i < kept.length; i++) {
+      const row = kept[i]!;
+      const next = kept[i + 1];
+      const stop = row.stop_at ?? next?.start_at ?? row.start_at + hourMs;
+      if (stop <= from || stop <= row.start_at) continue;
+      result.push(toProgramme(row, stop));
+    }
+    return result;
+  }
+}
+
+function toProgramme(row: ProgrammeRow, stop: number): GuideProgramme {
+  return {
+    channelId: row.channel_id,
+    start: row.start_at,
+    stop,
+    title: row.title,
+    subTitle: row.sub_title || null,
+    description: row.description || null,
+    categories: parseCategories(row.categories),
+    episodeNumXmltvNs: row.episode_num_xmltv_ns || null,
+    episodeNumOnscreen: row.episode_num_onscreen || null,
+    icon: row.icon || null,
+    rating: row.rating || null,
+    isNew: row.is_new === 1,
+    previouslyShown: row.previously_shown === 1,
+  };
+}
+
+function parseCategories(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A string that changes whenever the guide data changes: programme rows added or removed, a
+ * source refreshed, enabled or removed. Used to invalidate cached guide output.
+ */
+export function guideFingerprint(db: Db): string {
+  const row = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM programmes) AS programmes, (SELECT coalesce(max(id), 0) FROM programmes) AS maxId,
+              (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' || coalesce(max(last_refresh_at), 0) || ':' || coalesce(sum(enabled), 0) FROM xmltv_sources) AS sources`,
+    )
+    .get() as { programmes: number; maxId: number; sources: string };
+  return `${row.programmes}:${row.maxId}:${row.sources}`;
+}
+
+/** When the freshest enabled guide source was last refreshed (ms), or null if never. */
+export function lastGuideRefresh(db: Db): number | null {
+  const row = db.prepare('SELECT max(last_refresh_at) AS at FROM xmltv_sources WHERE enabled = 1').get() as { at: number | null };
+  return row.at ?? null;
+}
