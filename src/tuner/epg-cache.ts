@@ -8,7 +8,7 @@ import { createGzip } from 'node:zlib';
 import type { Clock } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import { listPlayableChannels } from '../lineup/index.js';
-import { GuideReader, guideFingerprint } from '../xmltv/guide-queries.js';
+import { GuideReader, guideFingerprint, lastGuideRefresh } from '../xmltv/guide-queries.js';
 import { renderGuide, type GuideWindow } from './epg-writer.js';
 
 export interface EpgCacheOptions {
@@ -55,6 +55,11 @@ export class EpgCache {
       const xml = await this.file(key, 'xml', (p) => this.renderXml(p));
       await pipeline(xml.open(), createGzip({ level: 6 }), createWriteStream(path));
     });
+  }
+
+  /** When the freshest enabled guide source was last refreshed (ms), or null if never. */
+  guideRefreshedAt(): number | null {
+    return lastGuideRefresh(this.options.db);
   }
 
   /** A hash of everything the output depends on. */
