@@ -1,6 +1,6 @@
 import type { PlayableChannel } from '../lineup/index.js';
 import type { GuideProgramme } from '../xmltv/guide-queries.js';
-import { escapeXml } from './hdhr-xml.js';
+import { escapeXml as escapeAll } from './hdhr-xml.js';
 
 /** The time span the guide output covers. */
 export interface GuideWindow {
@@ -14,6 +14,14 @@ export interface ProgrammeSource {
 }
 
 const hourMs = 3_600_000;
+// eslint-disable-next-line no-control-regex
+const needsEscape = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
+// Most guide text needs no escaping: test once before the two replacing passes (a third of the
+// render time for 1,000 channels × 7 days went there).
+function escapeXml(text: string): string {
+  return needsEscape.test(text) ? escapeAll(text) : text;
+}
 const placeholderMs = 2 * hourMs;
 // Channels per yielded chunk: big enough to keep write calls few, small enough that 1,000
 // channels × 7 days never sit in memory as one string.
