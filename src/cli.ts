@@ -17,7 +17,8 @@ Options:
   --friendly-name <name> the tuner's name in Plex (default Tunerbridge)
   --tuner-count <n>      TunerCount to advertise (default: the sum of the accounts' limits)
   --device-id <hex>      fixed HDHomeRun DeviceID (8 hex digits with a valid check digit)
-  --demo                 start with a built-in demo provider and guide
+  --demo                 start with a built-in demo provider and channels
+                         (data in <default data dir>-demo unless --data-dir is given)
   -h, --help             show this help
 `;
 
@@ -80,7 +81,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     config: createConfig({
       host: values.host ?? '0.0.0.0',
       port,
-      dataDir: values['data-dir'] ?? defaultDataDir(env),
+      // Demo data never mixes with a real set-up: its own dir unless one is given.
+      dataDir: values['data-dir'] ?? (demo ? `${defaultDataDir(env)}-demo` : defaultDataDir(env)),
       logLevel,
       advertiseUrl,
       discovery: !values['no-discovery'],

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { parseCli, usage } from './cli.js';
 import { createLogger, type AppConfig } from './core/index.js';
 import { openDatabase, type Db } from './db/index.js';
+import { setUpDemo } from './demo/index.js';
 
 /** Ends the process with one clear line: the CLI contract for start-up failures. */
 function fail(message: string): never {
@@ -36,6 +37,16 @@ async function serve(config: AppConfig): Promise<void> {
     fail(`cannot open the database in ${config.dataDir}: ${(error as Error).message}`);
   }
   const app = await buildApp({ config, db, log });
+  if (config.demo) {
+    try {
+      const provider = await setUpDemo(app);
+      app.addHook('onClose', () => provider.close());
+      log.info({ dataDir: config.dataDir }, 'demo mode: built-in provider scanned, demo channels matched and enabled');
+    } catch (error) {
+      db.close();
+      fail(`demo set-up failed: ${(error as Error).message}`);
+    }
+  }
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
