@@ -27,11 +27,22 @@ const placeholderMs = 2 * hourMs;
 // channels × 7 days never sit in memory as one string.
 const channelsPerChunk = 8;
 
+const dayMs = 86_400_000;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+let cachedDay = NaN;
+let cachedDayText = '';
+
 /** `YYYYMMDDhhmmss +0000`: always UTC, since Plex has mis-applied other offsets. */
 export function formatXmltvTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())} +0000`;
+  // Hundreds of thousands of calls per guide: the date part is built once per day.
+  const day = Math.floor(ms / dayMs);
+  if (day !== cachedDay) {
+    const d = new Date(day * dayMs);
+    cachedDay = day;
+    cachedDayText = `${String(d.getUTCFullYear()).padStart(4, '0')}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
+  }
+  const seconds = Math.floor((ms - day * dayMs) / 1000);
+  return `${cachedDayText}${pad2(Math.floor(seconds / 3600))}${pad2(Math.floor(seconds / 60) % 60)}${pad2(seconds % 60)} +0000`;
 }
 
 /**

@@ -35,16 +35,19 @@ interface ProgrammeRow {
 }
 
 const hourMs = 3_600_000;
+// A programme that began up to this long before the window and still runs is included
+// (longer ones are rare; their stop is then simply before the window's start).
+const lookBackMs = 6 * hourMs;
 
 // Rows of every source, earliest first; at equal starts the oldest source wins (its row comes
 // first), so two guides carrying the same channel do not show each programme twice. The range
-// test runs on the (channel_id, start_at) index; a programme that started up to a day before the
-// window and still runs is included.
+// test runs on the (channel_id, start_at) index, from `lookBackMs` before the window.
 const selectProgrammes = `
   SELECT p.channel_id, p.start_at, p.stop_at, p.title, p.sub_title, p.description, p.categories,
          p.episode_num_xmltv_ns, p.episode_num_onscreen, p.icon, p.rating, p.is_new, p.previously_shown
-  FROM programmes p JOIN xmltv_sources s ON s.id = p.source_id AND s.enabled = 1
+  FROM programmes p
   WHERE p.channel_id = ? AND p.start_at >= ? AND p.start_at < ?
+    AND p.source_id IN (SELECT id FROM xmltv_sources WHERE enabled = 1)
   ORDER BY p.start_at, p.source_id, p.id`;
 
 /**
@@ -60,7 +63,7 @@ export class GuideReader {
 
   /** The programmes of one channel overlapping [from, to), deduplicated by start, stops filled in. */
   programmesOf(channelId: string, from: number, to: number): GuideProgramme[] {
-    const rows = this.statement.all(channelId, from - 24 * hourMs, to) as ProgrammeRow[];
+    const rows = this.statement.all(channelId, from - lookBackMs, to) as ProgrammeRow[];
     const kept: ProgrammeRow[] = [];
     for (const row of rows) {
       const last = kept[kept.length - 1];
@@ -97,7 +100,19 @@ function toProgramme(row: ProgrammeRow, stop: number): GuideProgramme {
   };
 }
 
+// Guides repeat a handful of category lists across hundreds of thousands of programmes.
+const categoryCache = new Map<string, string[]>();
+
 function parseCategories(text: string): string[] {
+  let cached = categoryCache.get(text);
+  if (!cached) {
+    cached = parseCategoryList(text);
+    if (categoryCache.size < 10_000) categoryCache.set(text, cached);
+  }
+  return cached;
+}
+
+function parseCategoryList(text: string): string[] {
   try {
     const value: unknown = JSON.parse(text);
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
