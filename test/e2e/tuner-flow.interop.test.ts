@@ -70,7 +70,8 @@ describe('end to end: provider → scan → match → discover → lineup → pl
     lineup.runMatching('manual');
 
     const ports = await t.app.domains.discovery!.ready();
-    const baseUrl = await discoverBaseUrl(ports.hdhomerunUdp);
+    expect(ports.hdhomerunUdp).toBeGreaterThan(0);
+    const baseUrl = await discoverBaseUrl(ports.hdhomerunUdp!);
     expect(baseUrl).toBe(t.url);
 
     const entries = (await (await fetch(`${baseUrl}/lineup.json`)).json()) as { GuideNumber: string; GuideName: string; HD?: 1 }[];
