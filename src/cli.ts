@@ -17,6 +17,9 @@ Options:
   --friendly-name <name> the tuner's name in Plex (default Tunerbridge)
   --tuner-count <n>      TunerCount to advertise (default: the sum of the accounts' limits)
   --device-id <hex>      fixed HDHomeRun DeviceID (8 hex digits with a valid check digit)
+  --tuner-wait-ms <n>    how long a stream request waits for a free tuner slot when every
+                         tuner is in use, 0-60000 (default 3000; 0 = answer 503 at once)
+  --epg-days <n>         days of programmes in the EPG, 1-14 (default 7)
   --demo                 start with a built-in demo provider and channels
                          (data in <default data dir>-demo unless --data-dir is given)
   -h, --help             show this help
@@ -25,6 +28,17 @@ Options:
 export type CliCommand = { kind: 'help' } | { kind: 'serve'; config: AppConfig } | { kind: 'error'; message: string };
 
 const logLevels = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+// Plex gives up on a tune after some seconds anyway; a minute is far past any useful wait.
+const maxTunerWaitMs = 60_000;
+
+/** A flag's digits as a number in [min, max]; `fallback` when absent, undefined when invalid ("", "1e3", "2.5", "-1"). */
+function parseWholeNumber(value: string | undefined, fallback: number, min: number, max: number): number | undefined {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value)) return undefined;
+  const n = Number(value);
+  return n >= min && n <= max ? n : undefined;
+}
 
 /** Parses `argv` (without node and script) into a command; never exits the process itself. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
@@ -43,6 +57,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'friendly-name': { type: 'string' },
         'tuner-count': { type: 'string' },
         'device-id': { type: 'string' },
+        'tuner-wait-ms': { type: 'string' },
+        'epg-days': { type: 'string' },
         demo: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,6 +88,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (deviceId !== undefined && parseDeviceId(deviceId) === undefined) {
     return { kind: 'error', message: `invalid --device-id: ${values['device-id']} (8 hex digits with a valid HDHomeRun check digit)` };
   }
+  const tunerWaitMs = parseWholeNumber(values['tuner-wait-ms'], 3000, 0, maxTunerWaitMs);
+  if (tunerWaitMs === undefined) return { kind: 'error', message: `invalid --tuner-wait-ms: ${values['tuner-wait-ms']} (0-${maxTunerWaitMs})` };
+  const epgDays = parseWholeNumber(values['epg-days'], 7, 1, 14);
+  if (epgDays === undefined) return { kind: 'error', message: `invalid --epg-days: ${values['epg-days']} (1-14)` };
   const friendlyName = values['friendly-name']?.trim();
   if (friendlyName !== undefined && (friendlyName === '' || friendlyName.length > 64)) {
     return { kind: 'error', message: 'invalid --friendly-name: 1-64 characters' };
@@ -89,6 +109,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       demo,
       tunerCountOverride: tunerCount,
       deviceId,
+      tunerWaitMs,
+      epgDays,
       ...(friendlyName === undefined ? {} : { friendlyName }),
     }),
   };

@@ -20,6 +20,12 @@ export interface AppConfig {
   /** Whole-request timeout for provider API calls (player_api.php). */
   providerRequestTimeoutMs: number;
   demo: boolean;
+  /** Largest guide download or file (bytes as stored; gzip counts compressed). */
+  guideMaxBytes: number;
+  /** Longest silence while a guide downloads before the import gives up. */
+  guideIdleTimeoutMs: number;
+  /** Days of programmes from now on written to the EPG (`/epg.xml`), 1-14. */
+  epgDays: number;
   /** The tuner's name in Plex (`FriendlyName`, UPnP `friendlyName`). */
   friendlyName: string;
   /** UDP discovery and TCP control port of the HDHomeRun protocol (real clients only use 65001; tests use 0). */
@@ -51,6 +57,9 @@ export function createConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     upstreamConnectTimeoutMs: 5000,
     providerRequestTimeoutMs: 30_000,
     demo: false,
+    guideMaxBytes: 1024 ** 3,
+    guideIdleTimeoutMs: 60_000,
+    epgDays: 7,
     friendlyName: 'Tunerbridge',
     hdhomerunPort: 65001,
     ssdpPort: 1900,
