@@ -8,6 +8,7 @@ import { CredentialStore, createOsKeyring, type KeyringBackend } from './credent
 import { Accounts } from './xtream/index.js';
 import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
+import { GuideSources } from './xmltv/index.js';
 import { apiRoutes } from './api/index.js';
 import { EpgCache, NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ export interface Domains {
   credentials: CredentialStore;
   accounts: Accounts;
   lineup: Lineup;
+  /** XMLTV guide sources, their imports and the daily refresh. */
+  guides: GuideSources;
   streaming: Streaming;
   tunerDevice: TunerDevice;
   /** HDHomeRun UDP/TCP and SSDP discovery; undefined with `--no-discovery`. */
@@ -74,6 +77,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
   });
   app.addHook('onClose', () => accounts.close());
+  const guides = new GuideSources({
+    db,
+    credentials,
+    events,
+    log,
+    clock,
+    userAgent: config.userAgent,
+    connectTimeoutMs: config.upstreamConnectTimeoutMs,
+    maxBytes: config.guideMaxBytes,
+    idleTimeoutMs: config.guideIdleTimeoutMs,
+    // Every import can add, rename or drop lineup channels: match them all again.
+    onImported: () => lineup.handleGuideImported(),
+    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+  });
+  // The daily refresh (and a catch-up on one missed while the server was off) starts with the app.
+  app.addHook('onReady', async () => guides.start());
+  app.addHook('preClose', () => guides.close());
   const streaming = new Streaming({ db, events, log, clock, config, credentials: accounts, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
   // preClose, not onClose: the HTTP server waits for open responses before onClose hooks run, and
   // a live stream never finishes by itself.
@@ -90,8 +110,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
     app.addHook('onClose', () => discovery.close());
   }
-  const epg = new EpgCache({ db, clock, dir: join(config.dataDir, 'cache') });
-  const domains: Domains = { events, credentials, accounts, lineup, streaming, tunerDevice, discovery, epg };
+  const epg = new EpgCache({ db, clock, log, days: config.epgDays, dir: join(config.dataDir, 'cache') });
+  app.addHook('onClose', () => epg.close());
+  const domains: Domains = { events, credentials, accounts, lineup, guides, streaming, tunerDevice, discovery, epg };
 
   await app.register(tunerRoutes, { domains, config });
   await app.register(apiRoutes, { prefix: '/api', domains, config });

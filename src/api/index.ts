@@ -8,6 +8,7 @@ import { channelsRoutes } from './channels-routes.js';
 import { matchingRoutes } from './matching-routes.js';
 import { providerChannelsRoutes } from './provider-channels-routes.js';
 import { plexRoutes } from './plex-routes.js';
+import { xmltvSourcesRoutes } from './xmltv-sources-routes.js';
 
 export interface ApiOptions {
   domains: Domains;
@@ -25,5 +26,6 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { domains, 
   await api.register(channelsRoutes, { lineup: domains.lineup });
   await api.register(matchingRoutes, { lineup: domains.lineup });
   await api.register(providerChannelsRoutes, { lineup: domains.lineup });
+  await api.register(xmltvSourcesRoutes, { guides: domains.guides });
   await api.register(plexRoutes, { domains, config });
 };

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, openSync, readdirSync, rmSync, statSync, type ReadStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { Clock } from '../core/index.js';
+import type { Clock, Logger } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import { listPlayableChannels } from '../lineup/index.js';
-import { GuideReader, guideFingerprint, lastGuideRefresh } from '../xmltv/guide-queries.js';
+import { GuideReader, guideFingerprint, lastGuideRefresh } from '../xmltv/index.js';
 import { renderGuide, type GuideWindow } from './epg-writer.js';
 
 export interface EpgCacheOptions {
@@ -20,41 +20,70 @@ export interface EpgCacheOptions {
   days?: number;
   /** Hours before now the window starts (default 4): what is on now must be in the guide. */
   pastHours?: number;
+  log?: Logger;
+  /** How often to look for a lineup or guide change to render ahead (ms; default 10 s, 0 = never). */
+  checkEveryMs?: number;
+  /** A change is rendered ahead once nothing else changed for this long (ms; default 5 s). */
+  settleMs?: number;
 }
 
 /** A rendered guide file ready to send. */
 export interface EpgFile {
   etag: string;
   size: number;
+  path: string;
+  /** A stream of the file, opened now: it stays readable even if a newer rendering replaces it. */
   open(): ReadStream;
 }
 
 const hourMs = 3_600_000;
+// Only while some client still fetches the guide is it rendered ahead: a rendering costs about a
+// second of CPU and writes the whole file (154 MB for 1,000 channels × 7 days), each hour.
+const inUseMs = 48 * hourMs;
+// Big reads make a cached 154 MB response several times faster than the default 64 kB (fewer
+// reads and socket writes); a response holds about one of these in memory.
+const readChunkBytes = 1 << 20;
 
 /**
  * The rendered `/epg.xml`, kept as files in the data dir keyed by a fingerprint of everything it
- * depends on (lineup rows, mappings, guide rows and sources, and the hour: the window moves).
- * A change of any of these makes the next request render anew; concurrent requests share one
- * rendering. Files, not memory: 1,000 channels × 7 days is tens of megabytes.
+ * depends on (lineup rows, mappings, guide sources and their current generation, and the hour:
+ * the window moves). While clients use the guide, a change (or the next hour) is rendered in the
+ * background so that a request finds the file ready; a request that still finds none renders it,
+ * and concurrent requests share that rendering. One rendering runs at a time. Files, not memory:
+ * 1,000 channels × 7 days is 150 MB.
  */
 export class EpgCache {
   private readonly rendering = new Map<string, Promise<EpgFile>>();
+  // Renderings run one after another: two at once would only halve the speed of each.
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private lastData: string;
+  private settledAt = 0;
+  // When a client last fetched the guide, and the gzipped guide (real time, ms).
+  private lastRequestAt: number;
+  private lastGzipRequestAt: number;
 
   constructor(private readonly options: EpgCacheOptions) {
     mkdirSync(options.dir, { recursive: true });
+    // A rendering the previous process left from a client counts as a recent request.
+    this.lastRequestAt = this.newestFile('.xml');
+    this.lastGzipRequestAt = this.newestFile('.xml.gz');
+    for (const name of readdirSync(options.dir)) if (name.startsWith('epg-') && name.endsWith('.tmp')) rmSync(join(options.dir, name), { force: true });
+    this.lastData = this.dataFingerprint();
+    this.schedule();
   }
 
   /** The current guide as XML, rendered if the cached one is stale. */
   xml(key = this.fingerprint()): Promise<EpgFile> {
-    return this.file(key, 'xml', (path) => this.renderXml(path));
+    this.lastRequestAt = Date.now();
+    return this.file(key, 'xml');
   }
 
   /** The current guide gzipped (for `/epg.xml.gz` and `Accept-Encoding: gzip`). */
   gzip(key = this.fingerprint()): Promise<EpgFile> {
-    return this.file(key, 'xml.gz', async (path) => {
-      const xml = await this.file(key, 'xml', (p) => this.renderXml(p));
-      await pipeline(xml.open(), createGzip({ level: 6 }), createWriteStream(path));
-    });
+    this.lastRequestAt = this.lastGzipRequestAt = Date.now();
+    return this.file(key, 'xml.gz');
   }
 
   /** When the freshest enabled guide source was last refreshed (ms), or null if never. */
@@ -64,17 +93,60 @@ export class EpgCache {
 
   /** A hash of everything the output depends on. */
   fingerprint(): string {
-    const { db, clock } = this.options;
+    return this.keyOf(this.dataFingerprint());
+  }
+
+  /**
+   * Renders the current guide now if it is not on disk yet, a client fetched the guide in the
+   * last two days, the last change settled and nothing is rendering; true if it rendered.
+   * The timer calls this; it is public so that callers who just changed something need not wait.
+   */
+  async renderAhead(): Promise<boolean> {
+    if (this.abort.signal.aborted || !this.options.db.open) return false;
+    const data = this.dataFingerprint();
+    const now = Date.now();
+    if (data !== this.lastData) {
+      // A lineup edit or a guide import is often followed by more (an import rematches the
+      // lineup): wait until the changes stop.
+      this.lastData = data;
+      this.settledAt = now + (this.options.settleMs ?? 5_000);
+    }
+    if (now < this.settledAt || now - this.lastRequestAt > inUseMs || this.rendering.size > 0) return false;
+    const key = this.keyOf(data);
+    const wanted = now - this.lastGzipRequestAt <= inUseMs ? (['xml', 'xml.gz'] as const) : (['xml'] as const);
+    let rendered = false;
+    for (const extension of wanted) {
+      if (this.existing(key, extension)) continue;
+      await this.file(key, extension);
+      rendered = true;
+    }
+    return rendered;
+  }
+
+  /** Stops rendering ahead and abandons a rendering in progress. */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.abort.abort();
+    await this.queue;
+  }
+
+  private dataFingerprint(): string {
+    const { db } = this.options;
     const lineup = db
       .prepare(
         `SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM xmltv_channels) || '|' ||
                 (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' || coalesce(sum(is_enabled), 0) FROM xmltv_channel_settings) || '|' ||
                 (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' || coalesce(max(id), 0) FROM channel_mappings) || '|' ||
-                (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM xtream_channels) AS f`,
+                (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM xtream_channels)`,
       )
-      .get() as { f: string };
-    const hour = Math.floor(clock.now() / hourMs);
-    const text = `${lineup.f}|${guideFingerprint(db)}|${hour}|${this.options.days ?? 7}|${this.options.pastHours ?? 4}`;
+      .pluck()
+      .get() as string;
+    return `${lineup}|${guideFingerprint(db)}`;
+  }
+
+  private keyOf(data: string): string {
+    const hour = Math.floor(this.options.clock.now() / hourMs);
+    const text = `${data}|${hour}|${this.options.days ?? 7}|${this.options.pastHours ?? 4}`;
     return createHash('sha1').update(text).digest('hex').slice(0, 20);
   }
 
@@ -83,37 +155,74 @@ export class EpgCache {
     return { from: hour - (this.options.pastHours ?? 4) * hourMs, to: hour + (this.options.days ?? 7) * 24 * hourMs };
   }
 
-  private async file(key: string, extension: string, render: (path: string) => Promise<void>): Promise<EpgFile> {
+  // Checks at least every `checkEveryMs`, and just after each hour begins (the window moves).
+  private schedule(): void {
+    const every = this.options.checkEveryMs ?? 10_000;
+    if (every <= 0 || this.abort.signal.aborted) return;
+    const untilNextHour = hourMs - (this.options.clock.now() % hourMs) + 10;
+    this.timer = setTimeout(() => void this.tick(), Math.min(every, untilNextHour)).unref();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.renderAhead();
+    } catch (error) {
+      if (!this.abort.signal.aborted) this.options.log?.warn({ err: error }, 'rendering the guide ahead failed');
+    }
+    this.schedule();
+  }
+
+  private existing(key: string, extension: string): EpgFile | undefined {
+    const path = join(this.options.dir, `epg-${key}.${extension}`);
+    const stat = statIfExists(path);
+    return stat && toFile(path, key, extension, stat);
+  }
+
+  private file(key: string, extension: 'xml' | 'xml.gz'): Promise<EpgFile> {
+    const found = this.existing(key, extension);
+    if (found) return Promise.resolve(found);
     const name = `epg-${key}.${extension}`;
-    const path = join(this.options.dir, name);
-    const existing = statIfExists(path);
-    if (existing) return toFile(path, key, extension, existing);
     let pending = this.rendering.get(name);
     if (!pending) {
-      pending = (async () => {
-        const temp = `${path}.${process.pid}.tmp`;
-        try {
-          await render(temp);
-          await rename(temp, path);
-        } catch (error) {
-          rmSync(temp, { force: true });
-          throw error;
-        }
-        this.removeStale(key);
-        return toFile(path, key, extension, statSync(path));
-      })().finally(() => this.rendering.delete(name));
+      pending = this.queue.then(() => this.produce(key, extension)).finally(() => this.rendering.delete(name));
+      this.queue = pending.catch(() => undefined);
       this.rendering.set(name, pending);
     }
     return pending;
   }
 
-  private async renderXml(path: string): Promise<void> {
-    const { db } = this.options;
-    const chunks = renderGuide(listPlayableChannels(db), new GuideReader(db), this.window());
-    await pipeline(Readable.from(chunks), createWriteStream(path));
+  // Runs alone (see `queue`), so no other rendering can remove the XML a gzip is made from.
+  private async produce(key: string, extension: 'xml' | 'xml.gz'): Promise<EpgFile> {
+    const found = this.existing(key, extension);
+    if (found) return found;
+    const signal = this.abort.signal;
+    if (extension === 'xml') {
+      return this.write(key, extension, async (temp) => {
+        const { db } = this.options;
+        const chunks = renderGuide(listPlayableChannels(db), new GuideReader(db), this.window());
+        // Byte mode (Readable.from defaults to objects): at most a few 1 MB chunks wait for the disk.
+        await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 2 * readChunkBytes }), createWriteStream(temp), { signal });
+      });
+    }
+    const xml = this.existing(key, 'xml') ?? (await this.produce(key, 'xml'));
+    return this.write(key, extension, (temp) => pipeline(xml.open(), createGzip({ level: 6 }), createWriteStream(temp), { signal }));
   }
 
-  // Older renderings are useless once a newer one exists; a reader that has one open keeps its
+  private async write(key: string, extension: string, render: (temp: string) => Promise<void>): Promise<EpgFile> {
+    const path = join(this.options.dir, `epg-${key}.${extension}`);
+    const temp = `${path}.${process.pid}.tmp`;
+    try {
+      await render(temp);
+      await rename(temp, path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
+    this.removeStale(key);
+    return toFile(path, key, extension, statSync(path));
+  }
+
+  // Older renderings are useless once a newer one exists; a response that has one open keeps its
   // file descriptor, so deleting it under them is safe on POSIX.
   private removeStale(current: string): void {
     for (const name of readdirSync(this.options.dir)) {
@@ -121,6 +230,14 @@ export class EpgCache {
         rmSync(join(this.options.dir, name), { force: true });
       }
     }
+  }
+
+  private newestFile(extension: string): number {
+    let newest = -Infinity;
+    for (const name of readdirSync(this.options.dir)) {
+      if (name.startsWith('epg-') && name.endsWith(extension)) newest = Math.max(newest, statIfExists(join(this.options.dir, name))?.mtimeMs ?? -Infinity);
+    }
+    return newest;
   }
 }
 
@@ -138,5 +255,12 @@ export function epgEtag(key: string, gzipped: boolean): string {
 }
 
 function toFile(path: string, key: string, extension: string, stat: { size: number }): EpgFile {
-  return { etag: epgEtag(key, extension !== 'xml'), size: stat.size, open: () => createReadStream(path) };
+  return {
+    etag: epgEtag(key, extension !== 'xml'),
+    size: stat.size,
+    path,
+    // The descriptor is opened synchronously so that a rendering finishing meanwhile cannot
+    // delete the file between the decision to send it and the first read.
+    open: () => createReadStream(path, { fd: openSync(path, 'r'), highWaterMark: readChunkBytes }),
+  };
 }

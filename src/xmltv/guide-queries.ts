@@ -19,9 +19,9 @@ export interface GuideProgramme {
 }
 
 // Rows come back as arrays (better-sqlite3 raw mode): a third faster than objects over the
-// ~350,000 rows of 1,000 channels × 7 days. Column positions follow the SELECT below.
+// ~350,000 rows of 1,000 channels × 7 days. Column positions follow the SELECT below; the channel
+// id is not read back (the caller passed it), which saves a string per row.
 type ProgrammeRow = [
-  channelId: string,
   startAt: number,
   stopAt: number | null,
   title: string,
@@ -34,6 +34,8 @@ type ProgrammeRow = [
   rating: string | null,
   isNew: number,
   previouslyShown: number,
+  sourceId: number,
+  id: number,
 ];
 
 const hourMs = 3_600_000;
@@ -41,16 +43,18 @@ const hourMs = 3_600_000;
 // (longer ones are rare; their stop is then simply before the window's start).
 const lookBackMs = 6 * hourMs;
 
-// Rows of every source, earliest first; at equal starts the oldest source wins (its row comes
-// first), so two guides carrying the same channel do not show each programme twice. The range
-// test runs on the (channel_id, start_at) index, from `lookBackMs` before the window.
+// Rows of every source, earliest first. The range test and the order come from the
+// (channel_id, start_at) index; ties are broken in code (oldest source, then oldest row, wins),
+// which spares SQLite a sort per channel (~15% of the read time over 344k rows). Only each
+// source's current generation is read: an import in progress writes the next one.
 const selectProgrammes = `
-  SELECT p.channel_id, p.start_at, p.stop_at, p.title, p.sub_title, p.description, p.categories,
-         p.episode_num_xmltv_ns, p.episode_num_onscreen, p.icon, p.rating, p.is_new, p.previously_shown
+  SELECT p.start_at, p.stop_at, p.title, p.sub_title, p.description, p.categories,
+         p.episode_num_xmltv_ns, p.episode_num_onscreen, p.icon, p.rating, p.is_new, p.previously_shown,
+         p.source_id, p.id
   FROM programmes p
   WHERE p.channel_id = ? AND p.start_at >= ? AND p.start_at < ?
-    AND p.source_id IN (SELECT id FROM xmltv_sources WHERE enabled = 1)
-  ORDER BY p.start_at, p.source_id, p.id`;
+    AND (p.source_id, p.generation) IN (SELECT id, generation FROM xmltv_sources WHERE enabled = 1)
+  ORDER BY p.start_at`;
 
 /**
  * Reads guide programmes channel by channel, so a writer can stream 1,000 channels × 7 days
@@ -66,26 +70,30 @@ export class GuideReader {
   /** The programmes of one channel overlapping [from, to), deduplicated by start, stops filled in. */
   programmesOf(channelId: string, from: number, to: number): GuideProgramme[] {
     const rows = this.statement.all(channelId, from - lookBackMs, to) as ProgrammeRow[];
+    // Two guides carrying the same channel: one programme per start, the oldest source's.
     const kept: ProgrammeRow[] = [];
     for (const row of rows) {
       const last = kept[kept.length - 1];
-      if (last && last[1] === row[1]) continue;
+      if (last && last[0] === row[0]) {
+        if (row[12] < last[12] || (row[12] === last[12] && row[13] < last[13])) kept[kept.length - 1] = row;
+        continue;
+      }
       kept.push(row);
     }
     const result: GuideProgramme[] = [];
     for (let i = 0; i < kept.length; i++) {
       const row = kept[i]!;
       const next = kept[i + 1];
-      const stop = row[2] ?? next?.[1] ?? row[1] + hourMs;
-      if (stop <= from || stop <= row[1]) continue;
-      result.push(toProgramme(row, stop));
+      const stop = row[1] ?? next?.[0] ?? row[0] + hourMs;
+      if (stop <= from || stop <= row[0]) continue;
+      result.push(toProgramme(channelId, row, stop));
     }
     return result;
   }
 }
 
-function toProgramme(row: ProgrammeRow, stop: number): GuideProgramme {
-  const [channelId, start, , title, subTitle, description, categories, xmltvNs, onscreen, icon, rating, isNew, previouslyShown] = row;
+function toProgramme(channelId: string, row: ProgrammeRow, stop: number): GuideProgramme {
+  const [start, , title, subTitle, description, categories, xmltvNs, onscreen, icon, rating, isNew, previouslyShown] = row;
   return {
     channelId,
     start,
@@ -125,17 +133,22 @@ function parseCategoryList(text: string): string[] {
 }
 
 /**
- * A string that changes whenever the guide data changes: programme rows added or removed, a
- * source refreshed, enabled or removed. Used to invalidate cached guide output.
+ * A string that changes whenever the guide output would: a source added, removed, enabled,
+ * disabled or switched to a new generation (an import's end), or a programme row added to a
+ * current generation. It reads one row per source and one index seek each, never a count over
+ * the programmes, so it is cheap enough to poll; an import still writing its next generation, a
+ * failed refresh or a renamed source do not change it (the output would be the same).
  */
 export function guideFingerprint(db: Db): string {
-  const row = db
+  const rows = db
     .prepare(
-      `SELECT (SELECT count(*) FROM programmes) AS programmes, (SELECT coalesce(max(id), 0) FROM programmes) AS maxId,
-              (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' || coalesce(max(last_refresh_at), 0) || ':' || coalesce(sum(enabled), 0) FROM xmltv_sources) AS sources`,
+      `SELECT s.id, s.enabled, s.generation,
+              (SELECT coalesce(max(p.id), 0) FROM programmes p WHERE p.source_id = s.id AND p.generation = s.generation)
+       FROM xmltv_sources s ORDER BY s.id`,
     )
-    .get() as { programmes: number; maxId: number; sources: string };
-  return `${row.programmes}:${row.maxId}:${row.sources}`;
+    .raw(true)
+    .all() as unknown[][];
+  return rows.map((row) => row.join(':')).join(',');
 }
 
 /** When the freshest enabled guide source was last refreshed (ms), or null if never. */

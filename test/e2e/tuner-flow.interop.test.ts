@@ -7,6 +7,7 @@ import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, u32,
 import { liveStream, startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { startApp, type TestApp } from '../support/start-app.js';
 import { openStream } from '../streaming/stream-fixture.js';
+import { hourlyProgrammes, xmltvDocument } from '../xmltv/guide-fixture.js';
 
 /** Sends an HDHomeRun discover request over UDP and returns the base URL of the reply. */
 async function discoverBaseUrl(port: number): Promise<string> {
@@ -34,12 +35,11 @@ async function discoverBaseUrl(port: number): Promise<string> {
 }
 
 /*
- * The whole path a newcomer's Plex takes: a provider account is added and scanned, the lineup is
- * matched and enabled, the tuner is found over UDP, its lineup read, and a channel played through
- * /auto/v{n} into ffprobe. The guide step uses lineup channels created through the lineup domain:
- * the XMLTV import was not in the tree when this test was written (see the report of issue 5).
+ * The whole path a newcomer's Plex takes: a provider account is added and scanned, an XMLTV file
+ * imported (its channels are the lineup), matched and enabled, the tuner found over UDP, its
+ * lineup and guide read, and a channel played through /auto/v{n} into ffprobe.
  */
-describe('end to end: provider → scan → match → discover → lineup → play', () => {
+describe('end to end: provider → scan → guide import → match → discover → lineup → guide → play', () => {
   let provider: FakeProvider;
   let t: TestApp;
 
@@ -62,12 +62,25 @@ describe('end to end: provider → scan → match → discover → lineup → pl
   });
 
   it('plays the matched channel as MPEG-TS that ffprobe reads', async () => {
-    const { accounts, lineup } = t.app.domains;
+    const { accounts, guides } = t.app.domains;
     const account = accounts.create({ name: 'Provider', serverUrl: provider.url, username: 'alice', password: 'secret-pw' });
     await accounts.scan(account.id);
-    lineup.createSynthetic({ displayName: 'BBC One', channelId: 'bbc1.uk' });
-    lineup.createSynthetic({ displayName: 'Channel 4', channelId: 'c4.uk' });
-    lineup.runMatching('manual');
+    const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const guideFile = join(t.dataDir, 'guide.xml');
+    writeFileSync(
+      guideFile,
+      xmltvDocument(
+        [
+          { id: 'bbc1.uk', names: ['BBC One', 'BBC 1'] },
+          { id: 'c4.uk', names: ['Channel 4'] },
+          { id: 'nostream.uk', names: ['No Stream TV'] },
+        ],
+        hourlyProgrammes(['bbc1.uk', 'c4.uk', 'nostream.uk'], 4, now),
+      ),
+    );
+    const source = guides.create({ name: 'Guide', url: guideFile });
+    // The import matches the lineup: channels with a stream are enabled, the one without is not.
+    expect(await guides.refresh(source.id)).toMatchObject({ channels: 3, programmes: 12 });
 
     const ports = await t.app.domains.discovery!.ready();
     expect(ports.hdhomerunUdp).toBeGreaterThan(0);
@@ -78,6 +91,13 @@ describe('end to end: provider → scan → match → discover → lineup → pl
     const bbc = entries.find((e) => e.GuideName === 'BBC One');
     expect(bbc).toMatchObject({ HD: 1 });
     expect(entries.map((e) => e.GuideName).sort()).toEqual(['BBC One', 'Channel 4']);
+
+    // The guide Plex reads names the same channels, with the imported programmes.
+    const epg = await (await fetch(`${baseUrl}/epg.xml`)).text();
+    const epgChannels = [...epg.matchAll(/<channel id="([^"]+)">/g)].map((m) => m[1]);
+    expect(epgChannels.sort()).toEqual(['bbc1.uk', 'c4.uk']);
+    expect(epg).toContain('<title>bbc1.uk show 0</title>');
+    expect(epg).not.toContain('nostream.uk');
 
     const stream = await openStream(`${baseUrl}/auto/v${bbc!.GuideNumber}`);
     try {

@@ -6,6 +6,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { liveStream, startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { startApp, type TestApp } from '../support/start-app.js';
+import { startFakeGuideServer } from '../support/fake-guide-server.js';
 
 /*
  * A password must never appear in a log line, an event, an API response or an error body —
@@ -111,6 +112,25 @@ describe('password leak check', () => {
     expect((await call('POST', '/api/accounts', { name: 'Bad', serverUrl: 'ftp://x', username: 'u', password: firstPassword })).status).toBe(400);
     expect((await call('PATCH', `/api/accounts/${id}`, { password: secondPassword, oops: firstPassword })).status).toBe(400);
     expect((await call('PATCH', `/api/accounts/${id}`, { password: 12345 })).status).toBe(400);
+
+    // Guides: provider xmltv.php links carry the credentials in their query.
+    const guideServer = await startFakeGuideServer();
+    try {
+      guideServer.route('/xmltv.php', { body: '<tv><channel id="a.uk"><display-name>A</display-name></channel></tv>' });
+      const guideUrl = `${guideServer.url}/xmltv.php?username=leak-user&password=${encodeURIComponent(firstPassword)}`;
+      const guide = await call('POST', '/api/xmltv-sources', { name: 'Provider guide', url: guideUrl });
+      expect(guide.status).toBe(201);
+      const guideId = (guide.json as { id: number }).id;
+      expect((await call('POST', `/api/xmltv-sources/${guideId}/refresh`)).json).toMatchObject({ channels: 1 });
+      expect(guideServer.requests).toEqual([`/xmltv.php?username=leak-user&password=${encodeURIComponent(firstPassword)}`]);
+      guideServer.route('/xmltv.php', { status: 500, body: `error for password=${firstPassword}` });
+      expect((await call('POST', `/api/xmltv-sources/${guideId}/refresh`)).status).toBe(502);
+      expect((await call('GET', '/api/xmltv-sources')).status).toBe(200);
+      expect((await call('PATCH', `/api/xmltv-sources/${guideId}`, { url: `${guideUrl}&x=1` })).status).toBe(200);
+      expect((await call('GET', `/api/xmltv-sources/${guideId}`)).status).toBe(200);
+    } finally {
+      await guideServer.close();
+    }
 
     // --- Streaming (the stream proxy extends this scenario here: tune, fail over, errors). ---
 

@@ -1,0 +1,131 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { AppError } from '../core/index.js';
+
+export interface GuideFetchOptions {
+  dispatcher: Dispatcher;
+  userAgent: string;
+  /** Until the response headers arrive. */
+  headersTimeoutMs: number;
+  /** Longest silence between two body chunks: a big guide may take minutes, a stalled one must not hang. */
+  idleTimeoutMs: number;
+  /** Bytes read from the server or file (compressed, if gzipped) before the import is refused. */
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+/** The agent guide downloads share: connect timeout, and redirects followed (CDNs, short links). */
+export function createGuideDispatcher(connectTimeoutMs: number, base?: Dispatcher): Dispatcher {
+  const agent = base ?? new Agent({ connect: { timeout: connectTimeoutMs } });
+  return agent.compose(interceptors.redirect({ maxRedirections: 5 }));
+}
+
+/** What kind of location a source URL is: `http(s)://…`, `file://…` or an absolute path. */
+export function guideLocationKind(location: string): 'http' | 'file' | undefined {
+  if (/^https?:\/\/[^\s/]/i.test(location)) return 'http';
+  if (/^file:\/\//i.test(location) || isAbsolute(location)) return 'file';
+  return undefined;
+}
+
+/**
+ * Opens a guide for reading, as raw bytes (gzip or not: the parser looks at the bytes). Fails
+ * before the first byte with a safe GUIDE_IMPORT_FAILED message (no URL: guide URLs often
+ * carry the provider's credentials); later read errors surface from the iterator.
+ */
+export async function openGuide(location: string, options: GuideFetchOptions): Promise<AsyncIterable<Uint8Array>> {
+  const kind = guideLocationKind(location);
+  if (kind === 'file') return capped(await openFile(location), options.maxBytes);
+  if (kind === 'http') return capped(await openHttp(location, options), options.maxBytes);
+  throw guideError('guide location must be an http(s) URL or an absolute file path');
+}
+
+async function openFile(location: string): Promise<AsyncIterable<Uint8Array>> {
+  let path: string;
+  try {
+    path = /^file:/i.test(location) ? fileURLToPath(location) : location;
+  } catch (error) {
+    throw guideError('guide file path is invalid', error);
+  }
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw guideError('guide file is not a regular file');
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = (error as { code?: unknown }).code;
+    throw guideError(code === 'ENOENT' ? 'guide file not found' : 'guide file cannot be read', error);
+  }
+  return createReadStream(path, { highWaterMark: 256 * 1024 });
+}
+
+async function openHttp(url: string, options: GuideFetchOptions): Promise<AsyncIterable<Uint8Array>> {
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(url, {
+      method: 'GET',
+      dispatcher: options.dispatcher,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.idleTimeoutMs,
+      // Plain bytes, whatever the server thinks: we detect gzip ourselves.
+      headers: { 'user-agent': options.userAgent, accept: 'application/xml, text/xml, application/gzip, */*', 'accept-encoding': 'identity' },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    throw networkError(error);
+  }
+  if (response.statusCode >= 400) {
+    release(response.body);
+    throw guideError(`guide server answered HTTP ${response.statusCode}`, undefined, { status: response.statusCode });
+  }
+  const length = Number(response.headers['content-length']);
+  if (Number.isFinite(length) && length > options.maxBytes) {
+    release(response.body);
+    throw tooLarge(options.maxBytes);
+  }
+  return response.body;
+}
+
+async function* capped(input: AsyncIterable<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
+  let size = 0;
+  try {
+    for await (const chunk of input) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      yield chunk;
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw networkError(error, 'guide download interrupted');
+  } finally {
+    // An early stop (parse error, size cap) must release the socket or file.
+    release(input);
+  }
+}
+
+/** Closes a body or file stream we stop reading; the abort error it then emits is expected. */
+function release(stream: unknown): void {
+  const s = stream as { destroyed?: boolean; destroy?: () => void; on?: (event: 'error', listener: () => void) => void };
+  if (s.destroyed) return;
+  s.on?.('error', () => undefined);
+  s.destroy?.();
+}
+
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+function networkError(error: unknown, fallback = 'guide server unreachable'): AppError {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && timeoutCodes.has(code)) return guideError('guide server did not answer in time', error, { code });
+  if (code === 'UND_ERR_REQ_RETRY' || code === 'UND_ERR_REDIRECT') return guideError('guide server redirected too often', error, { code });
+  return guideError(fallback, error, { code: typeof code === 'string' ? code : undefined });
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return guideError(`guide larger than ${Math.round(maxBytes / (1024 * 1024))} MiB`, undefined, { maxBytes });
+}
+
+/** A GUIDE_IMPORT_FAILED error whose message is the reason a user sees (never a URL). */
+export function guideError(reason: string, cause?: unknown, details?: Record<string, unknown>): AppError {
+  return new AppError('GUIDE_IMPORT_FAILED', reason, { cause, ...(details ? { details } : {}) });
+}

@@ -1,0 +1,138 @@
+import type { Db } from '../db/index.js';
+import { redactUrl, type StoredSecret } from '../credentials/index.js';
+
+export interface SourceRow {
+  id: number;
+  name: string;
+  url: string;
+  enabled: number;
+  generation: number;
+  last_refresh_at: number | null;
+  last_attempt_at: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  channel_count: number;
+  programme_count: number;
+  url_secret: string | null;
+  url_backend: 'keyring' | 'aes' | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Where a source's URL lives: in `url` itself, or (when it carries credentials) in the credential store. */
+export interface StoredLocation {
+  url: string;
+  secret: StoredSecret | null;
+}
+
+/** The stored secret of a source whose URL carries credentials, or null. */
+export const secretOfSource = (row: SourceRow): StoredSecret | null =>
+  row.url_secret && row.url_backend ? { backend: row.url_backend, secret: row.url_secret } : null;
+
+/** An import running now. */
+export interface ImportProgress {
+  startedAt: number;
+  /** Bytes read from the server or file so far (compressed, when gzipped). */
+  bytesRead: number;
+  programmes: number;
+}
+
+/** A guide source as the API shows it. */
+export interface SourceView {
+  id: number;
+  name: string;
+  /** Credentials in the URL (provider guide links carry username and password) are masked. */
+  url: string;
+  enabled: boolean;
+  lastRefreshAt: string | null;
+  lastAttemptAt: string | null;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  channels: number;
+  programmes: number;
+  /** The import running now, or null. */
+  refresh: (Omit<ImportProgress, 'startedAt'> & { startedAt: string }) | null;
+}
+
+const columns = `id, name, url, enabled, generation, last_refresh_at, last_attempt_at, last_error, last_duration_ms,
+                 channel_count, programme_count, url_secret, url_backend, created_at, updated_at`;
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toSourceView(row: SourceRow, progress: ImportProgress | undefined): SourceView {
+  return {
+    id: row.id,
+    name: row.name,
+    // Stored masked already when it carried credentials; masked again in case an old row did not.
+    url: redactUrl(row.url),
+    enabled: row.enabled === 1,
+    lastRefreshAt: iso(row.last_refresh_at),
+    lastAttemptAt: iso(row.last_attempt_at),
+    lastError: row.last_error,
+    lastDurationMs: row.last_duration_ms,
+    channels: row.channel_count,
+    programmes: row.programme_count,
+    refresh: progress ? { ...progress, startedAt: iso(progress.startedAt)! } : null,
+  };
+}
+
+export function listSourceRows(db: Db): SourceRow[] {
+  return db.prepare(`SELECT ${columns} FROM xmltv_sources ORDER BY id`).all() as SourceRow[];
+}
+
+export function findSourceRow(db: Db, id: number): SourceRow | undefined {
+  return db.prepare(`SELECT ${columns} FROM xmltv_sources WHERE id = ?`).get(id) as SourceRow | undefined;
+}
+
+export function insertSourceRow(db: Db, input: { name: string; location: StoredLocation; enabled: boolean }, now: number): number {
+  const { url, secret } = input.location;
+  return Number(
+    db
+      .prepare('INSERT INTO xmltv_sources (name, url, url_secret, url_backend, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(input.name, url, secret?.secret ?? null, secret?.backend ?? null, input.enabled ? 1 : 0, now, now).lastInsertRowid,
+  );
+}
+
+export function updateSourceRow(db: Db, id: number, patch: { name?: string; location?: StoredLocation; enabled?: boolean }, now: number): void {
+  const row = findSourceRow(db, id);
+  if (!row) return;
+  const location = patch.location ?? { url: row.url, secret: secretOfSource(row) };
+  db.prepare('UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, enabled = ?, updated_at = ? WHERE id = ?').run(
+    patch.name ?? row.name,
+    location.url,
+    location.secret?.secret ?? null,
+    location.secret?.backend ?? null,
+    patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
+    now,
+    id,
+  );
+}
+
+/** Records a failed import: the guide itself stays as it was. */
+export function recordImportFailure(db: Db, id: number, reason: string, now: number): void {
+  db.prepare('UPDATE xmltv_sources SET last_error = ?, last_attempt_at = ?, updated_at = ? WHERE id = ?').run(reason, now, now, id);
+}
+
+/**
+ * Deletes a source, its programmes, and the lineup channels that only it brought (a guide
+ * channel no other source carries has nothing left to show). Synthetic channels stay.
+ */
+export function deleteSourceRow(db: Db, id: number): { channelsRemoved: number } {
+  return db.transaction(() => {
+    const removed = db
+      .prepare(
+        `DELETE FROM xmltv_channels
+         WHERE is_synthetic = 0
+           AND id IN (SELECT xmltv_channel_id FROM xmltv_source_channels WHERE source_id = ?)
+           AND id NOT IN (SELECT xmltv_channel_id FROM xmltv_source_channels WHERE source_id <> ?)`,
+      )
+      .run(id, id).changes;
+    db.prepare('DELETE FROM xmltv_sources WHERE id = ?').run(id);
+    // A channel some other source still carries now belongs to it.
+    db.prepare(
+      `UPDATE xmltv_channels SET source_id = (SELECT min(source_id) FROM xmltv_source_channels WHERE xmltv_channel_id = xmltv_channels.id)
+       WHERE source_id IS NULL AND is_synthetic = 0`,
+    ).run();
+    return { channelsRemoved: removed };
+  })();
+}

@@ -1,0 +1,32 @@
+/**
+ * Run as a separate process by the interrupted-import test: imports one source and reports on
+ * stdout once programme rows of the new generation are in the database, so the test can
+ * `kill -9` it mid-import.
+ */
+import { dirname } from 'node:path';
+import { createLogger, systemClock } from '../../src/core/index.js';
+import { CredentialStore } from '../../src/credentials/index.js';
+import { openDatabase } from '../../src/db/index.js';
+import { EventLog } from '../../src/events/index.js';
+import { GuideSources } from '../../src/xmltv/index.js';
+
+const [dbFile, sourceArg] = process.argv.slice(2);
+const sourceId = Number(sourceArg);
+const db = openDatabase(dbFile!);
+const log = createLogger('silent');
+const guides = new GuideSources({
+  db,
+  credentials: new CredentialStore({ dataDir: dirname(dbFile!), keyring: null, log }),
+  events: new EventLog(db, systemClock, log),
+  log,
+  clock: systemClock,
+  userAgent: 'test',
+  connectTimeoutMs: 5000,
+});
+const staged = db.prepare('SELECT count(*) FROM programmes WHERE source_id = ? AND generation > (SELECT generation FROM xmltv_sources WHERE id = ?)').pluck();
+const timer = setInterval(() => {
+  const rows = staged.get(sourceId, sourceId) as number;
+  if (rows > 0) process.stdout.write(`staged ${rows}\n`);
+}, 20);
+await guides.refresh(sourceId).finally(() => clearInterval(timer));
+process.stdout.write('finished\n');
