@@ -47,3 +47,44 @@ export function demoStreams(): Record<string, unknown>[] {
   });
   return rows;
 }
+
+/** The stable XMLTV id of a demo channel ("Demo News" → "demo-news.tunerbridge"). */
+export function demoChannelId(name: string): string {
+  return `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.tunerbridge`;
+}
+
+const showsByCategory: Record<string, string[]> = {
+  News: ['Morning Headlines', 'World Report', 'Business Today', 'Evening News'],
+  Sports: ['Match of the Day', 'Sports Desk', 'Extra Time', 'Highlights'],
+  Movies: ['Feature Film', 'Classic Cinema', 'Late Movie'],
+  Kids: ['Cartoon Club', 'Story Time', 'Science Lab'],
+  Music: ['Top 20', 'Live Session', 'Chill Out'],
+};
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const xmltvTime = (ms: number) => {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}00 +0000`;
+};
+
+/** The demo guide (XMLTV): every demo channel, hourly programmes from 4 hours ago for `days` days. */
+export function demoGuide(now: number, days = 7): string {
+  const hourMs = 3_600_000;
+  const from = Math.floor(now / hourMs) * hourMs - 4 * hourMs;
+  const parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<!DOCTYPE tv SYSTEM "xmltv.dtd">', '<tv generator-info-name="Tunerbridge demo">'];
+  for (const channel of demoChannels) parts.push(`  <channel id="${demoChannelId(channel.name)}"><display-name>${channel.name}</display-name></channel>`);
+  for (const channel of demoChannels) {
+    const shows = showsByCategory[channel.category] ?? [channel.name];
+    for (let h = 0; h < days * 24 + 4; h++) {
+      const start = from + h * hourMs;
+      const title = shows[h % shows.length]!;
+      parts.push(
+        `  <programme start="${xmltvTime(start)}" stop="${xmltvTime(start + hourMs)}" channel="${demoChannelId(channel.name)}">` +
+          `<title lang="en">${title}</title><desc lang="en">${title} on ${channel.name}: a test pattern, all hour long.</desc>` +
+          `<category lang="en">${channel.category}</category></programme>`,
+      );
+    }
+  }
+  parts.push('</tv>', '');
+  return parts.join('\n');
+}

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { demoCategories, demoCredentials, demoStreams } from './demo-catalog.js';
+import { demoCategories, demoCredentials, demoGuide, demoStreams } from './demo-catalog.js';
 
 /** The running demo provider. */
 export interface DemoProvider {
@@ -19,7 +19,7 @@ const tickMs = 100;
 
 /**
  * A tiny Xtream Codes compatible provider inside the same process, on a loopback port: the
- * `player_api.php` actions a scan uses and `/live/{user}/{pass}/{id}.ts` streams of a test
+ * `player_api.php` actions a scan uses, its guide at `xmltv.php`, and `/live/{user}/{pass}/{id}.ts` streams of a test
  * pattern paced at its own bitrate (a real provider sends in real time, not as fast as it can).
  */
 export async function startDemoProvider(): Promise<DemoProvider> {
@@ -33,6 +33,13 @@ export async function startDemoProvider(): Promise<DemoProvider> {
     const url = new URL(request.url ?? '/', 'http://demo');
     const live = /^\/(?:live\/)?([^/]+)\/([^/]+)\/(\d+)(?:\.ts)?$/.exec(url.pathname);
     if (url.pathname === '/player_api.php') return answerApi(url, response);
+    // Xtream panels serve their guide here, behind the same credentials.
+    if (url.pathname === '/xmltv.php') {
+      if (url.searchParams.get('username') !== demoCredentials.username || url.searchParams.get('password') !== demoCredentials.password) {
+        return void response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
+      }
+      return void response.writeHead(200, { 'content-type': 'application/xml' }).end(demoGuide(Date.now()));
+    }
     if (live && live[1] === demoCredentials.username && live[2] === demoCredentials.password && ids.has(Number(live[3]))) {
       response.writeHead(200, { 'content-type': 'video/mp2t' });
       const perTick = Math.ceil((pattern.length / patternSeconds / (1000 / tickMs)) / 188) * 188;

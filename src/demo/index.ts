@@ -1,3 +1,3 @@
-export { setUpDemo, demoChannelId } from './demo-setup.js';
+export { setUpDemo } from './demo-setup.js';
 export { startDemoProvider, type DemoProvider } from './demo-provider.js';
-export { demoChannels, type DemoChannel } from './demo-catalog.js';
+export { demoChannels, demoChannelId, demoGuide, type DemoChannel } from './demo-catalog.js';

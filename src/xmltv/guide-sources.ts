@@ -140,6 +140,11 @@ export class GuideSources {
     }
   }
 
+  /** Resolves once no import of this source is running (whatever its outcome). */
+  async whenIdle(id: number): Promise<void> {
+    await this.running.get(id)?.done.catch(() => undefined);
+  }
+
   /** The daily refresh time ("HH:MM", local). */
   refreshTime(): string {
     return getSetting(this.deps.db, refreshTimeKey, defaultRefreshTime);

@@ -33,8 +33,13 @@ describe('demo mode', () => {
     expect(lineup.find((c) => c.GuideName === 'Demo Kids')?.HD).toBeUndefined();
     expect(lineup.find((c) => c.GuideName === 'Demo Sports')?.HD).toBe(1);
 
+    // The guide came from the demo provider's xmltv.php, imported like any guide.
+    expect(t.app.domains.guides.list()).toMatchObject([{ name: 'Demo guide', channels: 5, lastError: null }]);
+    expect(t.app.domains.guides.list()[0]!.url).toContain('password=***');
     const epg = (await t.app.inject({ url: '/epg.xml' })).body;
-    expect(epg).toContain('<title>Demo News — Live</title>');
+    expect(epg).toContain('<channel id="demo-news.tunerbridge">');
+    expect(epg).toMatch(/<programme start="\d{14} \+0000" stop="\d{14} \+0000" channel="demo-news.tunerbridge">\s*<title>(Morning Headlines|World Report|Business Today|Evening News)<\/title>/);
+    expect(epg).not.toContain('— Live');
 
     const stream = await openStream(`${t.url}/auto/v${lineup[0]!.GuideNumber}`);
     opened.push(stream);
@@ -59,6 +64,8 @@ describe('demo mode', () => {
     await opened.pop()!.close();
     const second = await startDemoApp(dir);
     expect(second.t.app.domains.accounts.list()).toHaveLength(1);
+    expect(second.t.app.domains.guides.list()).toHaveLength(1);
+    expect(second.t.app.domains.guides.list()[0]!.lastError).toBeNull();
     expect(second.t.app.domains.accounts.list()[0]!.serverUrl).toBe(second.provider.url);
     expect(second.t.app.domains.tunerDevice.channels().map((c) => [c.channelId, c.number])).toEqual(numbers);
   });
