@@ -87,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     connectTimeoutMs: config.upstreamConnectTimeoutMs,
     maxBytes: config.guideMaxBytes,
     idleTimeoutMs: config.guideIdleTimeoutMs,
+    accountGuideUrl: (accountId) => accounts.guideUrl(accountId),
     // Every import can add, rename or drop lineup channels: match them all again.
     onImported: () => lineup.handleGuideImported(),
     ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),

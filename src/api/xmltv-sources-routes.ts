@@ -9,6 +9,7 @@ const Source = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   url: Type.String(),
+  accountId: Nullable(Type.Integer()),
   enabled: Type.Boolean(),
   lastRefreshAt: Nullable(Type.String()),
   lastAttemptAt: Nullable(Type.String()),
@@ -22,9 +23,14 @@ const Source = Type.Object({
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 // http(s) URL, file:// URL or an absolute path; checked again by the domain.
 const Location = Type.String({ minLength: 1, maxLength: 4096 });
-const CreateBody = Type.Object({ name: Name, url: Location, enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+const AccountId = Type.Integer({ minimum: 1 });
+// Either `url` or `accountId` (that account's own xmltv.php); the domain insists on exactly one.
+const CreateBody = Type.Object(
+  { name: Name, url: Type.Optional(Location), accountId: Type.Optional(AccountId), enabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
 const PatchBody = Type.Object(
-  { name: Type.Optional(Name), url: Type.Optional(Location), enabled: Type.Optional(Type.Boolean()) },
+  { name: Type.Optional(Name), url: Type.Optional(Location), accountId: Type.Optional(AccountId), enabled: Type.Optional(Type.Boolean()) },
   { additionalProperties: false, minProperties: 1 },
 );
 const RefreshResult = Type.Object({ channels: Type.Integer(), programmes: Type.Integer(), durationMs: Type.Integer() });

@@ -21,9 +21,11 @@ export async function setUpDemo(app: App): Promise<DemoProvider> {
       ? accounts.update(existing.id, { serverUrl: provider.url, isActive: true })
       : accounts.create({ name: accountName, serverUrl: provider.url, ...demoCredentials, maxConnections: 2 });
     await accounts.scan(account.id);
-    const guideUrl = `${provider.url}/xmltv.php?${new URLSearchParams(demoCredentials).toString()}`;
+    // The account's own guide (its xmltv.php), as most Xtream users have it.
     const knownGuide = guides.list().find((g) => g.name === guideName);
-    const guide = knownGuide ? guides.update(knownGuide.id, { url: guideUrl, enabled: true }) : guides.create({ name: guideName, url: guideUrl });
+    const guide = knownGuide
+      ? guides.update(knownGuide.id, { accountId: account.id, enabled: true })
+      : guides.create({ name: guideName, accountId: account.id });
     // A start-up catch-up of the old URL may still be running.
     await guides.whenIdle(guide.id);
     await guides.refresh(guide.id);

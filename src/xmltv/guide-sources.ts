@@ -37,13 +37,17 @@ export interface GuideSourcesDeps {
   /** Largest guide read, in bytes as stored (default 1 GiB). */
   maxBytes?: number;
   dispatcher?: Dispatcher;
+  /** Builds an account's own guide URL (`xmltv.php`, with its credentials); ACCOUNT_NOT_FOUND when it is gone. */
+  accountGuideUrl?: (accountId: number) => string;
   /** Called after every successful import (the lineup rematches). Never throws into the import. */
   onImported?: () => void;
 }
 
+/** A guide source: at a URL (or file path), or an account's own guide. */
 export interface SourceInput {
   name: string;
-  url: string;
+  url?: string;
+  accountId?: number;
   enabled?: boolean;
 }
 
@@ -82,7 +86,8 @@ export class GuideSources {
   create(input: SourceInput): SourceView {
     const { db, clock, events } = this.deps;
     const name = cleanName(input.name);
-    const location = this.storeLocation(checkLocation(input.url));
+    if ((input.url === undefined) === (input.accountId === undefined)) throw invalidInput('give either url or accountId');
+    const location = input.accountId !== undefined ? this.accountLocation(input.accountId) : this.storeLocation(checkLocation(input.url!));
     let id: number;
     try {
       id = insertSourceRow(db, { name, location, enabled: input.enabled ?? true }, clock.now());
@@ -97,7 +102,9 @@ export class GuideSources {
   update(id: number, patch: Partial<SourceInput>): SourceView {
     const row = this.row(id);
     const name = patch.name !== undefined ? cleanName(patch.name) : undefined;
-    const location = patch.url !== undefined ? this.storeLocation(checkLocation(patch.url)) : undefined;
+    if (patch.url !== undefined && patch.accountId !== undefined) throw invalidInput('give either url or accountId');
+    const location =
+      patch.accountId !== undefined ? this.accountLocation(patch.accountId) : patch.url !== undefined ? this.storeLocation(checkLocation(patch.url)) : undefined;
     updateSourceRow(
       this.deps.db,
       id,
@@ -246,11 +253,24 @@ export class GuideSources {
   /** A URL with credentials goes to the credential store; the row keeps it masked. */
   private storeLocation(url: string): StoredLocation {
     const masked = redactUrl(url);
-    if (masked === url) return { url, secret: null };
-    return { url: masked, secret: this.deps.credentials.save(`guide-${randomUUID()}`, url) };
+    if (masked === url) return { url, secret: null, accountId: null };
+    return { url: masked, secret: this.deps.credentials.save(`guide-${randomUUID()}`, url), accountId: null };
+  }
+
+  /** An account's own guide: checked to exist now, its URL built again at each import. */
+  private accountLocation(accountId: number): StoredLocation {
+    if (!this.deps.accountGuideUrl) throw invalidInput('account guides are not available');
+    return { url: redactUrl(this.deps.accountGuideUrl(accountId)), secret: null, accountId };
   }
 
   private revealLocation(row: SourceRow): string {
+    if (row.account_id !== null) {
+      try {
+        return this.deps.accountGuideUrl!(row.account_id);
+      } catch (error) {
+        throw guideError('account of this guide unavailable', error);
+      }
+    }
     const secret = secretOfSource(row);
     if (!secret) return row.url;
     try {

@@ -15,14 +15,20 @@ export interface SourceRow {
   programme_count: number;
   url_secret: string | null;
   url_backend: 'keyring' | 'aes' | null;
+  account_id: number | null;
   created_at: number;
   updated_at: number;
 }
 
-/** Where a source's URL lives: in `url` itself, or (when it carries credentials) in the credential store. */
+/**
+ * Where a source's guide comes from: `url` itself, the credential store (a URL that carries
+ * credentials; `url` is then its masked form), or an account's own `xmltv.php` (built at each
+ * import; `url` is its masked form for display).
+ */
 export interface StoredLocation {
   url: string;
   secret: StoredSecret | null;
+  accountId: number | null;
 }
 
 /** The stored secret of a source whose URL carries credentials, or null. */
@@ -43,6 +49,8 @@ export interface SourceView {
   name: string;
   /** Credentials in the URL (provider guide links carry username and password) are masked. */
   url: string;
+  /** Set when the source is that account's own guide (`xmltv.php`). */
+  accountId: number | null;
   enabled: boolean;
   lastRefreshAt: string | null;
   lastAttemptAt: string | null;
@@ -55,7 +63,7 @@ export interface SourceView {
 }
 
 const columns = `id, name, url, enabled, generation, last_refresh_at, last_attempt_at, last_error, last_duration_ms,
-                 channel_count, programme_count, url_secret, url_backend, created_at, updated_at`;
+                 channel_count, programme_count, url_secret, url_backend, account_id, created_at, updated_at`;
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -65,6 +73,7 @@ export function toSourceView(row: SourceRow, progress: ImportProgress | undefine
     name: row.name,
     // Stored masked already when it carried credentials; masked again in case an old row did not.
     url: redactUrl(row.url),
+    accountId: row.account_id,
     enabled: row.enabled === 1,
     lastRefreshAt: iso(row.last_refresh_at),
     lastAttemptAt: iso(row.last_attempt_at),
@@ -85,23 +94,26 @@ export function findSourceRow(db: Db, id: number): SourceRow | undefined {
 }
 
 export function insertSourceRow(db: Db, input: { name: string; location: StoredLocation; enabled: boolean }, now: number): number {
-  const { url, secret } = input.location;
+  const { url, secret, accountId } = input.location;
   return Number(
     db
-      .prepare('INSERT INTO xmltv_sources (name, url, url_secret, url_backend, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(input.name, url, secret?.secret ?? null, secret?.backend ?? null, input.enabled ? 1 : 0, now, now).lastInsertRowid,
+      .prepare(
+        'INSERT INTO xmltv_sources (name, url, url_secret, url_backend, account_id, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(input.name, url, secret?.secret ?? null, secret?.backend ?? null, accountId, input.enabled ? 1 : 0, now, now).lastInsertRowid,
   );
 }
 
 export function updateSourceRow(db: Db, id: number, patch: { name?: string; location?: StoredLocation; enabled?: boolean }, now: number): void {
   const row = findSourceRow(db, id);
   if (!row) return;
-  const location = patch.location ?? { url: row.url, secret: secretOfSource(row) };
-  db.prepare('UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, enabled = ?, updated_at = ? WHERE id = ?').run(
+  const location = patch.location ?? { url: row.url, secret: secretOfSource(row), accountId: row.account_id };
+  db.prepare('UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, account_id = ?, enabled = ?, updated_at = ? WHERE id = ?').run(
     patch.name ?? row.name,
     location.url,
     location.secret?.secret ?? null,
     location.secret?.backend ?? null,
+    location.accountId,
     patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
     now,
     id,

@@ -18,7 +18,7 @@ import {
 } from './account-repository.js';
 import { listProviderChannels, type ProviderChannelView } from './provider-channels.js';
 import { groupStreams, storeScan, type ScanResult } from './scan-store.js';
-import { providerBase } from './stream-url.js';
+import { buildGuideUrl, providerBase } from './stream-url.js';
 import { XtreamClient, createProviderDispatcher } from './xtream-client.js';
 
 export interface AccountsDeps {
@@ -244,6 +244,12 @@ export class Accounts {
   streamCredentials(accountId: number): { serverUrl: string; username: string; password: string } {
     const row = this.row(accountId);
     return { serverUrl: row.server_url, username: row.username, password: this.reveal(row) };
+  }
+
+  /** The URL of the account's own XMLTV guide (`xmltv.php`); it contains the password. */
+  guideUrl(accountId: number): string {
+    const { serverUrl, username, password } = this.streamCredentials(accountId);
+    return buildGuideUrl(serverUrl, username, password);
   }
 
   /** Releases the shared provider agent. */

@@ -1,4 +1,4 @@
-export { buildStreamUrl, providerBase } from './stream-url.js';
+export { buildStreamUrl, buildGuideUrl, providerBase } from './stream-url.js';
 export { XtreamClient, createProviderDispatcher, type XtreamClientOptions } from './xtream-client.js';
 export type { ProviderUserInfo, ProviderCategory, ProviderStream } from './payload.js';
 export { effectiveMaxConnections, type AccountView } from './account-repository.js';

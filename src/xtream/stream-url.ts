@@ -21,3 +21,8 @@ export function buildApiUrl(serverUrl: string, username: string, password: strin
   const query = new URLSearchParams({ username, password, ...params });
   return `${providerBase(serverUrl)}/player_api.php?${query.toString()}`;
 }
+
+/** The provider's own XMLTV guide: `{server}/xmltv.php?username=&password=`; contains the password. */
+export function buildGuideUrl(serverUrl: string, username: string, password: string): string {
+  return `${providerBase(serverUrl)}/xmltv.php?${new URLSearchParams({ username, password }).toString()}`;
+}

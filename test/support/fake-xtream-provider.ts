@@ -17,6 +17,8 @@ export interface FakeAccount {
   userInfo?: Record<string, unknown>;
   categories?: unknown[];
   streams?: unknown[];
+  /** XMLTV served at `xmltv.php` for this account (404 when absent). */
+  guide?: string;
 }
 
 /** How one stream (or every stream) misbehaves. */
@@ -126,6 +128,15 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       path = path.slice(prefix.length);
     }
     if (path === '/player_api.php') return handleApi(query, res, record);
+    if (path === '/xmltv.php') {
+      record.username = query.username;
+      record.password = query.password;
+      const account = query.username === undefined ? undefined : accounts.get(query.username);
+      if (!account || account.password !== query.password) return sendText(res, 403, 'forbidden');
+      if (account.guide === undefined) return sendText(res, 404, 'not found');
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      return void res.end(account.guide);
+    }
     const live = /^\/live\/([^/]+)\/([^/]+)\/(\d+)\.ts$/.exec(path);
     if (live) {
       record.username = decodeURIComponent(live[1]!);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GuideReader } from '../../src/xmltv/index.js';
 import { seedAccountRow, seedProviderChannel } from '../support/seed.js';
 import { startFakeGuideServer, type FakeGuideServer } from '../support/fake-guide-server.js';
+import { startFakeProvider } from '../support/fake-xtream-provider.js';
 import { hourlyProgrammes, startGuideApp, xmltvDocument, type GuideTestApp } from './guide-fixture.js';
 
 interface SourceBody {
@@ -119,6 +120,31 @@ describe('XMLTV sources API', () => {
       expect(t.db.prepare('SELECT url FROM xmltv_sources').pluck().all().join()).not.toContain('n3w');
     } finally {
       await server.close();
+    }
+  });
+
+  it("imports an account's own guide from its xmltv.php, with the account's current credentials", async () => {
+    const provider = await startFakeProvider({ accounts: [{ username: 'alice', password: 'pw/1&', guide: guideV1 }] });
+    try {
+      const account = t.t.app.domains.accounts.create({ name: 'Provider', serverUrl: `${provider.url}/`, username: 'alice', password: 'pw/1&' });
+      const created = await create({ name: 'Provider guide', accountId: account.id });
+      expect(created.statusCode).toBe(201);
+      const source = created.json<SourceBody & { accountId: number }>();
+      expect(source).toMatchObject({ accountId: account.id, url: `${provider.url}/xmltv.php?username=***&password=***` });
+      expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${source.id}/refresh` })).json()).toMatchObject({ channels: 3, programmes: 9 });
+      // A new password reaches the guide without touching the source.
+      provider.setAccount({ username: 'alice', password: 'changed', guide: guideV1 });
+      t.t.app.domains.accounts.update(account.id, { password: 'changed' });
+      expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${source.id}/refresh` })).statusCode).toBe(200);
+      expect(provider.requests.filter((r) => r.path === '/xmltv.php').map((r) => r.password)).toEqual(['pw/1&', 'changed']);
+
+      expect((await create({ name: 'x', accountId: 999 })).statusCode).toBe(404);
+      expect((await create({ name: 'x', accountId: account.id, url: '/tmp/a.xml' })).statusCode).toBe(400);
+      // Deleting the account takes its guide source with it.
+      t.t.app.domains.accounts.remove(account.id);
+      expect((await t.inject({ method: 'GET', url: `/api/xmltv-sources/${source.id}` })).statusCode).toBe(404);
+    } finally {
+      await provider.close();
     }
   });
 

@@ -14,3 +14,7 @@ CREATE INDEX programmes_source_generation ON programmes(source_id, generation);
 -- like an account password: in the keyring or AES-encrypted, with only its masked form in `url`.
 ALTER TABLE xmltv_sources ADD COLUMN url_secret TEXT;
 ALTER TABLE xmltv_sources ADD COLUMN url_backend TEXT CHECK (url_backend IS NULL OR url_backend IN ('keyring', 'aes'));
+
+-- A source can be an account's own guide (`{server}/xmltv.php`): its URL is built from the
+-- account at each import, so a changed password or server needs no edit here.
+ALTER TABLE xmltv_sources ADD COLUMN account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE;
