@@ -60,6 +60,9 @@ export class EpgCache {
   private timer: NodeJS.Timeout | undefined;
   private lastData: string;
   private settledAt = 0;
+  // A rendering ahead that failed is not retried every check (nor logged each time) until the
+  // fingerprint changes; a request still tries it.
+  private failedKey: string | undefined;
   // When a client last fetched the guide, and the gzipped guide (real time, ms).
   private lastRequestAt: number;
   private lastGzipRequestAt: number;
@@ -97,9 +100,10 @@ export class EpgCache {
   }
 
   /**
-   * Renders the current guide now if it is not on disk yet, a client fetched the guide in the
-   * last two days, the last change settled and nothing is rendering; true if it rendered.
-   * The timer calls this; it is public so that callers who just changed something need not wait.
+   * Renders the current guide now (and its gzipped file, if a client fetched that lately) if it
+   * is not on disk yet, a client fetched the guide in the last two days, the last change settled
+   * and nothing is rendering; true if it rendered. The timer calls this; it is public so that
+   * callers who just changed something need not wait.
    */
   async renderAhead(): Promise<boolean> {
     if (this.abort.signal.aborted || !this.options.db.open) return false;
@@ -113,11 +117,17 @@ export class EpgCache {
     }
     if (now < this.settledAt || now - this.lastRequestAt > inUseMs || this.rendering.size > 0) return false;
     const key = this.keyOf(data);
+    if (key === this.failedKey) return false;
     const wanted = now - this.lastGzipRequestAt <= inUseMs ? (['xml', 'xml.gz'] as const) : (['xml'] as const);
     let rendered = false;
     for (const extension of wanted) {
       if (this.existing(key, extension)) continue;
-      await this.file(key, extension);
+      try {
+        await this.file(key, extension);
+      } catch (error) {
+        this.failedKey = key;
+        throw error;
+      }
       rendered = true;
     }
     return rendered;

@@ -126,6 +126,17 @@ describe('/epg.xml', () => {
     expect(programmes[0]!.attrs.stop).toBe('20261124124000 +0000');
   });
 
+  it("keeps the oldest source's programme at equal starts even when its row was written later", async () => {
+    const a = seedSource(db, 'A');
+    const b = seedSource(db, 'B');
+    addChannel('ch.1', 'One', 1);
+    seedProgramme(db, { sourceId: b, channelId: 'ch.1', start: now, title: 'From B' });
+    seedProgramme(db, { sourceId: a, channelId: 'ch.1', start: now, title: 'From A' });
+    seedProgramme(db, { sourceId: b, channelId: 'ch.1', start: now + hour, title: 'Only B' });
+    const tv = await getGuide();
+    expect(tv.children.filter((c) => c.name === 'programme').map((p) => p.children[0]!.text)).toEqual(['From A', 'Only B']);
+  });
+
   it('answers 304 to the current ETag, and renders anew when the lineup or the guide changes', async () => {
     const source = seedSource(db);
     const id = addChannel('ch.1', 'One', 1);
