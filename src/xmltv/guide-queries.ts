@@ -1,22 +1,11 @@
 import type { Db } from '../db/index.js';
+import type { XmltvProgramme } from './xmltv-reader.js';
 
-/** One programme as the guide output needs it (times in Unix ms UTC). */
-export interface GuideProgramme {
-  channelId: string;
-  start: number;
-  /** Never null: a missing stop is filled from the next programme (or start + 1 h). */
+/** One programme as the guide output needs it: as imported, but never without a stop. */
+export type GuideProgramme = Omit<XmltvProgramme, 'stop'> & {
+  /** A missing stop is filled from the next programme (or start + 1 h). */
   stop: number;
-  title: string;
-  subTitle: string | null;
-  description: string | null;
-  categories: string[];
-  episodeNumXmltvNs: string | null;
-  episodeNumOnscreen: string | null;
-  icon: string | null;
-  rating: string | null;
-  isNew: boolean;
-  previouslyShown: boolean;
-}
+};
 
 // Rows come back as arrays (better-sqlite3 raw mode): a third faster than objects over the
 // ~350,000 rows of 1,000 channels × 7 days. Column positions follow the SELECT below; the channel
