@@ -24,7 +24,7 @@ const resultsFile = resolve(process.cwd(), 'bench/RESULTS.md');
 const workDir = resolve(process.cwd(), '.bench-tmp', 'epg');
 const self = fileURLToPath(import.meta.url);
 
-type Mode = 'read' | 'parse' | 'import';
+type Mode = 'read' | 'parse' | 'import' | 'reimport';
 interface RunResult {
   mode: Mode;
   file: string;
@@ -76,7 +76,7 @@ async function writeGuides(): Promise<{ plain: string; gzip: string }> {
 /** One measured run, inside its own child process. */
 async function runChild(mode: Mode, file: string): Promise<RunResult> {
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  let t0 = performance.now();
   let programmes = 0;
   if (mode === 'read') {
     const gz = Buffer.alloc(2);
@@ -92,6 +92,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
     const result = await parseXmltv(createReadStream(file, { highWaterMark: 256 * 1024 }), { channel: () => undefined, programme: () => void programmes++ });
     programmes = result.programmes;
   } else {
+    // 'reimport' times the second import of the same guide: the old generation's 300k rows are deleted at its switch.
     const dir = join(workDir, `db-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     const db = openDatabase(join(dir, 'bench.db'));
@@ -106,6 +107,11 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
       connectTimeoutMs: 5000,
     });
     const { id } = guides.create({ name: 'bench', url: file });
+    if (mode === 'reimport') {
+      await guides.refresh(id);
+      t0 = performance.now();
+      Object.assign(cpu0, process.cpuUsage());
+    }
     programmes = (await guides.refresh(id)).programmes;
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -143,19 +149,25 @@ async function main(): Promise<void> {
       const read = measure('read', file);
       const parse = measure('parse', file);
       const imported = measure('import', file);
-      const met = imported.wallMs < 20_000 && imported.peakRssMb < 300;
+      const reimported = measure('reimport', file);
+      const met = Math.max(imported.wallMs, reimported.wallMs) < 20_000 && Math.max(imported.peakRssMb, reimported.peakRssMb) < 300;
       verdicts.push(`${label}: ${met ? 'met' : 'NOT met'}`);
-      for (const r of [read, parse, imported]) {
-        const what = r.mode === 'read' ? 'reference: read bytes only' : r.mode === 'parse' ? 'reference: parse only, no storage' : '**import** (parse + SQLite, atomic replace)';
+      for (const r of [read, parse, imported, reimported]) {
+        const what = {
+          read: 'reference: read bytes only',
+          parse: 'reference: parse only, no storage',
+          import: '**import** into an empty guide',
+          reimport: '**re-import**, replacing the same 300k programmes',
+        }[r.mode];
         rows.push(
-          `| ${label} (${mb(file)} MB) | ${what} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s | ${r.peakRssMb.toFixed(0)} MB | ${r.mode === 'read' ? '' : r.programmes.toLocaleString('en')} | ${r.mode === 'import' ? `${(r.wallMs / (channels / 1000) / 1000).toFixed(2)} s` : ''} |`,
+          `| ${label} (${mb(file)} MB) | ${what} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s | ${r.peakRssMb.toFixed(0)} MB | ${r.mode === 'read' ? '' : r.programmes.toLocaleString('en')} | ${r.mode === 'import' || r.mode === 'reimport' ? `${(r.wallMs / (channels / 1000) / 1000).toFixed(2)} s` : ''} |`,
         );
       }
     }
     const section = [
       '## Guide import (`npm run bench:epg`)',
       '',
-      `Generated 7-day guide: ${channels.toLocaleString('en')} channels × ${programmesPerChannel} programmes (${(channels * programmesPerChannel).toLocaleString('en')}), with titles, sub-titles, descriptions, categories, episode numbers and ratings; imported from a local file into a fresh SQLite database (WAL). Each run in its own process (peak RSS is that run's). Node ${process.version}, ${new Date().toISOString()}.`,
+      `Generated 7-day guide: ${channels.toLocaleString('en')} channels × ${programmesPerChannel} programmes (${(channels * programmesPerChannel).toLocaleString('en')}), with titles, sub-titles, descriptions, categories, episode numbers and ratings; imported from a local file into a fresh SQLite database (WAL). Each run in its own process (peak RSS is that run's; the re-import's includes the first import before it). Node ${process.version}, ${new Date().toISOString()}.`,
       '',
       '| file | run | wall | CPU | peak RSS | programmes | per 1,000 channels |',
       '| --- | --- | --- | --- | --- | --- | --- |',
