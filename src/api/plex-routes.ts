@@ -6,7 +6,7 @@ import { baseUrlOf } from '../tuner/index.js';
 
 /** What the set-up help says is wrong; `code` is stable for a UI, `message` is for people. */
 export interface PlexWarning {
-  code: 'NO_ACCOUNT' | 'NO_ENABLED_CHANNEL' | 'TOO_MANY_CHANNELS' | 'GUIDE_STALE' | 'NO_GUIDE' | 'DISCOVERY_OFF';
+  code: 'NO_ACCOUNT' | 'NO_ENABLED_CHANNEL' | 'TOO_MANY_CHANNELS' | 'GUIDE_STALE' | 'NO_GUIDE' | 'GUIDE_FAILING' | 'DISCOVERY_OFF';
   message: string;
 }
 
@@ -15,6 +15,8 @@ export interface PlexFacts {
   activeAccounts: number;
   enabledChannels: number;
   guideRefreshedAt: number | null;
+  /** Enabled guide sources whose last refresh failed, with the reason. */
+  failingGuides: { name: string; reason: string }[];
   discovery: boolean;
   now: number;
 }
@@ -40,6 +42,9 @@ export function plexWarnings(facts: PlexFacts): PlexWarning[] {
     warnings.push({ code: 'NO_GUIDE', message: 'No guide has been loaded: channels get placeholder programmes only.' });
   } else if (facts.now - facts.guideRefreshedAt > staleGuideMs) {
     warnings.push({ code: 'GUIDE_STALE', message: 'The guide was last refreshed more than 2 days ago: Plex will soon run out of programmes.' });
+  }
+  for (const guide of facts.failingGuides) {
+    warnings.push({ code: 'GUIDE_FAILING', message: `Guide "${guide.name}" failed its last refresh (${guide.reason}): its previous programmes are still used.` });
   }
   if (!facts.discovery) {
     warnings.push({ code: 'DISCOVERY_OFF', message: 'Network discovery is off: enter the tuner URL in Plex by hand.' });
@@ -71,6 +76,10 @@ export const plexRoutes: FastifyPluginAsyncTypebox<{ domains: Domains; config: A
         activeAccounts: domains.accounts.list().filter((a) => a.isActive).length,
         enabledChannels,
         guideRefreshedAt: domains.epg.guideRefreshedAt(),
+        failingGuides: domains.guides
+          .list()
+          .filter((g) => g.enabled && g.lastError !== null)
+          .map((g) => ({ name: g.name, reason: g.lastError! })),
         discovery: config.discovery,
         now: Date.now(),
       }),

@@ -57,4 +57,18 @@ describe('GET /api/plex', () => {
     expect(body.warnings.map((w) => w.code)).toEqual(['TOO_MANY_CHANNELS', 'GUIDE_STALE', 'DISCOVERY_OFF']);
     expect(body.warnings[0]!.message).toContain('481');
   });
+
+  it('warns about an enabled guide whose last refresh failed, with the reason', async () => {
+    const { t } = await open();
+    const { guides } = t.app.domains;
+    const broken = guides.create({ name: 'Broken', url: join(t.dataDir, 'missing.xml') });
+    await expect(guides.refresh(broken.id)).rejects.toThrow('guide file not found');
+    const off = guides.create({ name: 'Off', url: join(t.dataDir, 'missing.xml') });
+    await expect(guides.refresh(off.id)).rejects.toThrow();
+    guides.update(off.id, { enabled: false });
+    const body = await getPlex(t);
+    expect(body.warnings.filter((w) => w.code === 'GUIDE_FAILING')).toEqual([
+      { code: 'GUIDE_FAILING', message: 'Guide "Broken" failed its last refresh (guide file not found): its previous programmes are still used.' },
+    ]);
+  });
 });
