@@ -75,17 +75,32 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-// Providers' guides often carry a bare "&" ("Tom & Jerry", an icon URL's query string). XML
-// forbids it, but refusing a whole week of guide over one character helps nobody: it is escaped
-// before saxes sees it. Entity and character references pass untouched, and so does CDATA, where
-// "&" is legal.
-const bareAmpersand = /&(?!(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z_][A-Za-z0-9._-]{0,31});)/g;
+// Providers' guides often carry a bare "&" ("Tom & Jerry", an icon URL's query string) or an
+// HTML entity XML does not know ("&nbsp;", "&eacute;"). XML forbids both, but refusing a whole
+// week of guide over one character helps nobody: before saxes sees the text, a bare "&" is
+// escaped, a common HTML entity becomes its character reference, and any other name is kept as
+// literal text. XML's own references pass untouched, and so does CDATA, where "&" is legal.
+const looseReference = /&(#[0-9]{1,7};|#x[0-9a-fA-F]{1,6};|(?:amp|lt|gt|quot|apos);|([A-Za-z][A-Za-z0-9]{1,31});)?/g;
+const htmlEntities: Record<string, number> = {
+  nbsp: 160, iexcl: 161, copy: 169, laquo: 171, reg: 174, deg: 176, raquo: 187, frac12: 189,
+  Agrave: 192, Aacute: 193, Auml: 196, Ccedil: 199, Egrave: 200, Eacute: 201, Ntilde: 209, Ouml: 214, Uuml: 220, szlig: 223,
+  agrave: 224, aacute: 225, acirc: 226, auml: 228, aring: 229, ccedil: 231, egrave: 232, eacute: 233, ecirc: 234, euml: 235,
+  iacute: 237, icirc: 238, iuml: 239, ntilde: 241, oacute: 243, ocirc: 244, ouml: 246, oslash: 248, uacute: 250, ucirc: 251, uuml: 252,
+  ndash: 8211, mdash: 8212, lsquo: 8216, rsquo: 8217, ldquo: 8220, rdquo: 8221, bull: 8226, hellip: 8230, euro: 8364, trade: 8482,
+};
 // Longer than any reference the pattern accepts: an "&" this close to a slice's end waits for the next slice.
 const referenceSpan = 40;
 const cdataOpen = '<![CDATA[';
 const cdataClose = ']]>';
 
-const escapeBare = (text: string) => (text.includes('&') ? text.replace(bareAmpersand, '&amp;') : text);
+const escapeBare = (text: string) =>
+  text.includes('&')
+    ? text.replace(looseReference, (match: string, known: string | undefined, name: string | undefined) => {
+        if (name === undefined) return known === undefined ? '&amp;' : match;
+        const code = htmlEntities[name];
+        return code === undefined ? `&amp;${name};` : `&#${code};`;
+      })
+    : text;
 
 /**
  * Escapes bare "&" in text arriving in slices. What may be cut at a slice's end (a reference, a

@@ -145,7 +145,9 @@ describe('parseXmltv', () => {
   it('refuses malformed XML with the line of the fault', async () => {
     const doc = tv('<channel id="a">\n<display-name>A</display-name>\n</chanel>');
     expect(await failure(doc)).toMatch(/^malformed XML at line 5 \(.+\)$/);
-    expect(await failure(tv('<channel id="a"><display-name>&nbsp;</display-name></channel>'))).toMatch(/^malformed XML at line 3 /);
+    expect(await failure(tv('<channel id="a"><display-name>A</display-name></channel>\n<programme channel="a" start="x"><title>T</titl></programme>'))).toMatch(
+      /^malformed XML at line 4 /,
+    );
   });
 
   it('accepts a bare "&" (common in provider guides) as the character it means, however the input is cut', async () => {
@@ -161,8 +163,9 @@ describe('parseXmltv', () => {
       // CDATA keeps its text exactly, "&amp;" included; the bare "&" after it is a character.
       expect(seen[2]![1]).toMatchObject({ title: 'X & Y &amp; Z & W' });
     }
-    // An undeclared named entity is still an error (it looks like a reference, so it is not "bare").
-    expect(await failure(tv('<channel id="a"><display-name>&nbsp;</display-name></channel>'))).toMatch(/^malformed XML at line 3 /);
+    // HTML entities: the common ones become their characters, any other name stays as written.
+    const html = await parse(tv('<channel id="a"><display-name>Caf&eacute;&nbsp;TV &hellip; &bogus; &amp;lt;</display-name></channel>'), { size: 2 });
+    expect(html.seen[0]![1]).toMatchObject({ displayNames: ['Caf\u00e9\u00a0TV \u2026 &bogus; &lt;'] });
   });
 
   it('refuses a document that ends early, wherever it was cut', async () => {
