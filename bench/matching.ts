@@ -36,7 +36,10 @@ function readEpg(xml: string): { channelId: string; names: string[] }[] {
   parser.on('closetag', (tag) => {
     if (tag.name === 'display-name' && current && text !== undefined) current.names.push(text.trim());
     if (tag.name === 'display-name') text = undefined;
-    if (tag.name === 'channel' && current) channels.push(current), (current = undefined);
+    if (tag.name === 'channel' && current) {
+      channels.push(current);
+      current = undefined;
+    }
   });
   parser.write(xml).close();
   return channels;

@@ -24,8 +24,11 @@ function diceOfCodes(a: Int32Array, b: Int32Array): number {
   let j = 0;
   let shared = 0;
   while (i < a.length && j < b.length) {
-    if (a[i]! === b[j]!) shared++, i++, j++;
-    else if (a[i]! < b[j]!) i++;
+    if (a[i]! === b[j]!) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
     else j++;
   }
   return (2 * shared) / (a.length + b.length);
@@ -139,7 +142,10 @@ function overlapWords(shortSide: readonly string[], longSide: readonly string[])
     const start = acronymAt(word, longSide, used);
     if (start >= 0) {
       let weight = wordWeight(word);
-      for (let k = 0; k < word.length; k++) (used[start + k] = true), (weight += wordWeight(longSide[start + k]!));
+      for (let k = 0; k < word.length; k++) {
+        used[start + k] = true;
+        weight += wordWeight(longSide[start + k]!);
+      }
       shared += 0.8 * weight;
       approximate++;
       continue;

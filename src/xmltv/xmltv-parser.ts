@@ -106,7 +106,7 @@ const escapeBare = (text: string) =>
  * Escapes bare "&" in text arriving in slices. What may be cut at a slice's end (a reference, a
  * CDATA marker) waits for the next slice; nothing else is held.
  */
-function createAmpersandEscaper(write: (text: string) => void): { write(text: string): void; end(): void } {
+function createAmpersandEscaper(write: (text: string) => void): { write: (text: string) => void; end: () => void } {
   let pending = '';
   let inCdata = false;
   const flush = (final: boolean) => {

@@ -46,7 +46,7 @@ describe('accounts API', () => {
   it('creates an account (201) showing only allow-listed fields, never the password', async () => {
     const res = await create();
     expect(res.statusCode).toBe(201);
-    const body = res.json<Record<string, unknown>>();
+    const body = res.json<Record<string, unknown> & { id: number }>();
     expect(Object.keys(body).sort()).toEqual(accountKeys);
     expect(body).toMatchObject({ name: 'Alice TV', serverUrl: provider.url, username: 'alice', maxConnections: 1, isActive: true, status: 'unchecked' });
     expect(res.body).not.toContain(password);

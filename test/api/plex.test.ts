@@ -21,7 +21,7 @@ describe('GET /api/plex', () => {
   async function getPlex(app: TestApp, host = 'tuner.lan:5004') {
     const res = await app.app.inject({ url: '/api/plex', headers: { host } });
     expect(res.statusCode).toBe(200);
-    return res.json() as { tunerUrl: string; m3uUrl: string; epgUrl: string; tunerCount: number; enabledChannels: number; warnings: { code: string; message: string }[] };
+    return res.json<{ tunerUrl: string; m3uUrl: string; epgUrl: string; tunerCount: number; enabledChannels: number; warnings: { code: string; message: string }[] }>();
   }
 
   it('on a fresh install: URLs from the Host used, and warnings for no account, no channel, no guide, discovery off', async () => {
@@ -47,8 +47,8 @@ describe('GET /api/plex', () => {
     const a = seedAccountRow(db);
     db.transaction(() => {
       for (let i = 1; i <= 481; i++) {
-        const ch = seedLineupChannel(db!, { channelId: `c${i}`, number: i });
-        seedMapping(db!, { lineupChannelId: ch, providerChannelId: seedProviderChannel(db!, { accountId: a, name: `C${i}`, streams: [{ streamId: i, tier: 'SD' }] }) });
+        const ch = seedLineupChannel(db, { channelId: `c${i}`, number: i });
+        seedMapping(db, { lineupChannelId: ch, providerChannelId: seedProviderChannel(db, { accountId: a, name: `C${i}`, streams: [{ streamId: i, tier: 'SD' }] }) });
       }
     })();
     db.prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('g', '/g.xml', Date.now() - 3 * 86_400_000, 0, 0);

@@ -28,7 +28,7 @@ describe('demo mode', () => {
   it('starts scanned, matched and enabled: lineup, guide and a playable MPEG-TS stream through /auto/v{n}', async () => {
     const { t } = await startDemoApp(tempDir());
 
-    const lineup = (await t.app.inject({ url: '/lineup.json' })).json() as { GuideNumber: string; GuideName: string; URL: string; HD?: 1 }[];
+    const lineup = (await t.app.inject({ url: '/lineup.json' })).json<{ GuideNumber: string; GuideName: string; URL: string; HD?: 1 }[]>();
     expect(lineup.map((c) => c.GuideName)).toEqual(['Demo News', 'Demo Sports', 'Demo Movies', 'Demo Kids', 'Demo Music']);
     expect(lineup.find((c) => c.GuideName === 'Demo Kids')?.HD).toBeUndefined();
     expect(lineup.find((c) => c.GuideName === 'Demo Sports')?.HD).toBe(1);
@@ -50,7 +50,7 @@ describe('demo mode', () => {
     for (let i = 0; i < 50; i++) expect(bytes[i * 188]).toBe(0x47);
     expect(t.app.domains.streaming.sessions.list()).toHaveLength(1);
 
-    const plex = (await t.app.inject({ url: '/api/plex' })).json() as { warnings: { code: string }[]; tunerCount: number };
+    const plex = (await t.app.inject({ url: '/api/plex' })).json<{ warnings: { code: string }[]; tunerCount: number }>();
     expect(plex.tunerCount).toBe(2);
     expect(plex.warnings.map((w) => w.code)).not.toContain('NO_ENABLED_CHANNEL');
     expect(plex.warnings.map((w) => w.code)).not.toContain('NO_ACCOUNT');

@@ -19,7 +19,7 @@ export async function startLineupApp(options: StartAppOptions = {}): Promise<Lin
   return {
     t,
     db,
-    inject: t.app.inject.bind(t.app) as TestApp['app']['inject'],
+    inject: t.app.inject.bind<TestApp['app']['inject']>(t.app),
     lineup: t.app.domains.lineup,
     async close(closeOptions) {
       db.close();

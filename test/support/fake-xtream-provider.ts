@@ -43,7 +43,8 @@ export interface StreamBehaviour {
 /** A canned answer for one `player_api.php` action ('' = no action: authentication). */
 export interface ApiOverride {
   status?: number;
-  body: string | unknown;
+  /** A string is sent as it is; anything else as JSON. */
+  body: unknown;
   contentType?: string;
   delayMs?: number;
 }

@@ -15,7 +15,7 @@ export function parseXml(xml: string): XmlNode {
   const root: XmlNode = { name: '#root', attrs: {}, children: [], text: '' };
   const stack: XmlNode[] = [root];
   parser.on('opentag', (tag) => {
-    const node: XmlNode = { name: tag.name, attrs: tag.attributes as Record<string, string>, children: [], text: '' };
+    const node: XmlNode = { name: tag.name, attrs: tag.attributes, children: [], text: '' };
     stack[stack.length - 1]!.children.push(node);
     stack.push(node);
   });

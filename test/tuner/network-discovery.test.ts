@@ -110,7 +110,7 @@ describe('HDHomeRun discovery over UDP (a real dgram round-trip on loopback)', (
   it('puts --advertise-url in the reply instead of the local address', async () => {
     const t = await appWithDiscovery({ advertiseUrl: 'http://192.168.7.7:5004' });
     const client = await udpClient();
-    client.socket.send(discoverRequest(), (await t.app.domains.discovery!.ready()).hdhomerunUdp!, '127.0.0.1');
+    client.socket.send(discoverRequest(), (await t.app.domains.discovery!.ready()).hdhomerunUdp, '127.0.0.1');
     await client.next();
     const packet = decoded(client.messages[0]!.data);
     expect(findTlv(packet, tag.baseUrl)!.toString()).toBe('http://192.168.7.7:5004');
@@ -144,11 +144,13 @@ describe('HDHomeRun discovery over UDP (a real dgram round-trip on loopback)', (
 /** Sends raw bytes to the control port and collects `count` reply packets. */
 function controlExchange(port: number, writes: Buffer[], count: number): Promise<Packet[]> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', async () => {
-      for (const w of writes) {
-        socket.write(w);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    const socket = connect(port, '127.0.0.1', () => {
+      (async () => {
+        for (const w of writes) {
+          socket.write(w);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })().catch(reject);
     });
     let buffer = Buffer.alloc(0);
     const packets: Packet[] = [];

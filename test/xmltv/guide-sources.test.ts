@@ -154,7 +154,7 @@ describe('XMLTV sources API', () => {
       server.route('/guide.xml', { body: gzipSync(guideV1), contentType: 'application/xml' });
       server.route('/short', { redirectTo: '/guide.xml' });
       const { id } = (await create({ name: 'Web guide', url: `${server.url}/short` })).json<SourceBody>();
-      const result = (await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` })).json();
+      const result = (await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` })).json<unknown>();
       expect(result).toMatchObject({ channels: 3, programmes: 9 });
       expect(server.requests).toEqual(['/short', '/guide.xml']);
       expect(t.visibleProgrammes(id)).toHaveLength(9);
@@ -168,7 +168,7 @@ describe('XMLTV sources API', () => {
     const { id } = (await create({ name: 'G', url: path })).json<SourceBody>();
     await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` });
     t.writeGuide('guide.xml', xmltvDocument([{ id: 'BBCOne.uk', names: ['BBC One'] }], [{ channel: 'BBCOne.uk', start: Date.UTC(2026, 11, 1, 20), title: 'Only one' }]));
-    const result = (await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` })).json();
+    const result = (await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` })).json<unknown>();
     expect(result).toMatchObject({ channels: 1, programmes: 1 });
     expect(t.visibleProgrammes(id).map((p) => p.title)).toEqual(['Only one']);
     expect(t.allProgrammeRows(id)).toBe(1);

@@ -157,7 +157,7 @@ describe('Accounts.scan', () => {
     expect(streamRows()).toEqual(before);
     expect(scanned).toHaveLength(1);
     const failures = db.prepare("SELECT level, details FROM event_log WHERE category = 'scan' AND level = 'warn'").all() as { details: string }[];
-    expect(failures.map((f) => JSON.parse(f.details).code)).toEqual(['PROVIDER_HTTP_ERROR', 'PROVIDER_BAD_RESPONSE']);
+    expect(failures.map((f) => (JSON.parse(f.details) as { code: unknown }).code)).toEqual(['PROVIDER_HTTP_ERROR', 'PROVIDER_BAD_RESPONSE']);
   });
 
   it('refuses a second scan of the same account while one runs', async () => {
