@@ -275,6 +275,16 @@ describe('XMLTV sources API', () => {
     expect(t.db.prepare('SELECT count(*) FROM programmes WHERE source_id = ?').pluck().get(second)).toBe(0);
   });
 
+  it('turns a synthetic channel into a guide channel when a guide brings its id, keeping its row and number', async () => {
+    const synthetic = t.lineup.createSynthetic({ displayName: 'My BBC', channelId: 'BBCOne.uk' });
+    t.lineup.update(synthetic.id, { number: 42 });
+    const path = t.writeGuide('guide.xml', guideV1);
+    const { id } = (await create({ name: 'G', url: path })).json<SourceBody>();
+    await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` });
+    expect(t.lineup.get(synthetic.id)).toMatchObject({ channelId: 'BBCOne.uk', isSynthetic: false, number: 42, displayNames: ['BBC One', 'BBC 1'] });
+    expect(t.lineup.list({ limit: 10 }).items.filter((c) => c.channelId === 'BBCOne.uk')).toHaveLength(1);
+  });
+
   it('a disabled source’s programmes are hidden from the guide', async () => {
     const start = Math.floor(Date.now() / 3_600_000) * 3_600_000;
     const path = t.writeGuide('a.xml', xmltvDocument([{ id: 'X.uk', names: ['X'] }], [{ channel: 'X.uk', start, stop: start + 3_600_000, title: 'Show' }]));
