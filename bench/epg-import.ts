@@ -5,7 +5,7 @@
  * the same way: reading (and gunzipping) the bytes alone, and parsing alone with no storage.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,11 +16,11 @@ import { CredentialStore } from '../src/credentials/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { EventLog } from '../src/events/index.js';
 import { GuideSources, parseXmltv } from '../src/xmltv/index.js';
+import { recordResults } from './results-file.js';
 
 const channels = 2000;
 const programmesPerChannel = 150; // 150 × 67 min ≈ 7 days
 const slotMs = 67 * 60_000;
-const resultsFile = resolve(process.cwd(), 'bench/RESULTS.md');
 const workDir = resolve(process.cwd(), '.bench-tmp', 'epg');
 const self = fileURLToPath(import.meta.url);
 
@@ -127,14 +127,6 @@ function measure(mode: Mode, file: string): RunResult {
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as RunResult;
 }
 
-function recordResults(section: string): void {
-  const start = '<!-- bench:epg -->';
-  const end = '<!-- /bench:epg -->';
-  const block = `${start}\n${section}\n${end}`;
-  const current = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
-  const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  writeFileSync(resultsFile, pattern.test(current) ? current.replace(pattern, block) : `${current.trimEnd()}\n\n${block}\n`);
-}
 
 async function main(): Promise<void> {
   const { plain, gzip } = await writeGuides();
@@ -176,7 +168,7 @@ async function main(): Promise<void> {
       `Targets: import < 20 s and peak RSS < 300 MB — ${verdicts.join(', ')}.`,
     ].join('\n');
     console.log(section);
-    recordResults(section);
+    recordResults('epg', section);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

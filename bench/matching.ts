@@ -4,14 +4,14 @@
  * with a plain exact-name reference, and the time for 3,000 EPG channels × 30,000 provider
  * streams generated from the same data. Run: npm run bench:matching [-- --errors]
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { detectTier, stripTierMarkers, tierGroupKey, tierRank, type Tier } from '../src/core/index.js';
 import { matchChannels, normalizeChannelName, type EpgChannelInput, type ProviderChannelInput } from '../src/matching/index.js';
+import { recordResults } from './results-file.js';
 
 const dataDir = resolve(process.cwd(), '../shared/data/matching');
-const resultsFile = resolve(process.cwd(), 'bench/RESULTS.md');
 const showErrors = process.argv.includes('--errors');
 
 interface Stream {
@@ -150,16 +150,6 @@ function percent(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
 
-function recordResults(section: string): void {
-  const start = '<!-- bench:matching -->';
-  const end = '<!-- /bench:matching -->';
-  const block = `${start}\n${section}\n${end}`;
-  const current = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
-  const from = current.indexOf(start);
-  const to = current.indexOf(end);
-  const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(resultsFile, next);
-}
 
 function main(): void {
   const epgRaw = readEpg(readFileSync(resolve(dataDir, 'epg.xml'), 'utf8'));
@@ -221,7 +211,7 @@ function main(): void {
     timing,
   ].join('\n');
   console.log(section);
-  recordResults(section);
+  recordResults('matching', section);
 }
 
 /**

@@ -14,15 +14,15 @@
  * and the throughput those CPU costs allow on this machine's cores.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { makeTempDir } from '../test/support/temp-dir.js';
 import { account, compileApp, ids, liveSeconds, liveStreams, runProvider, seedChannels, startScriptNodeFlags, type Message } from './proxy-parties.js';
+import { recordResults } from './results-file.js';
 
-const resultsFile = resolve(process.cwd(), 'bench/RESULTS.md');
 const ttfbRounds = 100;
 
 // ---------------------------------------------------------------- the client and the report
@@ -302,19 +302,9 @@ async function main(): Promise<void> {
       `Most RSS above the fresh process is V8's young generation growing under the buffer churn (and malloc keeping freed stream buffers), not buffered stream data: backpressure bounds that (test/tuner/stream-performance.test.ts).`,
   ].join('\n');
   console.log(section);
-  recordResults(section);
+  recordResults('proxy', section);
 }
 
-function recordResults(section: string): void {
-  const start = '<!-- bench:proxy -->';
-  const end = '<!-- /bench:proxy -->';
-  const block = `${start}\n${section}\n${end}`;
-  const current = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
-  const from = current.indexOf(start);
-  const to = current.indexOf(end);
-  const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(resultsFile, next);
-}
 
 const [role] = process.argv.slice(2);
 if (role === 'provider') await runProvider();

@@ -4,8 +4,7 @@
  * rescan with renames/removals/additions. Reference in the same process: fetching and parsing
  * the same get_live_streams JSON alone (the floor a scan cannot beat).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { createConfig, createLogger, systemClock } from '../src/core/index.js';
 import { CredentialStore } from '../src/credentials/index.js';
@@ -14,8 +13,8 @@ import { EventLog } from '../src/events/index.js';
 import { Accounts } from '../src/xtream/index.js';
 import { liveStream, startFakeProvider } from '../test/support/fake-xtream-provider.js';
 import { makeTempDir } from '../test/support/temp-dir.js';
+import { recordResults } from './results-file.js';
 
-const resultsFile = resolve(process.cwd(), 'bench/RESULTS.md');
 const streamCount = 20_000;
 const tiers = ['SD', 'HD', 'FHD', '4K', ''];
 const countries = ['UK', 'US', 'DE', 'FR', 'IT', 'ES', 'NL', 'PL'];
@@ -41,14 +40,6 @@ function generateStreams(count: number, renameFrom = Infinity): Record<string, u
   return rows;
 }
 
-function recordResults(section: string): void {
-  const start = '<!-- bench:scan -->';
-  const end = '<!-- /bench:scan -->';
-  const block = `${start}\n${section}\n${end}`;
-  const current = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
-  const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  writeFileSync(resultsFile, pattern.test(current) ? current.replace(pattern, block) : `${current.trimEnd()}\n\n${block}\n`);
-}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -124,7 +115,7 @@ async function main(): Promise<void> {
       `First scan CPU ${seconds((cpuFirst.user + cpuFirst.system) / 1000)} (user+system, includes the fake provider in the same process); RSS after all runs ${(rss / 1024 / 1024).toFixed(0)} MB. Target: 20,000 streams in seconds (< 5 s).`,
     ].join('\n');
     console.log(section);
-    recordResults(section);
+    recordResults('scan', section);
   } finally {
     await accounts.close();
     await provider.close();

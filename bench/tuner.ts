@@ -7,17 +7,17 @@
  * same process: a /health round trip (the HTTP floor) and reading the cached guide file straight
  * from disk.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { request } from 'undici';
 import type { Db } from '../src/db/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { startApp, type TestApp } from '../test/support/start-app.js';
 import { seedAccountRow, seedLineupChannel, seedMapping, seedProviderChannel } from '../test/support/seed.js';
+import { recordResults } from './results-file.js';
 
-const resultsFile = resolve(process.cwd(), 'bench/RESULTS.md');
 const lineupChannels = 2_000;
 const guideChannels = 1_000;
 const days = 7;
@@ -100,14 +100,6 @@ async function waitForRendering(dir: string, key: () => string, extensions: stri
   return performance.now() - started;
 }
 
-function recordResults(section: string): void {
-  const start = '<!-- bench:tuner -->';
-  const end = '<!-- /bench:tuner -->';
-  const block = `${start}\n${section}\n${end}`;
-  const current = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
-  const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  writeFileSync(resultsFile, pattern.test(current) ? current.replace(pattern, block) : `${current.trimEnd()}\n\n${block}\n`);
-}
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -177,7 +169,7 @@ async function main(): Promise<void> {
       'Notes: the guide is deliberately heavy (every channel 30-minute programmes with a ~110-character description, sub-title, categories and episode numbers: ~450 B per programme). "Rendered on request" is the first request of all: nobody had fetched the guide, so nothing was rendered ahead and the request waits for the rendering (profiled on 2026-12-01: ~0.5 s of SQLite row reads, ~0.4 s of text building and UTF-8 encoding, ~0.1 s of garbage collection; the file is written in ~1 MB chunks off the main thread) and then for the 154 MB transfer. Once a client has fetched the guide (in the last 48 h), a lineup or guide change (checked every 10 s, rendered once it has not changed for 5 s) or the next hour is rendered in the background, so a later request finds the file: that is the "rendered ahead" row, a cached response from a file just written. A cached plain /epg.xml is bound by moving 154 MB through loopback HTTP with client and server in one process (reading the file alone takes about as long); the figure counts the body as it arrives, to its last byte. Copying it into one buffer first, as the figures before 2026-12-01 did, adds the client\'s own 154 MB copy (reference row). Clients sending `Accept-Encoding: gzip` get the gzipped file (this repetitive synthetic guide compresses 28x; real guides compress less); ../shared/docs/protocols.md does not say whether Plex sends it, so the plain figures are the ones that count against the targets.',
     ];
     process.stdout.write(lines.join('\n') + '\n');
-    recordResults(lines.join('\n'));
+    recordResults('tuner', lines.join('\n'));
   } finally {
     for (const app of apps) await app.close();
   }
