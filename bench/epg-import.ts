@@ -15,7 +15,7 @@ import { createLogger, systemClock } from '../src/core/index.js';
 import { CredentialStore } from '../src/credentials/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { EventLog } from '../src/events/index.js';
-import { GuideSources, parseXmltv } from '../src/xmltv/index.js';
+import { GuideSources, formatXmltvTime, parseXmltv } from '../src/xmltv/index.js';
 import { recordResults } from './results-file.js';
 
 const channels = 2000;
@@ -34,11 +34,6 @@ interface RunResult {
   programmes: number;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const time = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}00 +0000`;
-};
 
 /** The guide as a stream of text chunks, a channel at a time. */
 function* generateGuide(start: number): Generator<string> {
@@ -51,7 +46,7 @@ function* generateGuide(start: number): Generator<string> {
     for (let p = 0; p < programmesPerChannel; p++) {
       const from = start + p * slotMs;
       chunk +=
-        `  <programme start="${time(from)}" stop="${time(from + slotMs)}" channel="ch${c}.bench">` +
+        `  <programme start="${formatXmltvTime(from)}" stop="${formatXmltvTime(from + slotMs)}" channel="ch${c}.bench">` +
         `<title lang="en">Programme ${p} on channel ${c}</title><sub-title lang="en">Episode ${p % 12} &amp; more</sub-title>` +
         `<desc lang="en">The presenters visit places, meet people and talk about what happened this week, in episode ${p} of the series.</desc>` +
         `<category lang="en">${p % 2 ? 'Documentary' : 'News'}</category><category lang="en">Series</category>` +

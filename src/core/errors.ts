@@ -84,3 +84,10 @@ export function notFound(what: string, code: ErrorCode = 'NOT_FOUND'): AppError 
 export function invalidInput(message: string): AppError {
   return new AppError('INVALID_INPUT', message);
 }
+
+/** `value` trimmed; INVALID_INPUT "`field` must not be empty" when nothing is left. */
+export function requiredText(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw invalidInput(`${field} must not be empty`);
+  return trimmed;
+}

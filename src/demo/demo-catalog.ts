@@ -1,3 +1,5 @@
+import { formatXmltvTime } from '../xmltv/index.js';
+
 /** One channel of the built-in demo provider, in the tiers it offers. */
 export interface DemoChannel {
   name: string;
@@ -61,12 +63,6 @@ const showsByCategory: Record<string, string[]> = {
   Music: ['Top 20', 'Live Session', 'Chill Out'],
 };
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const xmltvTime = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}00 +0000`;
-};
-
 /** The demo guide (XMLTV): every demo channel, hourly programmes from 4 hours ago for `days` days. */
 export function demoGuide(now: number, days = 7): string {
   const hourMs = 3_600_000;
@@ -79,7 +75,7 @@ export function demoGuide(now: number, days = 7): string {
       const start = from + h * hourMs;
       const title = shows[h % shows.length]!;
       parts.push(
-        `  <programme start="${xmltvTime(start)}" stop="${xmltvTime(start + hourMs)}" channel="${demoChannelId(channel.name)}">` +
+        `  <programme start="${formatXmltvTime(start)}" stop="${formatXmltvTime(start + hourMs)}" channel="${demoChannelId(channel.name)}">` +
           `<title lang="en">${title}</title><desc lang="en">${title} on ${channel.name}: a test pattern, all hour long.</desc>` +
           `<category lang="en">${channel.category}</category></programme>`,
       );

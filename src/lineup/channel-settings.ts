@@ -1,4 +1,4 @@
-import { AppError, invalidInput, notFound } from '../core/index.js';
+import { AppError, invalidInput, notFound, requiredText } from '../core/index.js';
 import type { Db } from '../db/index.js';
 
 /*
@@ -59,12 +59,10 @@ export interface SyntheticInput {
 
 /** Creates a synthetic lineup channel (disabled until it has a stream); returns its id. */
 export function insertSyntheticChannel(db: Db, input: SyntheticInput, now: number): number {
-  const displayName = input.displayName.trim();
-  if (!displayName) throw invalidInput('displayName must not be empty');
+  const displayName = requiredText(input.displayName, 'displayName');
   const taken = db.prepare('SELECT 1 FROM xmltv_channels WHERE channel_id = ?');
-  let channelId = input.channelId?.trim();
+  let channelId = input.channelId === undefined ? undefined : requiredText(input.channelId, 'channelId');
   if (channelId !== undefined) {
-    if (!channelId) throw invalidInput('channelId must not be empty');
     if (taken.get(channelId)) throw new AppError('CONFLICT', 'channelId already exists');
   } else {
     const base = slugOf(displayName);

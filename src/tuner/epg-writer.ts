@@ -1,5 +1,5 @@
 import type { PlayableChannel } from '../lineup/index.js';
-import type { GuideProgramme } from '../xmltv/index.js';
+import { formatXmltvTime, type GuideProgramme } from '../xmltv/index.js';
 
 /** The time span the guide output covers. */
 export interface GuideWindow {
@@ -50,24 +50,6 @@ const placeholderMs = 2 * hourMs;
 // long enough to leave V8's young generation: with 1 MB ropes of 8 channels, garbage collection
 // took a third of the render time.
 const chunkBytes = 1 << 20;
-
-const dayMs = 86_400_000;
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-let cachedDay = NaN;
-let cachedDayText = '';
-
-/** `YYYYMMDDhhmmss +0000`: always UTC, since Plex has mis-applied other offsets. */
-export function formatXmltvTime(ms: number): string {
-  // Hundreds of thousands of calls per guide: the date part is built once per day.
-  const day = Math.floor(ms / dayMs);
-  if (day !== cachedDay) {
-    const d = new Date(day * dayMs);
-    cachedDay = day;
-    cachedDayText = `${String(d.getUTCFullYear()).padStart(4, '0')}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
-  }
-  const seconds = Math.floor((ms - day * dayMs) / 1000);
-  return `${cachedDayText}${pad2(Math.floor(seconds / 3600))}${pad2(Math.floor(seconds / 60) % 60)}${pad2(seconds % 60)} +0000`;
-}
 
 /**
  * Names Plex can map a guide channel by: the name (GuideName), the number (GuideNumber) and both

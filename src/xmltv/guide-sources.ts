@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { AppError, invalidInput, notFound, type Clock, type Logger } from '../core/index.js';
+import { AppError, invalidInput, notFound, requiredText, type Clock, type Logger } from '../core/index.js';
 import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import { redactUrl, type CredentialStore } from '../credentials/index.js';
@@ -85,7 +85,7 @@ export class GuideSources {
 
   create(input: SourceInput): SourceView {
     const { db, clock, events } = this.deps;
-    const name = cleanName(input.name);
+    const name = requiredText(input.name, 'name');
     if ((input.url === undefined) === (input.accountId === undefined)) throw invalidInput('give either url or accountId');
     const location = input.accountId !== undefined ? this.accountLocation(input.accountId) : this.storeLocation(checkLocation(input.url!));
     let id: number;
@@ -101,7 +101,7 @@ export class GuideSources {
 
   update(id: number, patch: Partial<SourceInput>): SourceView {
     const row = this.row(id);
-    const name = patch.name !== undefined ? cleanName(patch.name) : undefined;
+    const name = patch.name !== undefined ? requiredText(patch.name, 'name') : undefined;
     if (patch.url !== undefined && patch.accountId !== undefined) throw invalidInput('give either url or accountId');
     const location =
       patch.accountId !== undefined ? this.accountLocation(patch.accountId) : patch.url !== undefined ? this.storeLocation(checkLocation(patch.url)) : undefined;
@@ -320,12 +320,6 @@ function asGuideError(error: unknown, signal: AbortSignal): AppError {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function cleanName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed) throw invalidInput('name must not be empty');
-  return trimmed;
-}
 
 function checkLocation(url: string): string {
   const trimmed = url.trim();

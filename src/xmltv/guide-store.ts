@@ -124,18 +124,14 @@ export class GuideWriter {
 }
 
 /** Deletes a source's programme rows newer than `generation` (an import that failed or was killed). */
-function discardGenerationsAfter(db: Db, sourceId: number, generation: number): void {
-  db.prepare('DELETE FROM programmes WHERE source_id = ? AND generation > ?').run(sourceId, generation);
+function discardGenerationsAfter(db: Db, sourceId: number, generation: number): number {
+  return db.prepare('DELETE FROM programmes WHERE source_id = ? AND generation > ?').run(sourceId, generation).changes;
 }
 
 /** At start-up: rows no source reads, left by imports a crash or `kill -9` interrupted. */
 export function discardInterruptedImports(db: Db): number {
-  let removed = 0;
   const sources = db.prepare('SELECT id, generation FROM xmltv_sources').all() as { id: number; generation: number }[];
-  for (const source of sources) {
-    removed += db.prepare('DELETE FROM programmes WHERE source_id = ? AND generation > ?').run(source.id, source.generation).changes;
-  }
-  return removed;
+  return sources.reduce((removed, source) => removed + discardGenerationsAfter(db, source.id, source.generation), 0);
 }
 
 interface ExistingChannel {

@@ -91,3 +91,21 @@ export function parseXmltvTime(text: string): number | null {
   if (offset === null) return null;
   return Date.UTC(year, month - 1, day, hour, minute, second) - offset * minuteMs;
 }
+
+const dayMs = 86_400_000;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+let cachedDay = NaN;
+let cachedDayText = '';
+
+/** `YYYYMMDDhhmmss +0000`: always UTC, since Plex has mis-applied other offsets. */
+export function formatXmltvTime(ms: number): string {
+  // Hundreds of thousands of calls per guide: the date part is built once per day.
+  const day = Math.floor(ms / dayMs);
+  if (day !== cachedDay) {
+    const d = new Date(day * dayMs);
+    cachedDay = day;
+    cachedDayText = `${String(d.getUTCFullYear()).padStart(4, '0')}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
+  }
+  const seconds = Math.floor((ms - day * dayMs) / 1000);
+  return `${cachedDayText}${pad2(Math.floor(seconds / 3600))}${pad2(Math.floor(seconds / 60) % 60)}${pad2(seconds % 60)} +0000`;
+}

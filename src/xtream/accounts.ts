@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { AppError, invalidInput, isAppError, type AppConfig, type Clock, type Logger } from '../core/index.js';
+import { AppError, invalidInput, isAppError, requiredText, type AppConfig, type Clock, type Logger } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import type { CredentialStore, StoredSecret } from '../credentials/index.js';
 import type { EventLog } from '../events/index.js';
@@ -63,12 +63,6 @@ function normaliseServerUrl(serverUrl: string): string {
   return base;
 }
 
-function cleanName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed) throw invalidInput('name must not be empty');
-  return trimmed;
-}
-
 /**
  * Xtream accounts: CRUD, connection test, channel scan, provider channel listing, and the
  * credentials the stream proxy needs. The password is stored by the credential store and
@@ -85,10 +79,9 @@ export class Accounts {
   /** Adds an account; the password goes to the credential store. */
   create(input: AccountInput): AccountView {
     const { db, credentials, clock, events } = this.deps;
-    const name = cleanName(input.name);
+    const name = requiredText(input.name, 'name');
     const serverUrl = normaliseServerUrl(input.serverUrl);
-    const username = input.username.trim();
-    if (!username) throw invalidInput('username must not be empty');
+    const username = requiredText(input.username, 'username');
     const secret = credentials.save(`account-${randomUUID()}`, input.password);
     let id: number;
     try {
@@ -116,12 +109,9 @@ export class Accounts {
     const { db, credentials, clock, events } = this.deps;
     const row = this.row(id);
     const changes: AccountChanges = {};
-    if (patch.name !== undefined) changes.name = cleanName(patch.name);
+    if (patch.name !== undefined) changes.name = requiredText(patch.name, 'name');
     if (patch.serverUrl !== undefined) changes.server_url = normaliseServerUrl(patch.serverUrl);
-    if (patch.username !== undefined) {
-      changes.username = patch.username.trim();
-      if (!changes.username) throw invalidInput('username must not be empty');
-    }
+    if (patch.username !== undefined) changes.username = requiredText(patch.username, 'username');
     if (patch.maxConnections !== undefined) changes.max_connections = patch.maxConnections;
     if (patch.isActive !== undefined) changes.is_active = patch.isActive ? 1 : 0;
     const credentialsChanged =

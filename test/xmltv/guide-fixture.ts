@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startLineupApp, type LineupTestApp } from '../lineup/lineup-fixture.js';
 import type { StartAppOptions } from '../support/start-app.js';
 import type { AppEvent } from '../../src/events/index.js';
+import { formatXmltvTime } from '../../src/xmltv/index.js';
 
 export interface GuideChannel {
   id: string;
@@ -18,13 +19,6 @@ export interface GuideProgramme {
   title: string;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An XMLTV time in UTC ("20261201120000 +0000"). */
-export function xmltvTime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())} +0000`;
-}
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
@@ -38,8 +32,8 @@ export function xmltvDocument(channels: GuideChannel[], programmes: GuideProgram
     parts.push('  </channel>');
   }
   for (const p of programmes) {
-    const stop = p.stop === undefined ? '' : ` stop="${xmltvTime(p.stop)}"`;
-    parts.push(`  <programme start="${xmltvTime(p.start)}"${stop} channel="${escape(p.channel)}"><title>${escape(p.title)}</title></programme>`);
+    const stop = p.stop === undefined ? '' : ` stop="${formatXmltvTime(p.stop)}"`;
+    parts.push(`  <programme start="${formatXmltvTime(p.start)}"${stop} channel="${escape(p.channel)}"><title>${escape(p.title)}</title></programme>`);
   }
   parts.push('</tv>', '');
   return parts.join('\n');
