@@ -1,4 +1,4 @@
-import { bestTier, parseTiers, type Tier } from '../core/index.js';
+import { bestTier, isoTime, parseTiers, type Tier } from '../core/index.js';
 import { parseJsonColumn, type Db } from '../db/index.js';
 
 /** matched: has a stream; lost: a rescan removed its every stream; unmatched: neither. */
@@ -138,7 +138,7 @@ function toView(row: ChannelRow, mappings: MappingView[]): ChannelView {
     enabledByUser: row.enabled_by_user === 1,
     isSynthetic: row.is_synthetic === 1,
     matchStatus: mappings.length > 0 ? 'matched' : row.streams_lost_at !== null ? 'lost' : 'unmatched',
-    streamsLostAt: row.streams_lost_at === null ? null : new Date(row.streams_lost_at).toISOString(),
+    streamsLostAt: isoTime(row.streams_lost_at),
     mappings,
   };
 }

@@ -1,3 +1,4 @@
+import { isoTime } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import { redactUrl, type StoredSecret } from '../credentials/index.js';
 
@@ -65,7 +66,6 @@ export interface SourceView {
 const columns = `id, name, url, enabled, generation, last_refresh_at, last_attempt_at, last_error, last_duration_ms,
                  channel_count, programme_count, url_secret, url_backend, account_id, created_at, updated_at`;
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export function toSourceView(row: SourceRow, progress: ImportProgress | undefined): SourceView {
   return {
@@ -75,13 +75,13 @@ export function toSourceView(row: SourceRow, progress: ImportProgress | undefine
     url: redactUrl(row.url),
     accountId: row.account_id,
     enabled: row.enabled === 1,
-    lastRefreshAt: iso(row.last_refresh_at),
-    lastAttemptAt: iso(row.last_attempt_at),
+    lastRefreshAt: isoTime(row.last_refresh_at),
+    lastAttemptAt: isoTime(row.last_attempt_at),
     lastError: row.last_error,
     lastDurationMs: row.last_duration_ms,
     channels: row.channel_count,
     programmes: row.programme_count,
-    refresh: progress ? { ...progress, startedAt: iso(progress.startedAt)! } : null,
+    refresh: progress ? { ...progress, startedAt: isoTime(progress.startedAt)! } : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { isoTime } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import type { StoredSecret } from '../credentials/index.js';
 
@@ -35,7 +36,6 @@ export interface AccountView {
   lastCheckedAt: string | null;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** The user's limit wins (advertised limits are often wrong), else the provider's from the last test, else 1. */
 export function effectiveMaxConnections(row: Pick<AccountRow, 'max_connections' | 'provider_max_connections'>): number {
@@ -52,9 +52,9 @@ export function toAccountView(row: AccountRow): AccountView {
     maxConnections: effectiveMaxConnections(row),
     isActive: row.is_active === 1,
     status: row.status,
-    expiresAt: iso(row.exp_date),
+    expiresAt: isoTime(row.exp_date),
     activeConnections: row.active_cons,
-    lastCheckedAt: iso(row.last_checked_at),
+    lastCheckedAt: isoTime(row.last_checked_at),
   };
 }
 
