@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
-import { AppError } from '../core/index.js';
+import { AppError, isTimeoutCode } from '../core/index.js';
 
 export interface GuideFetchOptions {
   dispatcher: Dispatcher;
@@ -112,11 +112,9 @@ function release(stream: unknown): void {
   s.destroy?.();
 }
 
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-
 function networkError(error: unknown, fallback = 'guide server unreachable'): AppError {
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && timeoutCodes.has(code)) return guideError('guide server did not answer in time', error, { code });
+  if (isTimeoutCode(error)) return guideError('guide server did not answer in time', error, { code });
   if (code === 'UND_ERR_REQ_RETRY' || code === 'UND_ERR_REDIRECT') return guideError('guide server redirected too often', error, { code });
   return guideError(fallback, error, { code: typeof code === 'string' ? code : undefined });
 }

@@ -1,5 +1,5 @@
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
-import { AppError, type Logger } from '../core/index.js';
+import { AppError, isTimeoutCode, type Logger } from '../core/index.js';
 import { redactUrl } from '../credentials/index.js';
 import { buildApiUrl } from './stream-url.js';
 import {
@@ -161,13 +161,11 @@ function badResponse(action: string, error: unknown, body?: unknown): AppError {
   });
 }
 
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-
 function networkError(action: string, error: unknown, aborted: boolean): AppError {
   const code = (error as { code?: unknown }).code;
   const name = (error as { name?: unknown }).name;
   const reason = { action, code: typeof code === 'string' ? code : undefined, name: typeof name === 'string' ? name : undefined };
-  if (aborted || name === 'TimeoutError' || name === 'AbortError' || (typeof code === 'string' && timeoutCodes.has(code))) {
+  if (aborted || name === 'TimeoutError' || name === 'AbortError' || isTimeoutCode(error)) {
     return new AppError('PROVIDER_TIMEOUT', 'provider did not answer in time', { details: reason });
   }
   return new AppError('PROVIDER_UNREACHABLE', 'provider unreachable', {
