@@ -15,7 +15,9 @@ import { createLogger, systemClock } from '../src/core/index.js';
 import { CredentialStore } from '../src/credentials/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { EventLog } from '../src/events/index.js';
+import { Lineup } from '../src/lineup/index.js';
 import { GuideSources, formatXmltvTime, parseXmltv } from '../src/xmltv/index.js';
+import { ProviderCatalog } from '../src/xtream/index.js';
 import { recordResults } from './results-file.js';
 
 const channels = 2000;
@@ -92,10 +94,12 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
     mkdirSync(dir, { recursive: true });
     const db = openDatabase(join(dir, 'bench.db'));
     const log = createLogger('silent');
+    const events = new EventLog(db, systemClock, log);
     const guides = new GuideSources({
       db,
+      lineup: new Lineup({ db, providers: new ProviderCatalog(db), events, log, clock: systemClock }),
       credentials: new CredentialStore({ dataDir: dir, keyring: null, log }),
-      events: new EventLog(db, systemClock, log),
+      events,
       log,
       clock: systemClock,
       userAgent: 'bench',

@@ -57,6 +57,8 @@ async function main(): Promise<void> {
     log,
     clock: systemClock,
     config: createConfig({ dataDir: dir.path }),
+    // No lineup in this benchmark: a removed channel fed no lineup channel.
+    mappedLineupChannels: () => new Map(),
   });
   try {
     const { id } = accounts.create({ name: 'Bench', serverUrl: provider.url, username: 'bench', password: 'bench-pw' });

@@ -5,10 +5,10 @@ import { AppError, systemClock, validatorCompiler, type AppConfig, type Clock, t
 import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
 import { CredentialStore, createOsKeyring, type KeyringBackend } from './credentials/index.js';
-import { Accounts } from './xtream/index.js';
+import { Accounts, ProviderCatalog } from './xtream/index.js';
 import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
-import { GuideSources } from './xmltv/index.js';
+import { GuideSources, guideOutput } from './xmltv/index.js';
 import { apiRoutes } from './api/index.js';
 import { EpgCache, NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
 import { join } from 'node:path';
@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The keyring backend throws without a Secret Service; the credential store then falls back to AES.
   const keyring = deps.keyring === undefined ? createOsKeyring() : deps.keyring;
   const credentials = new CredentialStore({ dataDir: config.dataDir, keyring, log });
-  const lineup = new Lineup({ db, events, log, clock });
+  const lineup = new Lineup({ db, providers: new ProviderCatalog(db), events, log, clock });
   const accounts = new Accounts({
     db,
     credentials,
@@ -75,13 +75,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     log,
     clock,
     config,
+    mappedLineupChannels: (ids) => lineup.channelsMappedTo(ids),
     // A scan that added, renamed or removed provider channels rematches the lineup channels they touch.
     onScanned: (result) => lineup.handleScan(result),
+    onRemoved: () => lineup.handleAccountRemoved(),
     ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
   });
   app.addHook('onClose', () => accounts.close());
   const guides = new GuideSources({
     db,
+    lineup,
     credentials,
     events,
     log,
@@ -98,11 +101,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The daily refresh (and a catch-up on one missed while the server was off) starts with the app.
   app.addHook('onReady', async () => guides.start());
   app.addHook('preClose', () => guides.close());
-  const streaming = new Streaming({ db, events, log, clock, config, credentials: accounts, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
+  const streaming = new Streaming({ lineup, events, log, clock, config, accounts, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
   // preClose, not onClose: the HTTP server waits for open responses before onClose hooks run, and
   // a live stream never finishes by itself.
   app.addHook('preClose', () => streaming.closeAll());
-  const tunerDevice = new TunerDevice(db, config);
+  const tunerDevice = new TunerDevice(db, config, { lineup, accounts });
   const discovery = config.discovery
     ? new NetworkDiscovery({ device: tunerDevice, log, config, events, sessions: () => streaming.sessions.list() })
     : undefined;
@@ -114,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
     app.addHook('onClose', () => discovery.close());
   }
-  const epg = new EpgCache({ db, clock, log, days: config.epgDays, dir: join(config.dataDir, 'cache') });
+  const epg = new EpgCache({ lineup, guide: guideOutput(db), clock, log, days: config.epgDays, dir: join(config.dataDir, 'cache') });
   app.addHook('onClose', () => epg.close());
   const domains: Domains = { events, credentials, accounts, lineup, guides, streaming, tunerDevice, discovery, epg };
 

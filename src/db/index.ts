@@ -1,3 +1,4 @@
 export { openDatabase, migrate, type Db } from './open-database.js';
 export { parseJsonColumn, toSqlBool } from './json.js';
 export * from './settings-repository.js';
+export { likePattern } from './like-pattern.js';

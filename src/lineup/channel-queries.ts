@@ -1,5 +1,6 @@
-import { bestTier, isoTime, parseTiers, type Tier } from '../core/index.js';
-import { parseJsonColumn, type Db } from '../db/index.js';
+import { isoTime, type Tier } from '../core/index.js';
+import { likePattern, parseJsonColumn, type Db } from '../db/index.js';
+import type { ProviderCatalog } from '../xtream/index.js';
 
 /** matched: has a stream; lost: a rescan removed its every stream; unmatched: neither. */
 export type MatchStatus = 'matched' | 'unmatched' | 'lost';
@@ -63,21 +64,13 @@ interface ChannelRow {
 interface MappingRow {
   xmltv_channel_id: number;
   xtream_channel_id: number;
-  account_id: number;
   is_primary: number;
   stream_priority: number;
   match_confidence: number;
   is_manual: number;
-  name: string;
-  qualities: string;
 }
 
 const hasMapping = 'EXISTS (SELECT 1 FROM channel_mappings m WHERE m.xmltv_channel_id = c.id)';
-
-/** `%text%` for LIKE with the wildcards in the user's text taken literally. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 function whereOf(query: ChannelQuery): { clause: string; params: Record<string, unknown> } {
   const where: string[] = [];
@@ -97,27 +90,30 @@ function whereOf(query: ChannelQuery): { clause: string; params: Record<string, 
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
-function loadMappings(db: Db, ids: number[]): Map<number, MappingView[]> {
+function loadMappings(db: Db, providers: ProviderCatalog, ids: number[]): Map<number, MappingView[]> {
   const rows = db
     .prepare(
-      `SELECT m.xmltv_channel_id, m.xtream_channel_id, x.account_id, m.is_primary, m.stream_priority, m.match_confidence, m.is_manual, x.name, x.qualities
-       FROM channel_mappings m JOIN xtream_channels x ON x.id = m.xtream_channel_id
-       WHERE m.xmltv_channel_id IN (SELECT value FROM json_each(?))
-       ORDER BY m.xmltv_channel_id, m.is_primary DESC, m.stream_priority, m.xtream_channel_id`,
+      `SELECT xmltv_channel_id, xtream_channel_id, is_primary, stream_priority, match_confidence, is_manual
+       FROM channel_mappings WHERE xmltv_channel_id IN (SELECT value FROM json_each(?))
+       ORDER BY xmltv_channel_id, is_primary DESC, stream_priority, xtream_channel_id`,
     )
     .all(JSON.stringify(ids)) as MappingRow[];
+  const info = providers.describe(rows.map((r) => r.xtream_channel_id));
   const out = new Map<number, MappingView[]>();
   for (const r of rows) {
+    // A mapping always points at an existing provider channel (foreign key, cascade).
+    const provider = info.get(r.xtream_channel_id);
+    if (!provider) continue;
     const list = out.get(r.xmltv_channel_id) ?? [];
     list.push({
       xtreamChannelId: r.xtream_channel_id,
-      accountId: r.account_id,
+      accountId: provider.accountId,
       isPrimary: r.is_primary === 1,
       priority: r.stream_priority,
       confidence: r.match_confidence,
       isManual: r.is_manual === 1,
-      name: r.name,
-      tier: bestTier(parseTiers(parseJsonColumn<unknown>(r.qualities, []))),
+      name: provider.name,
+      tier: provider.bestTier,
     });
     out.set(r.xmltv_channel_id, list);
   }
@@ -149,18 +145,18 @@ const selectChannels = `
   FROM xmltv_channels c LEFT JOIN xmltv_channel_settings s ON s.xmltv_channel_id = c.id`;
 
 /** A page of lineup channels in display order, with their mappings; two queries whatever the page size. */
-export function listChannels(db: Db, query: ChannelQuery = {}): { items: ChannelView[]; total: number } {
+export function listChannels(db: Db, providers: ProviderCatalog, query: ChannelQuery = {}): { items: ChannelView[]; total: number } {
   const { clause, params } = whereOf(query);
   const total = db.prepare(`SELECT count(*) FROM xmltv_channels c LEFT JOIN xmltv_channel_settings s ON s.xmltv_channel_id = c.id ${clause}`).pluck().get(params) as number;
   const rows = db
     .prepare(`${selectChannels} ${clause} ORDER BY s.display_order IS NULL, s.display_order, c.id LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: query.limit ?? 100, offset: query.offset ?? 0 }) as ChannelRow[];
-  const mappings = rows.length ? loadMappings(db, rows.map((r) => r.id)) : new Map<number, MappingView[]>();
+  const mappings = rows.length ? loadMappings(db, providers, rows.map((r) => r.id)) : new Map<number, MappingView[]>();
   return { items: rows.map((r) => toView(r, mappings.get(r.id) ?? [])), total };
 }
 
 /** One lineup channel, or undefined. */
-export function findChannel(db: Db, id: number): ChannelView | undefined {
+export function findChannel(db: Db, providers: ProviderCatalog, id: number): ChannelView | undefined {
   const row = db.prepare(`${selectChannels} WHERE c.id = ?`).get(id) as ChannelRow | undefined;
-  return row && toView(row, loadMappings(db, [id]).get(id) ?? []);
+  return row && toView(row, loadMappings(db, providers, [id]).get(id) ?? []);
 }

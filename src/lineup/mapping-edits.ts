@@ -1,7 +1,8 @@
 import { invalidInput, notFound } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import { requireChannel } from './channel-settings.js';
-import { prepareSettle } from './mapping-order.js';
+import { prepareSettle, tiersFrom } from './mapping-order.js';
+import type { ProviderCatalog } from '../xtream/index.js';
 
 /*
  * A user's edits of a channel's mappings. Every mapping a user adds or keeps is manual
@@ -18,8 +19,8 @@ export interface MappingInput {
   priority?: number;
 }
 
-function requireProviderChannel(db: Db, id: number): void {
-  if (!db.prepare('SELECT 1 FROM xtream_channels WHERE id = ?').get(id)) throw notFound('provider channel');
+function requireProviderChannel(providers: ProviderCatalog, id: number): void {
+  if (!providers.find(id)) throw notFound('provider channel');
 }
 
 function exclude(db: Db, channelId: number, xtreamChannelId: number, now: number): void {
@@ -44,12 +45,12 @@ function markManualPrimary(db: Db, channelId: number, xtreamChannelId: number, n
 }
 
 /** Replaces every mapping of a channel with the user's list (all manual); the ones left out are excluded from automatic runs. */
-export function replaceMappings(db: Db, channelId: number, list: readonly MappingInput[], now: number): void {
+export function replaceMappings(db: Db, providers: ProviderCatalog, channelId: number, list: readonly MappingInput[], now: number): void {
   requireChannel(db, channelId);
   const ids = list.map((m) => m.xtreamChannelId);
   if (new Set(ids).size !== ids.length) throw invalidInput('xtreamChannelId must not repeat');
   if (list.filter((m) => m.isPrimary).length > 1) throw invalidInput('at most one mapping can be primary');
-  for (const id of ids) requireProviderChannel(db, id);
+  for (const id of ids) requireProviderChannel(providers, id);
   db.transaction(() => {
     const previous = db.prepare('SELECT xtream_channel_id FROM channel_mappings WHERE xmltv_channel_id = ?').pluck().all(channelId) as number[];
     for (const id of previous) if (!ids.includes(id)) exclude(db, channelId, id, now);
@@ -72,14 +73,14 @@ export function replaceMappings(db: Db, channelId: number, list: readonly Mappin
     // The user's list is the user's choice: its primary (or its first entry) is a manual primary.
     const primary = ordered.find((m) => m.isPrimary) ?? ordered[0];
     if (primary) markManualPrimary(db, channelId, primary.xtreamChannelId, now);
-    prepareSettle(db)(channelId, now);
+    prepareSettle(db, tiersFrom(providers))(channelId, now);
   })();
 }
 
 /** Adds (or makes manual) one mapping, optionally as the primary. */
-export function addMapping(db: Db, channelId: number, input: { xtreamChannelId: number; isPrimary?: boolean }, now: number): void {
+export function addMapping(db: Db, providers: ProviderCatalog, channelId: number, input: { xtreamChannelId: number; isPrimary?: boolean }, now: number): void {
   requireChannel(db, channelId);
-  requireProviderChannel(db, input.xtreamChannelId);
+  requireProviderChannel(providers, input.xtreamChannelId);
   db.transaction(() => {
     unexclude(db, channelId, input.xtreamChannelId);
     const last = db.prepare('SELECT coalesce(max(stream_priority), -1) FROM channel_mappings WHERE xmltv_channel_id = ?').pluck().get(channelId) as number;
@@ -89,29 +90,29 @@ export function addMapping(db: Db, channelId: number, input: { xtreamChannelId: 
        ON CONFLICT (xmltv_channel_id, xtream_channel_id) DO UPDATE SET is_manual = 1, updated_at = excluded.updated_at`,
     ).run(channelId, input.xtreamChannelId, last + 1, now, now);
     if (input.isPrimary) markManualPrimary(db, channelId, input.xtreamChannelId, now);
-    prepareSettle(db)(channelId, now);
+    prepareSettle(db, tiersFrom(providers))(channelId, now);
   })();
 }
 
 /** Removes one mapping and keeps automatic runs from re-adding it. */
-export function removeMapping(db: Db, channelId: number, xtreamChannelId: number, now: number): void {
+export function removeMapping(db: Db, providers: ProviderCatalog, channelId: number, xtreamChannelId: number, now: number): void {
   requireChannel(db, channelId);
   db.transaction(() => {
     const removed = db.prepare('DELETE FROM channel_mappings WHERE xmltv_channel_id = ? AND xtream_channel_id = ?').run(channelId, xtreamChannelId).changes;
     if (removed === 0) throw notFound('mapping');
     exclude(db, channelId, xtreamChannelId, now);
-    prepareSettle(db)(channelId, now);
+    prepareSettle(db, tiersFrom(providers))(channelId, now);
   })();
 }
 
 /** Makes an existing mapping the channel's manual primary. */
-export function setPrimary(db: Db, channelId: number, xtreamChannelId: number, now: number): void {
+export function setPrimary(db: Db, providers: ProviderCatalog, channelId: number, xtreamChannelId: number, now: number): void {
   requireChannel(db, channelId);
   db.transaction(() => {
     if (!db.prepare('SELECT 1 FROM channel_mappings WHERE xmltv_channel_id = ? AND xtream_channel_id = ?').get(channelId, xtreamChannelId)) {
       throw notFound('mapping');
     }
     markManualPrimary(db, channelId, xtreamChannelId, now);
-    prepareSettle(db)(channelId, now);
+    prepareSettle(db, tiersFrom(providers))(channelId, now);
   })();
 }

@@ -1,5 +1,6 @@
-import { bestTier, parseTiers, tierRank } from '../core/index.js';
-import { parseJsonColumn, type Db } from '../db/index.js';
+import { tierRank, type Tier } from '../core/index.js';
+import type { Db } from '../db/index.js';
+import type { ProviderCatalog } from '../xtream/index.js';
 
 /*
  * The rules every change to a channel's mappings ends with ("settling"), whoever made the change:
@@ -18,7 +19,6 @@ interface MappingRow {
   is_manual: number;
   is_primary: number;
   stream_priority: number;
-  qualities: string;
 }
 
 interface Ranked {
@@ -31,8 +31,8 @@ function compareAutomatic(a: Ranked, b: Ranked): number {
 }
 
 /** Orders a channel's mappings by the rules above; the first is the primary. */
-function orderMappings(rows: MappingRow[]): MappingRow[] {
-  const ranked = rows.map((row) => ({ row, tier: tierRank[bestTier(parseTiers(parseJsonColumn<unknown>(row.qualities, [])))] }));
+function orderMappings(rows: MappingRow[], tiers: ReadonlyMap<number, Tier>): MappingRow[] {
+  const ranked = rows.map((row) => ({ row, tier: tierRank[tiers.get(row.xtream_channel_id) ?? 'unknown'] }));
   const primary = ranked.find((r) => r.row.is_manual === 1 && r.row.is_primary === 1) ?? [...ranked].sort(compareAutomatic)[0];
   if (!primary) return [];
   const rest = ranked.filter((r) => r !== primary);
@@ -41,11 +41,18 @@ function orderMappings(rows: MappingRow[]): MappingRow[] {
   return [primary, ...manual, ...automatic].map((r) => r.row);
 }
 
+/** Best tier of each of these provider channels. */
+export type TierLookup = (providerChannelIds: number[]) => ReadonlyMap<number, Tier>;
+
+/** Looks tiers up in the provider catalog, a query per call (settling one channel). */
+export function tiersFrom(providers: ProviderCatalog): TierLookup {
+  return (ids) => new Map([...providers.describe(ids)].map(([id, info]) => [id, info.bestTier]));
+}
+
 /** Prepared statements for settling; build once per transaction batch. */
-export function prepareSettle(db: Db) {
+export function prepareSettle(db: Db, tiersOf: TierLookup) {
   const select = db.prepare(
-    `SELECT m.id, m.xtream_channel_id, m.match_confidence, m.is_manual, m.is_primary, m.stream_priority, x.qualities
-     FROM channel_mappings m JOIN xtream_channels x ON x.id = m.xtream_channel_id WHERE m.xmltv_channel_id = ?`,
+    'SELECT id, xtream_channel_id, match_confidence, is_manual, is_primary, stream_priority FROM channel_mappings WHERE xmltv_channel_id = ?',
   );
   // The partial unique index allows one primary per channel at any moment: clear before setting.
   const clearPrimary = db.prepare('UPDATE channel_mappings SET is_primary = 0, updated_at = ? WHERE xmltv_channel_id = ? AND is_primary = 1 AND id <> ?');
@@ -58,7 +65,8 @@ export function prepareSettle(db: Db) {
      WHERE xmltv_channel_id = @id AND (is_enabled <> CASE WHEN enabled_by_user = 0 THEN @has ELSE is_enabled END OR (@has AND streams_lost_at IS NOT NULL))`,
   );
   return (channelId: number, now: number): void => {
-    const ordered = orderMappings(select.all(channelId) as MappingRow[]);
+    const rows = select.all(channelId) as MappingRow[];
+    const ordered = orderMappings(rows, rows.length > 1 ? tiersOf(rows.map((r) => r.xtream_channel_id)) : new Map());
     const primaryId = ordered[0]?.id ?? 0;
     clearPrimary.run(now, channelId, primaryId);
     ordered.forEach((row, priority) => {

@@ -1,8 +1,8 @@
-import { parseTiers } from '../core/index.js';
 import { parseJsonColumn, type Db } from '../db/index.js';
 import { matchChannels, type EpgChannelInput, type MatchCandidate, type ProviderChannelInput } from '../matching/index.js';
 import { ensureSettingsRows } from './channel-settings.js';
 import { prepareSettle } from './mapping-order.js';
+import type { ProviderCatalog } from '../xtream/index.js';
 
 /** What the matcher proposes: lineup channel row id → provider channels, best first. */
 export type MatchProposal = Map<number, MatchCandidate[]>;
@@ -24,14 +24,6 @@ interface EpgRow {
   display_name: string;
   display_names: string;
 }
-interface ProviderRow {
-  id: number;
-  account_id: number;
-  name: string;
-  epg_channel_id: string | null;
-  qualities: string;
-}
-
 /** Every lineup channel (XMLTV and synthetic) as matcher input; names are every display-name. */
 function loadEpgChannels(db: Db): EpgChannelInput[] {
   const rows = db.prepare('SELECT id, channel_id, display_name, display_names FROM xmltv_channels ORDER BY id').all() as EpgRow[];
@@ -44,25 +36,13 @@ function loadEpgChannels(db: Db): EpgChannelInput[] {
 }
 
 /** Provider channels of every active account as matcher input. */
-function loadProviderChannels(db: Db): ProviderChannelInput[] {
-  const rows = db
-    .prepare(
-      `SELECT x.id, x.account_id, x.name, x.epg_channel_id, x.qualities
-       FROM xtream_channels x JOIN accounts a ON a.id = x.account_id WHERE a.is_active = 1 ORDER BY x.id`,
-    )
-    .all() as ProviderRow[];
-  return rows.map((row) => ({
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    epgChannelId: row.epg_channel_id,
-    tiers: parseTiers(parseJsonColumn<unknown>(row.qualities, [])),
-  }));
+function loadProviderChannels(providers: ProviderCatalog): ProviderChannelInput[] {
+  return providers.listActive().map((c) => ({ id: c.id, accountId: c.accountId, name: c.name, epgChannelId: c.epgChannelId, tiers: c.tiers }));
 }
 
 /** Runs the matcher over the whole lineup and every active account's provider channels. */
-export function proposeMatches(db: Db, threshold?: number): MatchProposal {
-  return matchChannels(loadEpgChannels(db), loadProviderChannels(db), threshold === undefined ? {} : { threshold });
+export function proposeMatches(db: Db, providers: ProviderCatalog, threshold?: number): MatchProposal {
+  return matchChannels(loadEpgChannels(db), loadProviderChannels(providers), threshold === undefined ? {} : { threshold });
 }
 
 /** channel id → "provider:primary:confidence,…" in failover order; equal text = unchanged mappings. */
@@ -92,7 +72,7 @@ export interface ApplyOptions {
  * automatic mappings are replaced by the proposal, then each channel is settled (primary, order,
  * enabled, lost flag).
  */
-export function applyMatches(db: Db, proposal: MatchProposal, now: number, options: ApplyOptions = {}): ApplyResult {
+export function applyMatches(db: Db, providers: ProviderCatalog, proposal: MatchProposal, now: number, options: ApplyOptions = {}): ApplyResult {
   return db.transaction(() => {
     ensureSettingsRows(db, now);
     const before = snapshotMappings(db);
@@ -109,7 +89,8 @@ export function applyMatches(db: Db, proposal: MatchProposal, now: number, optio
        ON CONFLICT (xmltv_channel_id, xtream_channel_id) DO UPDATE SET match_confidence = excluded.match_confidence, updated_at = excluded.updated_at
        WHERE is_manual = 0 AND match_confidence <> excluded.match_confidence`,
     );
-    const settle = prepareSettle(db);
+    const tiers = providers.bestTiers();
+    const settle = prepareSettle(db, () => tiers);
     const all = db.prepare('SELECT id FROM xmltv_channels ORDER BY id').pluck().all() as number[];
     const channelIds = options.only ? all.filter((id) => options.only!.has(id)) : all;
     for (const channelId of channelIds) {

@@ -2,28 +2,40 @@ import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { AppError, type AppConfig, type Clock, type Logger } from '../core/index.js';
 import { redactUrl } from '../credentials/index.js';
-import type { Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
+import type { Lineup, StreamCandidate } from '../lineup/index.js';
 import { buildStreamUrl } from '../xtream/index.js';
 import { SessionRegistry, type SessionInfo } from './session-registry.js';
 import { SlotPool } from './slot-pool.js';
 import { StreamSession } from './stream-session.js';
-import { resolveStreamTarget, type StreamTarget } from './stream-target.js';
 import { createStreamDispatcher, openUpstream, UpstreamFailure } from './upstream.js';
 
-/** Where the plaintext stream credentials of an account come from (the accounts domain). */
-export interface StreamCredentialSource {
+/** What the stream proxy needs of the accounts domain: plaintext credentials and connection limits. */
+export interface StreamAccounts {
   /** Throws AppError CREDENTIAL_UNAVAILABLE when the password cannot be recovered. */
   streamCredentials(accountId: number): { serverUrl: string; username: string; password: string };
+  /** The account's effective connection limit. */
+  connectionLimit(accountId: number): number;
+}
+
+/** What a stream request resolved to: the candidate it plays and its account's limit. */
+export interface StreamTarget {
+  /** The XMLTV channel id (stable, what Plex asked for). */
+  channelId: string;
+  candidate: StreamCandidate;
+  /** Every candidate, best first; the first is played, the rest are for failover later. */
+  candidates: StreamCandidate[];
+  maxConnections: number;
 }
 
 export interface StreamingDeps {
-  db: Db;
+  /** Resolves a channel to its ranked stream candidates. */
+  lineup: Pick<Lineup, 'resolveStreamCandidates'>;
   events: EventLog;
   log: Logger;
   clock: Clock;
   config: Pick<AppConfig, 'userAgent' | 'tunerWaitMs' | 'upstreamConnectTimeoutMs'>;
-  credentials: StreamCredentialSource;
+  accounts: StreamAccounts;
   dispatcher?: Dispatcher;
   /** A live upstream silent this long is dead (default 20 s). */
   upstreamIdleTimeoutMs?: number;
@@ -45,7 +57,7 @@ const unavailable = 'stream unavailable';
  * connect upstream; the caller then relays the session to its client. Everything that can fail
  * before the first byte throws an AppError, so the one error handler answers the client.
  *
- * Room for what comes next: failover tries `target.variants` (already ranked) and then the other
+ * Room for what comes next: failover tries `target.candidates` (already ranked) and then the other
  * mappings where `start()` now takes the first variant, and mid-stream behind `relayTo`; one
  * upstream shared by every viewer of a channel replaces the one-client `relay()` with a hub fed
  * by the same `openUpstream()` (the slot then belongs to the hub, not to each viewer).
@@ -62,25 +74,22 @@ export class Streaming {
 
   /** Resolves and checks a channel without touching the provider (for HEAD): 400/404/503 as GET would. */
   check(channelId: string): StreamTarget {
-    const target = resolveStreamTarget(this.deps.db, channelId);
-    this.assertActive(target);
-    return target;
+    return this.resolve(channelId);
   }
 
   /** Opens a stream up to the point where the upstream answered 200; relay it with `session.relayTo(client)`. */
   async start(request: StreamRequest): Promise<StreamSession> {
-    const { db, events, config, clock } = this.deps;
-    const target = resolveStreamTarget(db, request.channelId);
-    this.assertActive(target);
-    const variant = target.variants[0]!; // the query returns a row per variant, so at least one
+    const { events, config, clock } = this.deps;
+    const target = this.resolve(request.channelId);
+    const variant = target.candidate;
 
-    const slot = await this.slots.acquire(target.accountId, { limit: target.maxConnections, waitMs: config.tunerWaitMs, signal: request.signal });
+    const slot = await this.slots.acquire(variant.accountId, { limit: target.maxConnections, waitMs: config.tunerWaitMs, signal: request.signal });
     if (!slot) {
       // Not a full account: the client left while waiting, or the server is shutting down.
       if (request.signal.aborted || this.slots.isClosed) {
         throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details: { reason: request.signal.aborted ? 'client left while waiting' : 'shutting down' } });
       }
-      const details = { channelId: target.channelId, accountId: target.accountId, limit: target.maxConnections, clientAddress: request.clientAddress };
+      const details = { channelId: target.channelId, accountId: variant.accountId, limit: target.maxConnections, clientAddress: request.clientAddress };
       events.record({ level: 'warn', category: 'tuner', message: 'All tuners in use', details });
       throw new AppError('TUNER_LIMIT', 'all tuners in use', { headers: { 'X-HDHomeRun-Error': '805 All Tuners In Use' }, details });
     }
@@ -88,7 +97,7 @@ export class Streaming {
     const info: SessionInfo = {
       id: randomUUID(),
       channelId: target.channelId,
-      accountId: target.accountId,
+      accountId: variant.accountId,
       streamId: variant.streamId,
       tier: variant.tier,
       clientAddress: request.clientAddress,
@@ -105,7 +114,7 @@ export class Streaming {
 
     let url: string | undefined;
     try {
-      const credentials = this.deps.credentials.streamCredentials(target.accountId);
+      const credentials = this.deps.accounts.streamCredentials(variant.accountId);
       url = buildStreamUrl(credentials.serverUrl, credentials.username, credentials.password, variant.streamId);
       const upstream = await openUpstream(url, this.upstreamDispatcher.dispatcher, {
         userAgent: config.userAgent,
@@ -121,7 +130,7 @@ export class Streaming {
       const details = {
         sessionId: info.id,
         channelId: target.channelId,
-        accountId: target.accountId,
+        accountId: variant.accountId,
         streamId: variant.streamId,
         tier: variant.tier,
         url: url === undefined ? undefined : redactUrl(url),
@@ -141,8 +150,12 @@ export class Streaming {
     await this.upstreamDispatcher.close();
   }
 
-  private assertActive(target: StreamTarget): void {
-    if (target.accountActive) return;
-    throw new AppError('ACCOUNT_INACTIVE', unavailable, { details: { channelId: target.channelId, accountId: target.accountId } });
+  private resolve(channelId: string): StreamTarget {
+    const { candidates } = this.deps.lineup.resolveStreamCandidates(channelId);
+    const candidate = candidates[0]!; // resolving answers 404 for a channel without streams
+    if (!candidate.accountActive) {
+      throw new AppError('ACCOUNT_INACTIVE', unavailable, { details: { channelId, accountId: candidate.accountId } });
+    }
+    return { channelId, candidate, candidates, maxConnections: this.deps.accounts.connectionLimit(candidate.accountId) };
   }
 }

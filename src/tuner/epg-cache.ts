@@ -6,13 +6,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Clock, Logger } from '../core/index.js';
-import type { Db } from '../db/index.js';
-import { listPlayableChannels } from '../lineup/index.js';
-import { GuideReader, guideFingerprint, lastGuideRefresh } from '../xmltv/index.js';
+import type { Lineup } from '../lineup/index.js';
+import type { GuideOutputSource } from '../xmltv/index.js';
 import { renderGuide, type GuideWindow } from './epg-writer.js';
 
 export interface EpgCacheOptions {
-  db: Db;
+  /** The channels written, and the change notification that makes a rendering stale. */
+  lineup: Pick<Lineup, 'generation' | 'listPlayable' | 'onChange'>;
+  /** The programmes written. */
+  guide: GuideOutputSource;
   clock: Clock;
   /** Where the rendered files live (`{dataDir}/cache`). */
   dir: string;
@@ -21,7 +23,7 @@ export interface EpgCacheOptions {
   /** Hours before now the window starts (default 4): what is on now must be in the guide. */
   pastHours?: number;
   log?: Logger;
-  /** How often to look for a lineup or guide change to render ahead (ms; default 10 s, 0 = never). */
+  /** How often to look for a guide change to render ahead (ms; default 10 s, 0 = never); lineup changes are notified. */
   checkEveryMs?: number;
   /** A change is rendered ahead once nothing else changed for this long (ms; default 5 s). */
   settleMs?: number;
@@ -66,6 +68,7 @@ export class EpgCache {
   // When a client last fetched the guide, and the gzipped guide (real time, ms).
   private lastRequestAt: number;
   private lastGzipRequestAt: number;
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly options: EpgCacheOptions) {
     mkdirSync(options.dir, { recursive: true });
@@ -74,6 +77,7 @@ export class EpgCache {
     this.lastGzipRequestAt = this.newestFile('.xml.gz');
     for (const name of readdirSync(options.dir)) if (name.startsWith('epg-') && name.endsWith('.tmp')) rmSync(join(options.dir, name), { force: true });
     this.lastData = this.dataFingerprint();
+    this.unsubscribe = options.lineup.onChange(() => this.lineupChanged());
     this.schedule();
   }
 
@@ -91,7 +95,7 @@ export class EpgCache {
 
   /** When the freshest enabled guide source was last refreshed (ms), or null if never. */
   guideRefreshedAt(): number | null {
-    return lastGuideRefresh(this.options.db);
+    return this.options.guide.lastRefresh();
   }
 
   /** A hash of everything the output depends on. */
@@ -106,7 +110,7 @@ export class EpgCache {
    * callers who just changed something need not wait.
    */
   async renderAhead(): Promise<boolean> {
-    if (this.abort.signal.aborted || !this.options.db.open) return false;
+    if (this.abort.signal.aborted) return false;
     const data = this.dataFingerprint();
     const now = Date.now();
     if (data !== this.lastData) {
@@ -135,23 +139,30 @@ export class EpgCache {
 
   /** Stops rendering ahead and abandons a rendering in progress. */
   async close(): Promise<void> {
+    this.unsubscribe();
     clearTimeout(this.timer);
     this.abort.abort();
     await this.queue;
   }
 
+  // The lineup's generation is a counter it bumps on every change; the guide's fingerprint is a
+  // few index reads over the sources (polled: imports write it without the lineup knowing).
   private dataFingerprint(): string {
-    const { db } = this.options;
-    const lineup = db
-      .prepare(
-        `SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM xmltv_channels) || '|' ||
-                (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' || coalesce(sum(is_enabled), 0) FROM xmltv_channel_settings) || '|' ||
-                (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' || coalesce(max(id), 0) FROM channel_mappings) || '|' ||
-                (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM xtream_channels)`,
-      )
-      .pluck()
-      .get() as string;
-    return `${lineup}|${guideFingerprint(db)}`;
+    return `${this.options.lineup.generation}|${this.options.guide.fingerprint()}`;
+  }
+
+  // A lineup change starts the settling wait now and looks again when it ends, not at the next poll.
+  private lineupChanged(): void {
+    if (this.abort.signal.aborted || (this.options.checkEveryMs ?? 10_000) <= 0) return;
+    const settleMs = this.options.settleMs ?? 5_000;
+    try {
+      this.lastData = this.dataFingerprint();
+    } catch {
+      return; // never into the lineup's change; the next poll looks again
+    }
+    this.settledAt = Date.now() + settleMs;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), settleMs + 10).unref();
   }
 
   private keyOf(data: string): string {
@@ -208,8 +219,7 @@ export class EpgCache {
     const signal = this.abort.signal;
     if (extension === 'xml') {
       return this.write(key, extension, async (temp) => {
-        const { db } = this.options;
-        const chunks = renderGuide(listPlayableChannels(db), new GuideReader(db), this.window());
+        const chunks = renderGuide(this.options.lineup.listPlayable(), this.options.guide.reader(), this.window());
         // Byte mode (Readable.from defaults to objects): at most a few 1 MB chunks wait for the disk.
         await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 2 * readChunkBytes }), createWriteStream(temp), { signal });
       });

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppConfig } from '../core/index.js';
 import { getSetting, setSetting, type Db } from '../db/index.js';
-import { findPlayableByNumber, listPlayableChannels, type PlayableChannel } from '../lineup/index.js';
+import type { Lineup, PlayableChannel } from '../lineup/index.js';
+import type { Accounts } from '../xtream/index.js';
 import { formatDeviceId, generateDeviceId, parseDeviceId } from './device-id.js';
 
 /** What identifies the emulated tuner on the network; generated once, kept forever. */
@@ -40,12 +41,19 @@ const maxTunerCount = 255;
  * The emulated HDHomeRun: its stable identity, its tuner count and its lineup. Plex keys the
  * device by DeviceID, so the id is stored once in `settings` and survives restarts.
  */
+/** Where the device's channels and tuner count come from. */
+export interface DeviceSources {
+  lineup: Pick<Lineup, 'listPlayable' | 'findPlayableByNumber'>;
+  accounts: Pick<Accounts, 'totalConnectionLimit'>;
+}
+
 export class TunerDevice {
   readonly identity: DeviceIdentity;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly config: Pick<AppConfig, 'friendlyName' | 'tunerCountOverride' | 'deviceId'>,
+    private readonly sources: DeviceSources,
   ) {
     this.identity = loadIdentity(db, config.deviceId);
   }
@@ -73,20 +81,17 @@ export class TunerDevice {
    */
   tunerCount(): number {
     if (this.config.tunerCountOverride !== undefined) return clampTunerCount(this.config.tunerCountOverride);
-    const row = this.db
-      .prepare('SELECT coalesce(sum(coalesce(max_connections, provider_max_connections, 1)), 0) AS n FROM accounts WHERE is_active = 1')
-      .get() as { n: number };
-    return clampTunerCount(row.n);
+    return clampTunerCount(this.sources.accounts.totalConnectionLimit());
   }
 
-  /** Enabled, mapped lineup channels ordered by number. */
+  /** Playable lineup channels ordered by number. */
   channels(): PlayableChannel[] {
-    return listPlayableChannels(this.db);
+    return this.sources.lineup.listPlayable();
   }
 
   /** The playable channel with this GuideNumber. */
   findChannel(number: number): PlayableChannel | undefined {
-    return findPlayableByNumber(this.db, number);
+    return this.sources.lineup.findPlayableByNumber(number);
   }
 }
 

@@ -145,3 +145,18 @@ export function lastGuideRefresh(db: Db): number | null {
   const row = db.prepare('SELECT max(last_refresh_at) AS at FROM xmltv_sources WHERE enabled = 1').get() as { at: number | null };
   return row.at ?? null;
 }
+
+/** What the guide output reads of the imported guides. */
+export interface GuideOutputSource {
+  /** Programmes of the enabled sources' current generations. */
+  reader(): GuideReader;
+  /** Changes whenever the output would (see `guideFingerprint`); cheap enough to poll. */
+  fingerprint(): string;
+  /** When the freshest enabled source was last refreshed (ms), or null if never. */
+  lastRefresh(): number | null;
+}
+
+/** The guide as the EPG output sees it. */
+export function guideOutput(db: Db): GuideOutputSource {
+  return { reader: () => new GuideReader(db), fingerprint: () => guideFingerprint(db), lastRefresh: () => lastGuideRefresh(db) };
+}

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { AppError, invalidInput, notFound, requiredText, type Clock, type Logger } from '../core/index.js';
 import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
+import type { GuideChannelStore } from '../lineup/index.js';
 import { redactUrl, type CredentialStore } from '../credentials/index.js';
 import { createGuideDispatcher, guideError, guideLocationKind, openGuide } from './guide-download.js';
 import { GuideWriter, discardInterruptedImports, type ImportedCounts } from './guide-store.js';
@@ -25,6 +26,8 @@ import { GuideFormatError, parseXmltv } from './xmltv-parser.js';
 
 export interface GuideSourcesDeps {
   db: Db;
+  /** Owns the lineup channels an import brings (and those a deleted source alone brought). */
+  lineup: GuideChannelStore;
   /** Keeps guide URLs that carry credentials (provider xmltv.php links) like account passwords. */
   credentials: CredentialStore;
   events: EventLog;
@@ -124,7 +127,7 @@ export class GuideSources {
       running.abort.abort();
       await running.done.catch(() => undefined);
     }
-    const { channelsRemoved } = deleteSourceRow(this.deps.db, id);
+    const { channelsRemoved } = deleteSourceRow(this.deps.db, this.deps.lineup, id, this.deps.clock.now());
     const secret = secretOfSource(row);
     if (secret) this.deps.credentials.forget(secret);
     this.deps.events.record({ level: 'info', category: 'guide', message: `Guide "${row.name}" removed`, details: { sourceId: id, channelsRemoved } });
@@ -214,7 +217,7 @@ export class GuideSources {
         maxBytes: this.deps.maxBytes ?? 1024 ** 3,
         signal,
       });
-      writer = new GuideWriter(db, row.id);
+      writer = new GuideWriter(db, this.deps.lineup, row.id);
       const active = writer;
       const parsed = await parseXmltv(counted(input, progress, signal), {
         channel: (channel) => active.addChannel(channel),

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import type { GuideChannelStore } from '../lineup/index.js';
 import type { XmltvChannel, XmltvProgramme } from './xmltv-parser.js';
 
 /** What a source holds after an import. */
@@ -24,6 +25,7 @@ export class GuideWriter {
 
   constructor(
     private readonly db: Db,
+    private readonly lineup: GuideChannelStore,
     private readonly sourceId: number,
   ) {
     const current = db.prepare('SELECT generation FROM xmltv_sources WHERE id = ?').pluck().get(sourceId) as number | undefined;
@@ -72,13 +74,13 @@ export class GuideWriter {
     const { db, sourceId } = this;
     return db.transaction(() => {
       const ids = new Set([...this.channels.keys(), ...this.programmeChannels]);
-      const upsert = channelUpsert(db);
+      const channels = [...ids].map((id) => {
+        const channel = this.channels.get(id);
+        return channel ? { ...channel, fromProgrammesOnly: false } : { id, displayNames: [id], icon: null, url: null, fromProgrammesOnly: true };
+      });
       const link = db.prepare('INSERT OR IGNORE INTO xmltv_source_channels (source_id, xmltv_channel_id) VALUES (?, ?)');
       db.prepare('DELETE FROM xmltv_source_channels WHERE source_id = ?').run(sourceId);
-      for (const id of ids) {
-        const channel = this.channels.get(id) ?? { id, displayNames: [id], icon: null, url: null };
-        link.run(sourceId, upsert(sourceId, channel, !this.channels.has(id), now));
-      }
+      for (const rowId of this.lineup.upsertGuideChannels(sourceId, channels, now)) link.run(sourceId, rowId);
       db.prepare(
         `UPDATE xmltv_sources SET generation = ?, last_refresh_at = ?, last_attempt_at = ?, last_error = NULL,
                                   last_duration_ms = ?, channel_count = ?, programme_count = ?, updated_at = ? WHERE id = ?`,
@@ -132,64 +134,4 @@ function discardGenerationsAfter(db: Db, sourceId: number, generation: number): 
 export function discardInterruptedImports(db: Db): number {
   const sources = db.prepare('SELECT id, generation FROM xmltv_sources').all() as { id: number; generation: number }[];
   return sources.reduce((removed, source) => removed + discardGenerationsAfter(db, source.id, source.generation), 0);
-}
-
-interface ExistingChannel {
-  id: number;
-  source_id: number | null;
-  display_names: string;
-  icon: string | null;
-  url: string | null;
-  is_synthetic: number;
-}
-
-/**
- * Returns a function that inserts or updates one lineup channel and gives its row id. The first
- * source to bring a channel owns its names, icon and url; another source carrying the same id
- * only adds display names it lacks (more names match more provider streams) and fills gaps.
- * A synthetic channel given the same id by a guide becomes a guide channel (keeping its number).
- */
-function channelUpsert(db: Db): (sourceId: number, channel: XmltvChannel, fromProgrammesOnly: boolean, now: number) => number {
-  const find = db.prepare('SELECT id, source_id, display_names, icon, url, is_synthetic FROM xmltv_channels WHERE channel_id = ?');
-  const insert = db.prepare(
-    `INSERT INTO xmltv_channels (source_id, channel_id, display_name, display_names, icon, url, is_synthetic, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-  );
-  const update = db.prepare(
-    'UPDATE xmltv_channels SET source_id = ?, display_name = ?, display_names = ?, icon = ?, url = ?, is_synthetic = 0, updated_at = ? WHERE id = ?',
-  );
-  return (sourceId, channel, fromProgrammesOnly, now) => {
-    const names = channel.displayNames.length > 0 ? channel.displayNames : [channel.id];
-    const existing = find.get(channel.id) as ExistingChannel | undefined;
-    if (!existing) {
-      return Number(insert.run(sourceId, channel.id, names[0], JSON.stringify(names), channel.icon, channel.url, now, now).lastInsertRowid);
-    }
-    const owned = existing.source_id === sourceId || existing.source_id === null || existing.is_synthetic === 1;
-    const oldNames = parseNames(existing.display_names);
-    // A guide that lists the channel only in programmes knows no better name than its id.
-    if (fromProgrammesOnly && oldNames.length > 0 && existing.is_synthetic === 0) return existing.id;
-    let next: { owner: number; names: string[]; icon: string | null; url: string | null };
-    if (owned) {
-      next = { owner: sourceId, names, icon: channel.icon ?? (existing.is_synthetic ? existing.icon : null), url: channel.url };
-    } else {
-      next = { owner: existing.source_id!, names: [...oldNames, ...names.filter((n) => !oldNames.includes(n))], icon: existing.icon ?? channel.icon, url: existing.url ?? channel.url };
-    }
-    const unchanged =
-      existing.is_synthetic === 0 &&
-      existing.source_id === next.owner &&
-      JSON.stringify(oldNames) === JSON.stringify(next.names) &&
-      existing.icon === next.icon &&
-      existing.url === next.url;
-    if (!unchanged) update.run(next.owner, next.names[0], JSON.stringify(next.names), next.icon, next.url, now, existing.id);
-    return existing.id;
-  };
-}
-
-function parseNames(text: string): string[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
 }

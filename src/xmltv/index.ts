@@ -1,6 +1,6 @@
 export { GuideSources, type GuideSourcesDeps, type SourceInput, type RefreshResult } from './guide-sources.js';
 export type { SourceView, ImportProgress } from './source-repository.js';
-export { GuideReader, guideFingerprint, lastGuideRefresh, type GuideProgramme } from './guide-queries.js';
+export { GuideReader, guideOutput, type GuideOutputSource, type GuideProgramme } from './guide-queries.js';
 export { formatXmltvTime } from './xmltv-time.js';
 export { parseXmltv, parseXmltvTime, GuideFormatError, type XmltvChannel, type XmltvProgramme } from './xmltv-parser.js';
 export { parseDailyTime, previousOccurrence, nextOccurrence, missedRefresh } from './refresh-schedule.js';

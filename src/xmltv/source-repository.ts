@@ -1,5 +1,6 @@
 import { isoTime } from '../core/index.js';
 import type { Db } from '../db/index.js';
+import type { GuideChannelStore } from '../lineup/index.js';
 import { redactUrl, type StoredSecret } from '../credentials/index.js';
 
 export interface SourceRow {
@@ -127,24 +128,22 @@ export function recordImportFailure(db: Db, id: number, reason: string, now: num
 
 /**
  * Deletes a source, its programmes, and the lineup channels that only it brought (a guide
- * channel no other source carries has nothing left to show). Synthetic channels stay.
+ * channel no other source carries has nothing left to show; the lineup keeps synthetic ones).
  */
-export function deleteSourceRow(db: Db, id: number): { channelsRemoved: number } {
+export function deleteSourceRow(db: Db, lineup: GuideChannelStore, id: number, now: number): { channelsRemoved: number } {
   return db.transaction(() => {
-    const removed = db
+    const onlyHere = db
       .prepare(
-        `DELETE FROM xmltv_channels
-         WHERE is_synthetic = 0
-           AND id IN (SELECT xmltv_channel_id FROM xmltv_source_channels WHERE source_id = ?)
-           AND id NOT IN (SELECT xmltv_channel_id FROM xmltv_source_channels WHERE source_id <> ?)`,
+        `SELECT xmltv_channel_id FROM xmltv_source_channels WHERE source_id = ?
+         AND xmltv_channel_id NOT IN (SELECT xmltv_channel_id FROM xmltv_source_channels WHERE source_id <> ?)`,
       )
-      .run(id, id).changes;
+      .pluck()
+      .all(id, id) as number[];
+    const removed = lineup.removeGuideChannels(onlyHere);
     db.prepare('DELETE FROM xmltv_sources WHERE id = ?').run(id);
     // A channel some other source still carries now belongs to it.
-    db.prepare(
-      `UPDATE xmltv_channels SET source_id = (SELECT min(source_id) FROM xmltv_source_channels WHERE xmltv_channel_id = xmltv_channels.id)
-       WHERE source_id IS NULL AND is_synthetic = 0`,
-    ).run();
+    const owners = db.prepare('SELECT xmltv_channel_id, min(source_id) FROM xmltv_source_channels GROUP BY xmltv_channel_id').raw().all() as [number, number][];
+    lineup.adoptGuideChannels(new Map(owners), now);
     return { channelsRemoved: removed };
   })();
 }

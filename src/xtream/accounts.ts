@@ -6,6 +6,7 @@ import type { CredentialStore, StoredSecret } from '../credentials/index.js';
 import type { EventLog } from '../events/index.js';
 import {
   deleteAccountRow,
+  effectiveMaxConnections,
   findAccountRow,
   insertAccountRow,
   listAccountRows,
@@ -17,7 +18,7 @@ import {
   type AccountView,
 } from './account-repository.js';
 import { listProviderChannels, type ProviderChannelView } from './provider-channels.js';
-import { groupStreams, storeScan, type ScanResult } from './scan-store.js';
+import { groupStreams, storeScan, type MappedLineupLookup, type ScanResult } from './scan-store.js';
 import { buildGuideUrl, providerBase } from './stream-url.js';
 import { XtreamClient, createProviderDispatcher } from './xtream-client.js';
 
@@ -29,8 +30,12 @@ export interface AccountsDeps {
   clock: Clock;
   config: AppConfig;
   dispatcher?: Dispatcher;
+  /** The lineup channels mapped to provider channels a scan is about to delete (reported in its result). */
+  mappedLineupChannels: MappedLineupLookup;
   /** Called after a scan is committed (the lineup reacts to removed and renamed channels). */
   onScanned?: (result: ScanResult) => void;
+  /** Called after an account (with its provider channels and their mappings) was deleted. */
+  onRemoved?: (accountId: number) => void;
 }
 
 export interface AccountInput {
@@ -141,6 +146,7 @@ export class Accounts {
     deleteAccountRow(this.deps.db, id);
     this.deps.credentials.forget(secretOf(row));
     this.deps.events.record({ level: 'info', category: 'account', message: `Account "${row.name}" deleted`, details: { accountId: id } });
+    this.deps.onRemoved?.(id);
   }
 
   /** Authenticates with the provider; stores status, expiry, connections and limit. */
@@ -194,7 +200,7 @@ export class Accounts {
       if (streams.length === 0 && known > 0) {
         throw new AppError('PROVIDER_BAD_RESPONSE', 'provider returned no channels', { details: { accountId: id, knownStreams: known } });
       }
-      const stored = storeScan(db, id, categories, groupStreams(streams), clock.now());
+      const stored = storeScan(db, id, categories, groupStreams(streams), clock.now(), this.deps.mappedLineupChannels);
       result = { ...stored, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       this.recordFailure(row, 'scan', 'scan', error);
@@ -228,6 +234,18 @@ export class Accounts {
   listChannels(id: number, page: { limit: number; offset: number }): { items: ProviderChannelView[]; total: number } {
     this.row(id);
     return listProviderChannels(this.deps.db, id, page);
+  }
+
+  /** The account's effective connection limit (the user's, else the provider's, else 1). */
+  connectionLimit(accountId: number): number {
+    return effectiveMaxConnections(this.row(accountId));
+  }
+
+  /** The sum of the active accounts' effective connection limits: how many streams can play at once. */
+  totalConnectionLimit(): number {
+    return listAccountRows(this.deps.db)
+      .filter((row) => row.is_active === 1)
+      .reduce((sum, row) => sum + effectiveMaxConnections(row), 0);
   }
 
   /** Server URL, username and plaintext password for the stream proxy; never log the password. */

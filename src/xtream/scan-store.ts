@@ -14,6 +14,9 @@ export interface ScanResult {
   durationMs: number;
 }
 
+/** The lineup channels mapped to each of these provider channels (the lineup owns mappings). */
+export type MappedLineupLookup = (providerChannelIds: number[]) => ReadonlyMap<number, number[]>;
+
 interface TieredStream extends ProviderStream {
   tier: Tier;
 }
@@ -60,7 +63,7 @@ interface ExistingChannel {
  * stay stable; a channel keeps its id by group key, or — when the provider renamed its streams —
  * takes the id most of the group's streams had, so mappings and lineup numbers survive renames.
  * Channels left without streams are deleted (their mappings cascade); the lineup channels they
- * fed are collected first.
+ * fed are asked of the lineup first.
  */
 export function storeScan(
   db: Db,
@@ -68,6 +71,7 @@ export function storeScan(
   categories: readonly ProviderCategory[],
   groups: readonly ChannelGroup[],
   now: number,
+  lineupChannelsOf: MappedLineupLookup,
 ): Omit<ScanResult, 'durationMs'> {
   const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
   return db.transaction(() => {
@@ -146,14 +150,13 @@ export function storeScan(
     const deleteStream = db.prepare('DELETE FROM xtream_streams WHERE account_id = ? AND stream_id = ?');
     for (const s of existingStreams) if (!seenStreams.has(s.stream_id)) deleteStream.run(accountId, s.stream_id);
 
-    const mappedLineup = db.prepare('SELECT xmltv_channel_id AS id FROM channel_mappings WHERE xtream_channel_id = ? ORDER BY xmltv_channel_id');
     const deleteChannel = db.prepare('DELETE FROM xtream_channels WHERE id = ?');
+    const gone = existingChannels.filter((channel) => !claimed.has(channel.id));
+    const mapped = lineupChannelsOf(gone.map((c) => c.id));
     const removed: ScanResult['removedChannels'] = [];
-    for (const channel of existingChannels) {
-      if (claimed.has(channel.id)) continue;
-      const lineupChannelIds = (mappedLineup.all(channel.id) as { id: number }[]).map((r) => r.id);
+    for (const channel of gone) {
       deleteChannel.run(channel.id);
-      removed.push({ id: channel.id, name: channel.name, lineupChannelIds });
+      removed.push({ id: channel.id, name: channel.name, lineupChannelIds: mapped.get(channel.id) ?? [] });
     }
     db.prepare('UPDATE accounts SET last_scanned_at = ?, updated_at = ? WHERE id = ?').run(now, now, accountId);
     return {

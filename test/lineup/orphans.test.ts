@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listPlayableChannels } from '../../src/lineup/index.js';
+import { createLineup } from '../support/lineup.js';
 import { startLineupApp, type LineupTestApp } from './lineup-fixture.js';
 import { seedAccountRow, seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
 
@@ -88,7 +88,7 @@ describe('provider channel search, orphans and promotion', () => {
     });
     expect((await t.inject({ method: 'GET', url: '/api/provider-channels/orphans' })).json<Page<ProviderChannel>>().total).toBe(0);
     // The tuner now serves it.
-    expect(listPlayableChannels(t.db).map((c) => c.id)).toContain(channel.id);
+    expect(createLineup(t.db).listPlayable().map((c) => c.id)).toContain(channel.id);
     // An automatic run keeps it.
     await t.inject({ method: 'POST', url: '/api/matching/run' });
     expect((await t.inject({ method: 'GET', url: `/api/channels/${channel.id}` })).json()).toMatchObject({

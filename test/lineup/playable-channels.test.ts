@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/index.js';
-import { findPlayableByNumber, listPlayableChannels } from '../../src/lineup/index.js';
+import { createLineup } from '../support/lineup.js';
 import { seedAccountRow, seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -36,14 +36,14 @@ describe('playable channels (what the tuner outputs list)', () => {
     db.prepare('UPDATE xmltv_channel_settings SET channel_number = NULL WHERE xmltv_channel_id = ?').run(unnumbered);
     seedMapping(db, { lineupChannelId: unnumbered, providerChannelId: seedProviderChannel(db, { accountId: account, name: 'NoNum', streams: [{ streamId: 6, tier: 'HD' }] }) });
 
-    expect(listPlayableChannels(db)).toEqual([
+    expect(createLineup(db).listPlayable()).toEqual([
       { id: synthetic, channelId: 'local.news', displayName: 'Local News', number: 3, icon: null, providerIcon: null, groupTitle: null, bestTier: 'unknown', isSynthetic: true },
       // The backup's 4K does not count: tiers come from the primary mapping, which is what plays.
       { id: bbc, channelId: 'bbc1.uk', displayName: 'BBC One', number: 20, icon: 'http://guide/bbc.png', providerIcon: 'http://prov/bbc.png', groupTitle: 'UK', bestTier: 'FHD', isSynthetic: false },
     ]);
-    expect(findPlayableByNumber(db, 20)?.channelId).toBe('bbc1.uk');
-    expect(findPlayableByNumber(db, 1)).toBeUndefined();
-    expect(findPlayableByNumber(db, 2)).toBeUndefined();
-    expect(findPlayableByNumber(db, 404)).toBeUndefined();
+    expect(createLineup(db).findPlayableByNumber(20)?.channelId).toBe('bbc1.uk');
+    expect(createLineup(db).findPlayableByNumber(1)).toBeUndefined();
+    expect(createLineup(db).findPlayableByNumber(2)).toBeUndefined();
+    expect(createLineup(db).findPlayableByNumber(404)).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { createConfig, createLogger, systemClock } from '../../src/core/index.js
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
 import { Streaming } from '../../src/streaming/index.js';
+import { createLineup } from '../support/lineup.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { seedAccountRow, seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -30,12 +31,12 @@ describe('Streaming domain', () => {
     const channel = seedProviderChannel(db, { accountId, name: 'Quiet', streams: [{ streamId: 77, tier: 'HD' }] });
     seedMapping(db, { lineupChannelId: lineup, providerChannelId: channel });
     streaming = new Streaming({
-      db,
+      lineup: createLineup(db),
       events,
       log: createLogger('silent'),
       clock: systemClock,
       config: createConfig({ tunerWaitMs: 0 }),
-      credentials: { streamCredentials: () => ({ serverUrl: provider.url, username: 'u', password: 'p' }) },
+      accounts: { streamCredentials: () => ({ serverUrl: provider.url, username: 'u', password: 'p' }), connectionLimit: () => 1 },
       upstreamIdleTimeoutMs: 300,
     });
   });

@@ -6,6 +6,8 @@ import { openDatabase, type Db } from '../../src/db/index.js';
 import { EpgCache, type EpgCacheOptions } from '../../src/tuner/index.js';
 import { epgRoutes } from '../../src/tuner/epg-routes.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { createLineup } from '../support/lineup.js';
+import { guideOutput } from '../../src/xmltv/index.js';
 import { seedAccountRow, seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
 import { seedProgramme, seedSource } from './epg-fixture.js';
 
@@ -41,7 +43,7 @@ describe('EpgCache rendering ahead', () => {
 
   // No timer unless a test asks for one; no settling unless it asks for it.
   function cache(options: Partial<EpgCacheOptions> = {}): EpgCache {
-    const c = new EpgCache({ db, clock, dir, checkEveryMs: 0, settleMs: 0, ...options });
+    const c = new EpgCache({ lineup: createLineup(db, clock), guide: guideOutput(db), clock, dir, checkEveryMs: 0, settleMs: 0, ...options });
     caches.push(c);
     return c;
   }

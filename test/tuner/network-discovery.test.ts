@@ -9,6 +9,7 @@ import { NetworkDiscovery, TunerDevice } from '../../src/tuner/index.js';
 import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, type Packet } from '../../src/tuner/hdhr-packet.js';
 import { baseUrlFor, localAddressFor, specificIpv4 } from '../../src/tuner/local-address.js';
 import { parseSsdpMessage } from '../../src/tuner/ssdp.js';
+import { deviceSources } from '../support/lineup.js';
 import { seedAccountRow } from '../support/seed.js';
 import { startApp, type TestApp } from '../support/start-app.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -211,7 +212,7 @@ describe('ports already in use', () => {
     const lines: string[] = [];
     const log = createLogger('debug', new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }));
     const config = createConfig({ hdhomerunPort: busyPort, ssdpPort: 0 });
-    const discovery = new NetworkDiscovery({ device: new TunerDevice(db, config), log, config, ssdpNotifyTarget: { address: '127.0.0.1', port: 9 } });
+    const discovery = new NetworkDiscovery({ device: new TunerDevice(db, config, deviceSources(db)), log, config, ssdpNotifyTarget: { address: '127.0.0.1', port: 9 } });
     cleanups.push(() => discovery.close());
     const ports = await discovery.start(5004);
     expect(ports.hdhomerunUdp).toBeUndefined();
@@ -246,7 +247,7 @@ describe('SSDP', () => {
       db.close();
     });
     const config = createConfig({ hdhomerunPort: 0, ssdpPort: 0, advertiseUrl });
-    const device = new TunerDevice(db, config);
+    const device = new TunerDevice(db, config, deviceSources(db));
     const notified = await udpClient();
     const discovery = new NetworkDiscovery({ device, log: createLogger('silent'), config, ssdpNotifyTarget: { address: '127.0.0.1', port: notified.port } });
     let closed = false;

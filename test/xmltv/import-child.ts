@@ -9,6 +9,7 @@ import { CredentialStore } from '../../src/credentials/index.js';
 import { openDatabase } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
 import { GuideSources } from '../../src/xmltv/index.js';
+import { createLineup } from '../support/lineup.js';
 
 const [dbFile, sourceArg] = process.argv.slice(2);
 const sourceId = Number(sourceArg);
@@ -16,6 +17,7 @@ const db = openDatabase(dbFile!);
 const log = createLogger('silent');
 const guides = new GuideSources({
   db,
+  lineup: createLineup(db),
   credentials: new CredentialStore({ dataDir: dirname(dbFile!), keyring: null, log }),
   events: new EventLog(db, systemClock, log),
   log,

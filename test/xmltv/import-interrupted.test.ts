@@ -6,6 +6,7 @@ import { CredentialStore } from '../../src/credentials/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
 import { GuideSources } from '../../src/xmltv/index.js';
+import { createLineup } from '../support/lineup.js';
 import { startFakeGuideServer, type FakeGuideServer } from '../support/fake-guide-server.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { repoRoot } from '../support/paths.js';
@@ -15,6 +16,7 @@ const log = createLogger('silent');
 const guidesOn = (db: Db) =>
   new GuideSources({
     db,
+    lineup: createLineup(db),
     credentials: new CredentialStore({ dataDir: dirname(db.name), keyring: null, log }),
     events: new EventLog(db, systemClock, log),
     log,

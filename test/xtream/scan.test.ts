@@ -8,6 +8,7 @@ import { Accounts, type ScanResult } from '../../src/xtream/index.js';
 import { liveStream, startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { seedLineupChannel, seedMapping } from '../support/seed.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { createLineup } from '../support/lineup.js';
 
 const categories = [
   { category_id: '1', category_name: 'UK' },
@@ -64,6 +65,7 @@ describe('Accounts.scan', () => {
       log,
       clock: systemClock,
       config: createConfig({ dataDir: dir.path, providerRequestTimeoutMs: 5000 }),
+      mappedLineupChannels: (ids) => createLineup(db).channelsMappedTo(ids),
       onScanned: (result) => scanned.push(result),
     });
     accountId = accounts.create({ name: 'Alice TV', serverUrl: provider.url, username: 'alice', password: 'pw' }).id;

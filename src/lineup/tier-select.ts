@@ -14,13 +14,13 @@ const choiceRank = (tier: Tier): number => (tier === 'unknown' ? tierRank.SD : t
  * with an unknown one), then by provider stream id so the choice is stable. The first is the one
  * to play; the rest are the order a later failover tries.
  */
-export function rankVariants(variants: readonly TierVariant[]): TierVariant[] {
+export function rankVariants<T extends TierVariant>(variants: readonly T[]): T[] {
   return [...variants].sort(
     (a, b) => choiceRank(b.tier) - choiceRank(a.tier) || tierRank[b.tier] - tierRank[a.tier] || a.streamId - b.streamId,
   );
 }
 
 /** The best variant to stream, or undefined for an empty list. */
-export function selectTier(variants: readonly TierVariant[]): TierVariant | undefined {
+export function selectTier<T extends TierVariant>(variants: readonly T[]): T | undefined {
   return rankVariants(variants)[0];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankVariants, selectTier } from '../../src/streaming/index.js';
+import { rankVariants, selectTier } from '../../src/lineup/index.js';
 
 describe('tier selection', () => {
   it('prefers 4K over FHD over HD over SD, whatever the order given', () => {
