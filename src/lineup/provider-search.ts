@@ -1,22 +1,11 @@
-import type { Tier } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import { isSeparatorName } from '../matching/index.js';
 import type { ProviderCatalog, ProviderChannelInfo } from '../xtream/index.js';
 
 /** A provider channel as the lineup's override screens show it: where it comes from and where it is mapped. */
-export interface ProviderChannelSummary {
-  id: number;
-  accountId: number;
-  accountName: string;
-  accountActive: boolean;
-  name: string;
-  icon: string | null;
-  categoryName: string | null;
-  epgChannelId: string | null;
-  /** Best first. */
-  tiers: Tier[];
+export type ProviderChannelSummary = Omit<ProviderChannelInfo, 'bestTier'> & {
   mappedTo: { id: number; channelId: string; displayName: string; isPrimary: boolean; isManual: boolean }[];
-}
+};
 
 export interface ProviderQuery {
   q?: string;
@@ -50,18 +39,7 @@ function withMappings(db: Db, channels: ProviderChannelInfo[]): ProviderChannelS
       mapped.set(l.x, list);
     }
   }
-  return channels.map((c) => ({
-    id: c.id,
-    accountId: c.accountId,
-    accountName: c.accountName,
-    accountActive: c.accountActive,
-    name: c.name,
-    icon: c.icon,
-    categoryName: c.categoryName,
-    epgChannelId: c.epgChannelId,
-    tiers: c.tiers,
-    mappedTo: mapped.get(c.id) ?? [],
-  }));
+  return channels.map(({ bestTier: _best, ...channel }) => ({ ...channel, mappedTo: mapped.get(channel.id) ?? [] }));
 }
 
 /** Provider channels of every account whose name contains `q` (case-insensitive for ASCII), by name. */
