@@ -1,6 +1,5 @@
-import { parseTiers, type Tier } from '../core/index.js';
+import { isSeparatorName, parseTiers, type Tier } from '../core/index.js';
 import { parseJsonColumn, type Db } from '../db/index.js';
-import { isSeparatorName } from '../matching/index.js';
 import { likePattern } from './channel-queries.js';
 
 /** A provider channel as the lineup's override screens show it: where it comes from and where it is mapped. */
