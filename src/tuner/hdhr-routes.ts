@@ -4,10 +4,11 @@ import { notFound, type AppConfig } from '../core/index.js';
 import type { Domains } from '../app.js';
 import { baseUrlOf } from './base-url.js';
 import { buildDiscover, buildLineup } from './hdhr-lineup.js';
-import { escapeXml, renderDeviceXml, renderLineupXml } from './hdhr-xml.js';
+import { renderDeviceXml, renderLineupXml } from './hdhr-xml.js';
 import { describeTuners, type TunerState } from './tuner-activity.js';
 import { streamChannel } from './stream-routes.js';
 import type { TunerDevice } from './tuner-device.js';
+import { escapeXml } from './xml-escape.js';
 
 export interface HdhrRouteOptions {
   device: TunerDevice;
