@@ -86,10 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     events,
     log,
     clock,
-    userAgent: config.userAgent,
-    connectTimeoutMs: config.upstreamConnectTimeoutMs,
-    maxBytes: config.guideMaxBytes,
-    idleTimeoutMs: config.guideIdleTimeoutMs,
+    config,
     accountGuideUrl: (accountId) => accounts.guideUrl(accountId),
     // Every import can add, rename or drop lineup channels: match them all again.
     onImported: () => lineup.handleGuideImported(),

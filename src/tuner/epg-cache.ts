@@ -16,8 +16,8 @@ export interface EpgCacheOptions {
   clock: Clock;
   /** Where the rendered files live (`{dataDir}/cache`). */
   dir: string;
-  /** Days of programmes from now (default 7). */
-  days?: number;
+  /** Days of programmes from now (`config.epgDays`). */
+  days: number;
   /** Hours before now the window starts (default 4): what is on now must be in the guide. */
   pastHours?: number;
   log?: Logger;
@@ -156,13 +156,13 @@ export class EpgCache {
 
   private keyOf(data: string): string {
     const hour = Math.floor(this.options.clock.now() / hourMs);
-    const text = `${data}|${hour}|${this.options.days ?? 7}|${this.options.pastHours ?? 4}`;
+    const text = `${data}|${hour}|${this.options.days}|${this.options.pastHours ?? 4}`;
     return createHash('sha1').update(text).digest('hex').slice(0, 20);
   }
 
   private window(): GuideWindow {
     const hour = Math.floor(this.options.clock.now() / hourMs) * hourMs;
-    return { from: hour - (this.options.pastHours ?? 4) * hourMs, to: hour + (this.options.days ?? 7) * 24 * hourMs };
+    return { from: hour - (this.options.pastHours ?? 4) * hourMs, to: hour + this.options.days * 24 * hourMs };
   }
 
   // Checks at least every `checkEveryMs`, and just after each hour begins (the window moves).
