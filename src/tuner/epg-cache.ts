@@ -63,7 +63,7 @@ export class EpgCache {
   // A rendering ahead that failed is not retried every check (nor logged each time) until the
   // fingerprint changes; a request still tries it.
   private failedKey: string | undefined;
-  // When a client last fetched the guide, and the gzipped guide (real time, ms).
+  // When a client last fetched the guide, and the gzipped guide (clock time, ms).
   private lastRequestAt: number;
   private lastGzipRequestAt: number;
 
@@ -79,13 +79,13 @@ export class EpgCache {
 
   /** The current guide as XML, rendered if the cached one is stale. */
   xml(key = this.fingerprint()): Promise<EpgFile> {
-    this.lastRequestAt = Date.now();
+    this.lastRequestAt = this.options.clock.now();
     return this.file(key, 'xml');
   }
 
   /** The current guide gzipped (for `/epg.xml.gz` and `Accept-Encoding: gzip`). */
   gzip(key = this.fingerprint()): Promise<EpgFile> {
-    this.lastRequestAt = this.lastGzipRequestAt = Date.now();
+    this.lastRequestAt = this.lastGzipRequestAt = this.options.clock.now();
     return this.file(key, 'xml.gz');
   }
 
@@ -108,7 +108,7 @@ export class EpgCache {
   async renderAhead(): Promise<boolean> {
     if (this.abort.signal.aborted || !this.options.db.open) return false;
     const data = this.dataFingerprint();
-    const now = Date.now();
+    const now = this.options.clock.now();
     if (data !== this.lastData) {
       // A lineup edit or a guide import is often followed by more (an import rematches the
       // lineup): wait until the changes stop.
