@@ -1,5 +1,5 @@
 import { bestTier, parseTiers, tierRank } from '../core/index.js';
-import { parseJsonColumn, type Db } from '../db/index.js';
+import { parseJsonColumn, toSqlBool, type Db } from '../db/index.js';
 
 /*
  * The rules every change to a channel's mappings ends with ("settling"), whoever made the change:
@@ -62,9 +62,9 @@ export function prepareSettle(db: Db) {
     const primaryId = ordered[0]?.id ?? 0;
     clearPrimary.run(now, channelId, primaryId);
     ordered.forEach((row, priority) => {
-      const isPrimary = row.id === primaryId ? 1 : 0;
+      const isPrimary = toSqlBool(row.id === primaryId);
       if (row.is_primary !== isPrimary || row.stream_priority !== priority) update.run(isPrimary, priority, now, row.id);
     });
-    settings.run({ has: ordered.length > 0 ? 1 : 0, now, id: channelId });
+    settings.run({ has: toSqlBool(ordered.length > 0), now, id: channelId });
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import { parseJsonColumn, toSqlBool, type Db } from '../db/index.js';
 import type { XmltvChannel, XmltvProgramme } from './xmltv-parser.js';
 
 /** What a source holds after an import. */
@@ -114,8 +114,8 @@ export class GuideWriter {
           p.episodeNumOnscreen,
           p.icon,
           p.rating,
-          p.isNew ? 1 : 0,
-          p.previouslyShown ? 1 : 0,
+          toSqlBool(p.isNew),
+          toSqlBool(p.previouslyShown),
         );
       }
     })();
@@ -186,10 +186,6 @@ function channelUpsert(db: Db): (sourceId: number, channel: XmltvChannel, fromPr
 }
 
 function parseNames(text: string): string[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
+  const value = parseJsonColumn<unknown>(text, []);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
