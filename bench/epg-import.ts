@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGunzip, createGzip } from 'node:zlib';
-import { createLogger, systemClock } from '../src/core/index.js';
+import { createConfig, createLogger, systemClock } from '../src/core/index.js';
 import { CredentialStore } from '../src/credentials/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { EventLog } from '../src/events/index.js';
@@ -102,8 +102,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
       events,
       log,
       clock: systemClock,
-      userAgent: 'bench',
-      connectTimeoutMs: 5000,
+      config: createConfig({ userAgent: 'bench' }),
     });
     const { id } = guides.create({ name: 'bench', url: file });
     if (mode === 'reimport') {

@@ -89,10 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     events,
     log,
     clock,
-    userAgent: config.userAgent,
-    connectTimeoutMs: config.upstreamConnectTimeoutMs,
-    maxBytes: config.guideMaxBytes,
-    idleTimeoutMs: config.guideIdleTimeoutMs,
+    config,
     accountGuideUrl: (accountId) => accounts.guideUrl(accountId),
     // Every import can add, rename or drop lineup channels: match them all again.
     onImported: () => lineup.handleGuideImported(),
@@ -107,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('preClose', () => streaming.closeAll());
   const tunerDevice = new TunerDevice(db, config, { lineup, accounts });
   const discovery = config.discovery
-    ? new NetworkDiscovery({ device: tunerDevice, log, config, events, sessions: () => streaming.sessions.list() })
+    ? new NetworkDiscovery({ device: tunerDevice, log, clock, config, events, sessions: () => streaming.sessions.list() })
     : undefined;
   if (discovery) {
     // Discovery hands out the HTTP port, known only once listening (port 0 in tests).
@@ -121,8 +118,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', () => epg.close());
   const domains: Domains = { events, credentials, accounts, lineup, guides, streaming, tunerDevice, discovery, epg };
 
-  await app.register(tunerRoutes, { domains, config });
-  await app.register(apiRoutes, { prefix: '/api', domains, config });
+  await app.register(tunerRoutes, { domains, config, clock });
+  await app.register(apiRoutes, { prefix: '/api', domains, config, clock });
   app.get('/health', async () => ({ status: 'ok' }));
 
   return Object.assign(app, { domains });

@@ -1,25 +1,31 @@
 import { parseArgs } from 'node:util';
-import { createConfig, defaultDataDir, type AppConfig } from './core/index.js';
+import { createConfig, defaultConfig, defaultDataDir, type AppConfig } from './core/index.js';
 import { parseDeviceId } from './tuner/index.js';
+
+// Plex gives up on a tune after some seconds anyway; a minute is far past any useful wait.
+const maxTunerWaitMs = 60_000;
+// The range of --epg-days (see AppConfig.epgDays).
+const minEpgDays = 1;
+const maxEpgDays = 14;
 
 export const usage = `Usage: tunerbridge serve [options]
 
 Puts an Xtream Codes IPTV subscription into Plex, Jellyfin and Emby Live TV as an HDHomeRun tuner.
 
 Options:
-  --host <addr>          address to listen on (default 0.0.0.0)
-  --port <n>             HTTP port (default 5004)
+  --host <addr>          address to listen on (default ${defaultConfig.host})
+  --port <n>             HTTP port (default ${defaultConfig.port})
   --data-dir <path>      where the database and key live
                          (default $TUNERBRIDGE_DATA_DIR, else ~/.local/share/tunerbridge)
-  --log-level <level>    fatal, error, warn, info, debug, trace (default info)
-  --advertise-url <url>  base URL handed to clients, e.g. http://192.168.1.5:5004
-  --no-discovery         do not answer HDHomeRun/SSDP discovery on UDP 65001 and 1900
-  --friendly-name <name> the tuner's name in Plex (default Tunerbridge)
+  --log-level <level>    fatal, error, warn, info, debug, trace (default ${defaultConfig.logLevel})
+  --advertise-url <url>  base URL handed to clients, e.g. http://192.168.1.5:${defaultConfig.port}
+  --no-discovery         do not answer HDHomeRun/SSDP discovery on UDP ${defaultConfig.hdhomerunPort} and ${defaultConfig.ssdpPort}
+  --friendly-name <name> the tuner's name in Plex (default ${defaultConfig.friendlyName})
   --tuner-count <n>      TunerCount to advertise (default: the sum of the accounts' limits)
   --device-id <hex>      fixed HDHomeRun DeviceID (8 hex digits with a valid check digit)
   --tuner-wait-ms <n>    how long a stream request waits for a free tuner slot when every
-                         tuner is in use, 0-60000 (default 3000; 0 = answer 503 at once)
-  --epg-days <n>         days of programmes in the EPG, 1-14 (default 7)
+                         tuner is in use, 0-${maxTunerWaitMs} (default ${defaultConfig.tunerWaitMs}; 0 = answer 503 at once)
+  --epg-days <n>         days of programmes in the EPG, ${minEpgDays}-${maxEpgDays} (default ${defaultConfig.epgDays})
   --demo                 start with a built-in demo provider and channels
                          (data in <default data dir>-demo unless --data-dir is given)
   -h, --help             show this help
@@ -29,12 +35,8 @@ export type CliCommand = { kind: 'help' } | { kind: 'serve'; config: AppConfig }
 
 const logLevels = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-// Plex gives up on a tune after some seconds anyway; a minute is far past any useful wait.
-const maxTunerWaitMs = 60_000;
-
-/** A flag's digits as a number in [min, max]; `fallback` when absent, undefined when invalid ("", "1e3", "2.5", "-1"). */
-function parseWholeNumber(value: string | undefined, fallback: number, min: number, max: number): number | undefined {
-  if (value === undefined) return fallback;
+/** A flag's digits as a number in [min, max]; undefined when invalid ("", "1e3", "2.5", "-1"). */
+function parseWholeNumber(value: string, min: number, max: number): number | undefined {
   if (!/^\d{1,9}$/.test(value)) return undefined;
   const n = Number(value);
   return n >= min && n <= max ? n : undefined;
@@ -71,15 +73,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const command = positionals[0] ?? 'serve';
   if (command !== 'serve' || positionals.length > 1) return { kind: 'error', message: `unknown command: ${positionals.join(' ')}` };
 
-  const port = values.port === undefined ? 5004 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return { kind: 'error', message: `invalid --port: ${values.port}` };
-  const logLevel = values['log-level'] ?? 'info';
-  if (!logLevels.has(logLevel)) return { kind: 'error', message: `invalid --log-level: ${logLevel}` };
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) return { kind: 'error', message: `invalid --port: ${values.port}` };
+  const logLevel = values['log-level'];
+  if (logLevel !== undefined && !logLevels.has(logLevel)) return { kind: 'error', message: `invalid --log-level: ${logLevel}` };
   const advertiseUrl = values['advertise-url']?.replace(/\/+$/, '');
   if (advertiseUrl !== undefined && !/^https?:\/\/[^/]+/.test(advertiseUrl)) {
     return { kind: 'error', message: `invalid --advertise-url: ${advertiseUrl}` };
   }
-  const demo = values.demo ?? false;
+  const demo = values.demo;
   const tunerCount = values['tuner-count'] === undefined ? undefined : Number(values['tuner-count']);
   if (tunerCount !== undefined && (!Number.isInteger(tunerCount) || tunerCount < 1 || tunerCount > 255)) {
     return { kind: 'error', message: `invalid --tuner-count: ${values['tuner-count']} (1-255)` };
@@ -88,30 +90,36 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (deviceId !== undefined && parseDeviceId(deviceId) === undefined) {
     return { kind: 'error', message: `invalid --device-id: ${values['device-id']} (8 hex digits with a valid HDHomeRun check digit)` };
   }
-  const tunerWaitMs = parseWholeNumber(values['tuner-wait-ms'], 3000, 0, maxTunerWaitMs);
-  if (tunerWaitMs === undefined) return { kind: 'error', message: `invalid --tuner-wait-ms: ${values['tuner-wait-ms']} (0-${maxTunerWaitMs})` };
-  const epgDays = parseWholeNumber(values['epg-days'], 7, 1, 14);
-  if (epgDays === undefined) return { kind: 'error', message: `invalid --epg-days: ${values['epg-days']} (1-14)` };
+  const waitText = values['tuner-wait-ms'];
+  const tunerWaitMs = waitText === undefined ? undefined : parseWholeNumber(waitText, 0, maxTunerWaitMs);
+  if (waitText !== undefined && tunerWaitMs === undefined) return { kind: 'error', message: `invalid --tuner-wait-ms: ${waitText} (0-${maxTunerWaitMs})` };
+  const daysText = values['epg-days'];
+  const epgDays = daysText === undefined ? undefined : parseWholeNumber(daysText, minEpgDays, maxEpgDays);
+  if (daysText !== undefined && epgDays === undefined) return { kind: 'error', message: `invalid --epg-days: ${daysText} (${minEpgDays}-${maxEpgDays})` };
   const friendlyName = values['friendly-name']?.trim();
   if (friendlyName !== undefined && (friendlyName === '' || friendlyName.length > 64)) {
     return { kind: 'error', message: 'invalid --friendly-name: 1-64 characters' };
   }
+  // Only what the user gave: createConfig fills in the rest.
   return {
     kind: 'serve',
-    config: createConfig({
-      host: values.host ?? '0.0.0.0',
-      port,
-      // Demo data never mixes with a real set-up: its own dir unless one is given.
-      dataDir: values['data-dir'] ?? (demo ? `${defaultDataDir(env)}-demo` : defaultDataDir(env)),
-      logLevel,
-      advertiseUrl,
-      discovery: !values['no-discovery'],
-      demo,
-      tunerCountOverride: tunerCount,
-      deviceId,
-      tunerWaitMs,
-      epgDays,
-      ...(friendlyName === undefined ? {} : { friendlyName }),
-    }),
+    config: createConfig(
+      {
+        host: values.host,
+        port,
+        // Demo data never mixes with a real set-up: its own dir unless one is given.
+        dataDir: values['data-dir'] ?? (demo ? `${defaultDataDir(env)}-demo` : undefined),
+        logLevel,
+        advertiseUrl,
+        discovery: values['no-discovery'] ? false : undefined,
+        demo,
+        tunerCountOverride: tunerCount,
+        deviceId,
+        tunerWaitMs,
+        epgDays,
+        friendlyName,
+      },
+      env,
+    ),
   };
 }

@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { buildApp } from './app.js';
 import { parseCli, usage } from './cli.js';
-import { createLogger, type AppConfig } from './core/index.js';
+import { createLogger, systemClock, type AppConfig } from './core/index.js';
 import { openDatabase, type Db } from './db/index.js';
 import { setUpDemo } from './demo/index.js';
 
@@ -36,10 +36,11 @@ async function serve(config: AppConfig): Promise<void> {
   } catch (error) {
     fail(`cannot open the database in ${config.dataDir}: ${(error as Error).message}`);
   }
-  const app = await buildApp({ config, db, log });
+  const clock = systemClock;
+  const app = await buildApp({ config, db, log, clock });
   if (config.demo) {
     try {
-      const provider = await setUpDemo(app);
+      const provider = await setUpDemo(app, clock);
       app.addHook('onClose', () => provider.close());
       log.info({ dataDir: config.dataDir }, 'demo mode: built-in provider scanned, demo channels matched and enabled');
     } catch (error) {

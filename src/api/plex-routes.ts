@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppConfig } from '../core/index.js';
+import type { AppConfig, Clock } from '../core/index.js';
 import type { Domains } from '../app.js';
 import { baseUrlOf } from '../tuner/index.js';
 
@@ -62,7 +62,7 @@ const PlexSetup = Type.Object({
 });
 
 /** `GET /api/plex`: the URLs to paste into Plex (built from the Host used, or --advertise-url) and what needs fixing first. */
-export const plexRoutes: FastifyPluginAsyncTypebox<{ domains: Domains; config: AppConfig }> = async (api, { domains, config }) => {
+export const plexRoutes: FastifyPluginAsyncTypebox<{ domains: Domains; config: AppConfig; clock: Clock }> = async (api, { domains, config, clock }) => {
   api.get('/plex', { schema: { response: { 200: PlexSetup } } }, async (request) => {
     const base = baseUrlOf(request, config);
     const enabledChannels = domains.tunerDevice.channels().length;
@@ -81,7 +81,7 @@ export const plexRoutes: FastifyPluginAsyncTypebox<{ domains: Domains; config: A
           .filter((g) => g.enabled && g.lastError !== null)
           .map((g) => ({ name: g.name, reason: g.lastError! })),
         discovery: config.discovery,
-        now: Date.now(),
+        now: clock.now(),
       }),
     };
   });

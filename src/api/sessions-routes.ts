@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { isoTime } from '../core/index.js';
 import type { Streaming } from '../streaming/index.js';
 import { Page } from './schemas.js';
 
@@ -18,7 +19,7 @@ const Session = Type.Object({
 /** `GET /api/sessions`: the streams holding a tuner slot right now, oldest first. */
 export const sessionsRoutes: FastifyPluginAsyncTypebox<{ streaming: Streaming }> = async (api, { streaming }) => {
   api.get('/sessions', { schema: { response: { 200: Page(Session) } } }, async () => {
-    const items = streaming.sessions.list().map((s) => ({ ...s, startedAt: new Date(s.startedAt).toISOString() }));
+    const items = streaming.sessions.list().map((s) => ({ ...s, startedAt: isoTime(s.startedAt) }));
     return { items, total: items.length };
   });
 };

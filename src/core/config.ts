@@ -43,28 +43,33 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.TUNERBRIDGE_DATA_DIR || join(homedir(), '.local', 'share', 'tunerbridge');
 }
 
-/** A complete config with defaults; tests override what they need. */
-export function createConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return {
-    host: '0.0.0.0',
-    port: 5004,
-    dataDir: defaultDataDir(),
-    logLevel: 'info',
-    advertiseUrl: undefined,
-    discovery: true,
-    userAgent: 'Tunerbridge/0.1',
-    tunerWaitMs: 3000,
-    upstreamConnectTimeoutMs: 5000,
-    providerRequestTimeoutMs: 30_000,
-    demo: false,
-    guideMaxBytes: 1024 ** 3,
-    guideIdleTimeoutMs: 60_000,
-    epgDays: 7,
-    friendlyName: 'Tunerbridge',
-    hdhomerunPort: 65001,
-    ssdpPort: 1900,
-    tunerCountOverride: undefined,
-    deviceId: undefined,
-    ...overrides,
-  };
+/** Every default in one place: `createConfig` fills them in, `--help` quotes them. */
+export const defaultConfig: Readonly<Omit<AppConfig, 'dataDir'>> = Object.freeze({
+  host: '0.0.0.0',
+  port: 5004,
+  logLevel: 'info',
+  advertiseUrl: undefined,
+  discovery: true,
+  userAgent: 'Tunerbridge/0.1',
+  tunerWaitMs: 3000,
+  upstreamConnectTimeoutMs: 5000,
+  providerRequestTimeoutMs: 30_000,
+  demo: false,
+  guideMaxBytes: 1024 ** 3,
+  guideIdleTimeoutMs: 60_000,
+  epgDays: 7,
+  friendlyName: 'Tunerbridge',
+  hdhomerunPort: 65001,
+  ssdpPort: 1900,
+  tunerCountOverride: undefined,
+  deviceId: undefined,
+});
+
+/**
+ * A complete config: `defaultConfig` and the default data dir of `env`, then `overrides`. An
+ * override that is undefined keeps the default, so callers pass what they were given as it is.
+ */
+export function createConfig(overrides: Partial<AppConfig> = {}, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)) as Partial<AppConfig>;
+  return { ...defaultConfig, dataDir: defaultDataDir(env), ...given };
 }

@@ -19,8 +19,8 @@ export const redactPaths = [
   'req.headers.cookie',
 ];
 
-/** Creates the process logger. `destination` lets tests capture every line. */
-export function createLogger(level = 'info', destination?: DestinationStream): Logger {
+/** Creates the process logger at `level` (`config.logLevel`). `destination` lets tests capture every line. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = { level, redact: { paths: redactPaths, censor: '[redacted]' } };
   return destination ? pino(options, destination) : pino(options);
 }

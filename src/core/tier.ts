@@ -37,12 +37,26 @@ const encodingMarkers = new RegExp(
   'giu',
 );
 
-// Category separator rows ("★★★ DE 4K ★★★", "##### UK HD #####") are no stream, so they have no tier.
-const separatorRow = /^\s*[#*=~★☆▬─━═]{2,}.*[#*=~★☆▬─━═]{2,}\s*$/u;
+// The characters panels draw category header rows with: "##### UK #####", "--- 4K ---",
+// "== SPORTS ==", "★★★ USA ★★★", "▬▬▬ NEWS ▬▬▬", "►► KIDS ◄◄".
+const decoration = '#*=~_★☆✦✪✯◆◇■□▬▀▄█─━═►◄▶◀•●○◉♦♠♣♥|<>\\-—–';
+// Panels open a header row with a run of decoration and often close it with one; a run at the
+// end alone is how some mark a channel ("BBC ONE ***": new, VIP), so only the opening run counts.
+// Two characters make a run ("== SPORTS =="); spaces may sit between them ("- - - KIDS - - -").
+// One is not: "#1 Music", "|US| Documentary+", "-Sky News" are channels.
+const openingRun = new RegExp(`^\\s*[${decoration}]\\s*[${decoration}]`, 'u');
+
+/**
+ * True for a category header row, which is no channel and no stream: nothing but decoration
+ * ("#####", "-----", "") or a label after an opening run of it ("##### UK #####", "--- 4K ---").
+ */
+export function isSeparatorName(name: string): boolean {
+  return !/[\p{L}\p{N}]/u.test(name) || openingRun.test(name);
+}
 
 /** The tier a stream name implies; the right-most marker wins ("SD FHD" → FHD); none, or a separator row → unknown. */
 export function detectTier(name: string): Tier {
-  if (separatorRow.test(name)) return 'unknown';
+  if (isSeparatorName(name)) return 'unknown';
   let found: Tier = 'unknown';
   for (const match of name.matchAll(anyTier)) {
     const group = match.slice(1).findIndex((g) => g !== undefined);

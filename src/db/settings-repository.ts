@@ -1,14 +1,10 @@
+import { parseJsonColumn } from './json.js';
 import type { Db } from './open-database.js';
 
 /** Reads a JSON setting, or `fallback` when it is unset or unreadable. */
 export function getSetting<T>(db: Db, key: string, fallback: T): T {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
-  if (!row) return fallback;
-  try {
-    return JSON.parse(row.value) as T;
-  } catch {
-    return fallback;
-  }
+  return parseJsonColumn(row?.value, fallback);
 }
 
 /** Stores a JSON setting. */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '../core/index.js';
 import { demoCategories, demoCredentials, demoGuide, demoStreams } from './demo-catalog.js';
 
 /** The running demo provider. */
@@ -21,8 +22,9 @@ const tickMs = 100;
  * A tiny Xtream Codes compatible provider inside the same process, on a loopback port: the
  * `player_api.php` actions a scan uses, its guide at `xmltv.php`, and `/live/{user}/{pass}/{id}.ts` streams of a test
  * pattern paced at its own bitrate (a real provider sends in real time, not as fast as it can).
+ * Its guide and server time follow the app's clock, so a test's fixed clock finds programmes on now.
  */
-export async function startDemoProvider(): Promise<DemoProvider> {
+export async function startDemoProvider(clock: Clock): Promise<DemoProvider> {
   const pattern = readFileSync(patternPath);
   const streams = demoStreams();
   const ids = new Set(streams.map((s) => s.stream_id as number));
@@ -38,7 +40,7 @@ export async function startDemoProvider(): Promise<DemoProvider> {
       if (url.searchParams.get('username') !== demoCredentials.username || url.searchParams.get('password') !== demoCredentials.password) {
         return void response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
       }
-      return void response.writeHead(200, { 'content-type': 'application/xml' }).end(demoGuide(Date.now()));
+      return void response.writeHead(200, { 'content-type': 'application/xml' }).end(demoGuide(clock.now()));
     }
     if (live && live[1] === demoCredentials.username && live[2] === demoCredentials.password && ids.has(Number(live[3]))) {
       response.writeHead(200, { 'content-type': 'video/mp2t' });
@@ -71,7 +73,7 @@ export async function startDemoProvider(): Promise<DemoProvider> {
       case null:
         return json({
           user_info: { auth: 1, status: 'Active', username: demoCredentials.username, exp_date: null, is_trial: '0', active_cons: '0', max_connections: '2', allowed_output_formats: ['ts'] },
-          server_info: { url: '127.0.0.1', port: String((server.address() as AddressInfo).port), server_protocol: 'http', timezone: 'UTC', timestamp_now: Math.floor(Date.now() / 1000) },
+          server_info: { url: '127.0.0.1', port: String((server.address() as AddressInfo).port), server_protocol: 'http', timezone: 'UTC', timestamp_now: Math.floor(clock.now() / 1000) },
         });
       case 'get_live_categories':
         return json(demoCategories());

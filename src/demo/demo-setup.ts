@@ -1,4 +1,5 @@
 import type { App } from '../app.js';
+import type { Clock } from '../core/index.js';
 import { demoCredentials } from './demo-catalog.js';
 import { startDemoProvider, type DemoProvider } from './demo-provider.js';
 
@@ -10,10 +11,10 @@ const guideName = 'Demo guide';
  * domains, as a user would: account created (or pointed at the provider's new port on a
  * restart) and scanned, the provider's guide added and imported (its channels are the lineup,
  * matched to the provider's streams by the import). Idempotent: a second start reuses what the
- * first created. Returns the provider; close it with the app.
+ * first created. `clock` is the app's. Returns the provider; close it with the app.
  */
-export async function setUpDemo(app: App): Promise<DemoProvider> {
-  const provider = await startDemoProvider();
+export async function setUpDemo(app: App, clock: Clock): Promise<DemoProvider> {
+  const provider = await startDemoProvider(clock);
   try {
     const { accounts, guides } = app.domains;
     const existing = accounts.list().find((a) => a.name === accountName);

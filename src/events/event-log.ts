@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '../core/index.js';
+import { isoTime, type Clock, type Logger } from '../core/index.js';
 import { parseJsonColumn, type Db } from '../db/index.js';
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -89,7 +89,7 @@ export class EventLog {
 function toEvent(row: EventRow): AppEvent {
   return {
     id: row.id,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: isoTime(row.created_at),
     level: row.level,
     category: row.category,
     message: row.message,

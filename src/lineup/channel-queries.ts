@@ -1,5 +1,5 @@
 import { isoTime, type Tier } from '../core/index.js';
-import { likePattern, parseJsonColumn, type Db } from '../db/index.js';
+import { likePattern, parseJsonColumn, toSqlBool, type Db } from '../db/index.js';
 import type { ProviderCatalog } from '../xtream/index.js';
 
 /** matched: has a stream; lost: a rescan removed its every stream; unmatched: neither. */
@@ -81,7 +81,7 @@ function whereOf(query: ChannelQuery): { clause: string; params: Record<string, 
   }
   if (query.enabled !== undefined) {
     where.push('coalesce(s.is_enabled, 0) = @enabled');
-    params.enabled = query.enabled ? 1 : 0;
+    params.enabled = toSqlBool(query.enabled);
   }
   if (query.matched !== undefined) where.push(query.matched ? hasMapping : `NOT ${hasMapping}`);
   if (query.status === 'matched') where.push(hasMapping);

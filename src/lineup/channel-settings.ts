@@ -1,5 +1,5 @@
 import { AppError, invalidInput, notFound, requiredText } from '../core/index.js';
-import type { Db } from '../db/index.js';
+import { toSqlBool, type Db } from '../db/index.js';
 
 /*
  * Numbers and order. `channel_number` is the GuideNumber Plex keys its guide mapping on, so it
@@ -103,7 +103,7 @@ export function patchChannelSettings(db: Db, id: number, patch: ChannelPatch, no
     ).run(now, id, id);
   } else if (patch.enabled !== undefined) {
     db.prepare('UPDATE xmltv_channel_settings SET is_enabled = ?, enabled_by_user = 1, updated_at = ? WHERE xmltv_channel_id = ?').run(
-      patch.enabled ? 1 : 0,
+      toSqlBool(patch.enabled),
       now,
       id,
     );
@@ -116,7 +116,7 @@ export function setChannelsEnabled(db: Db, ids: readonly number[], enabled: bool
   const known = db.prepare('SELECT count(*) FROM xmltv_channels WHERE id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(unique)) as number;
   if (known !== unique.length) throw notFound('channel', 'CHANNEL_NOT_FOUND');
   const update = db.prepare('UPDATE xmltv_channel_settings SET is_enabled = ?, enabled_by_user = 1, updated_at = ? WHERE xmltv_channel_id = ?');
-  return unique.reduce((n, id) => n + update.run(enabled ? 1 : 0, now, id).changes, 0);
+  return unique.reduce((n, id) => n + update.run(toSqlBool(enabled), now, id).changes, 0);
 }
 
 /** Either an ordered id list (they take the slots they occupy now, in this order) or one move to a 0-based index. */

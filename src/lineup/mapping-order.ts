@@ -1,5 +1,5 @@
 import { tierRank, type Tier } from '../core/index.js';
-import type { Db } from '../db/index.js';
+import { toSqlBool, type Db } from '../db/index.js';
 import type { ProviderCatalog } from '../xtream/index.js';
 
 /*
@@ -70,9 +70,9 @@ export function prepareSettle(db: Db, tiersOf: TierLookup) {
     const primaryId = ordered[0]?.id ?? 0;
     clearPrimary.run(now, channelId, primaryId);
     ordered.forEach((row, priority) => {
-      const isPrimary = row.id === primaryId ? 1 : 0;
+      const isPrimary = toSqlBool(row.id === primaryId);
       if (row.is_primary !== isPrimary || row.stream_priority !== priority) update.run(isPrimary, priority, now, row.id);
     });
-    settings.run({ has: ordered.length > 0 ? 1 : 0, now, id: channelId });
+    settings.run({ has: toSqlBool(ordered.length > 0), now, id: channelId });
   };
 }

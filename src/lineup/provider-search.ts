@@ -1,5 +1,5 @@
+import { isSeparatorName } from '../core/index.js';
 import type { Db } from '../db/index.js';
-import { isSeparatorName } from '../matching/index.js';
 import type { ProviderCatalog, ProviderChannelInfo } from '../xtream/index.js';
 
 /** A provider channel as the lineup's override screens show it: where it comes from and where it is mapped. */

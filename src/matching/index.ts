@@ -32,4 +32,4 @@ export interface MatchOptions {
 }
 
 export { matchChannels } from './match-channels.js';
-export { normalizeChannelName, isSeparatorName } from './normalize.js';
+export { normalizeChannelName } from './normalize.js';

@@ -1,8 +1,7 @@
-import { bestTier, tierRank } from '../core/index.js';
+import { bestTier, isSeparatorName, tierRank } from '../core/index.js';
 import type { EpgChannelInput, MatchCandidate, MatchOptions, ProviderChannelInput } from './index.js';
 import { namesStation, stationOfXmltvId, stationsInName, type Station } from './call-sign.js';
 import { countryOfXmltvId } from './countries.js';
-import { isSeparatorName } from './normalize.js';
 import { profileName, type NameProfile } from './name-profile.js';
 import { closeness, compareNames } from './similarity.js';
 

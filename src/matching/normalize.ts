@@ -1,22 +1,6 @@
 import { stripTierMarkers } from '../core/index.js';
 import { countryOfCode, countryOfFlag } from './countries.js';
 
-// Decoration providers put around category separator rows: "##### UK SPORTS #####", "★★★ US ★★★".
-const decoration = /[#*=~_★☆✦✪✯◆◇■□▬▀▄█─━═►◄▶◀•●○◉♦♠♣♥|<>\-—–]/u;
-const decorationRun = /^[\s#*=~_★☆✦✪✯◆◇■□▬▀▄█─━═►◄▶◀•●○◉♦♠♣♥|<>\-—–]{2,}|[\s#*=~_★☆✦✪✯◆◇■□▬▀▄█─━═►◄▶◀•●○◉♦♠♣♥|<>\-—–]{2,}$/u;
-
-/** True for category separator rows ("##### UK SPORTS #####", "★★★ US GENERAL ★★★"); they carry no channel. */
-export function isSeparatorName(name: string): boolean {
-  const trimmed = name.trim();
-  if (trimmed === '' || !/[\p{L}\p{N}]/u.test(trimmed)) return true;
-  // A real name may end in "-" or "|" left by a stripped marker, so ask for a run of decoration
-  // at the start or the end, made of something other than spaces and single dashes.
-  const match = decorationRun.exec(trimmed);
-  if (!match) return false;
-  const symbols = match[0].replace(/\s/g, '');
-  return symbols.length >= 2 && [...symbols].every((c) => decoration.test(c));
-}
-
 // A country prefix needs a separator or brackets: "UK: ", "|UK| ", "[UK] ", "UK - ", "USA | ".
 // "USA Today" or "ABC News" have none and keep their first word.
 const prefixPattern =

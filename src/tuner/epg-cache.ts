@@ -18,8 +18,8 @@ export interface EpgCacheOptions {
   clock: Clock;
   /** Where the rendered files live (`{dataDir}/cache`). */
   dir: string;
-  /** Days of programmes from now (default 7). */
-  days?: number;
+  /** Days of programmes from now (`config.epgDays`). */
+  days: number;
   /** Hours before now the window starts (default 4): what is on now must be in the guide. */
   pastHours?: number;
   log?: Logger;
@@ -65,7 +65,7 @@ export class EpgCache {
   // A rendering ahead that failed is not retried every check (nor logged each time) until the
   // fingerprint changes; a request still tries it.
   private failedKey: string | undefined;
-  // When a client last fetched the guide, and the gzipped guide (real time, ms).
+  // When a client last fetched the guide, and the gzipped guide (clock time, ms).
   private lastRequestAt: number;
   private lastGzipRequestAt: number;
   private readonly unsubscribe: () => void;
@@ -83,13 +83,13 @@ export class EpgCache {
 
   /** The current guide as XML, rendered if the cached one is stale. */
   xml(key = this.fingerprint()): Promise<EpgFile> {
-    this.lastRequestAt = Date.now();
+    this.lastRequestAt = this.options.clock.now();
     return this.file(key, 'xml');
   }
 
   /** The current guide gzipped (for `/epg.xml.gz` and `Accept-Encoding: gzip`). */
   gzip(key = this.fingerprint()): Promise<EpgFile> {
-    this.lastRequestAt = this.lastGzipRequestAt = Date.now();
+    this.lastRequestAt = this.lastGzipRequestAt = this.options.clock.now();
     return this.file(key, 'xml.gz');
   }
 
@@ -112,7 +112,7 @@ export class EpgCache {
   async renderAhead(): Promise<boolean> {
     if (this.abort.signal.aborted) return false;
     const data = this.dataFingerprint();
-    const now = Date.now();
+    const now = this.options.clock.now();
     if (data !== this.lastData) {
       // A lineup edit or a guide import is often followed by more (an import rematches the
       // lineup): wait until the changes stop.
@@ -160,20 +160,20 @@ export class EpgCache {
     } catch {
       return; // never into the lineup's change; the next poll looks again
     }
-    this.settledAt = Date.now() + settleMs;
+    this.settledAt = this.options.clock.now() + settleMs;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), settleMs + 10).unref();
   }
 
   private keyOf(data: string): string {
     const hour = Math.floor(this.options.clock.now() / hourMs);
-    const text = `${data}|${hour}|${this.options.days ?? 7}|${this.options.pastHours ?? 4}`;
+    const text = `${data}|${hour}|${this.options.days}|${this.options.pastHours ?? 4}`;
     return createHash('sha1').update(text).digest('hex').slice(0, 20);
   }
 
   private window(): GuideWindow {
     const hour = Math.floor(this.options.clock.now() / hourMs) * hourMs;
-    return { from: hour - (this.options.pastHours ?? 4) * hourMs, to: hour + (this.options.days ?? 7) * 24 * hourMs };
+    return { from: hour - (this.options.pastHours ?? 4) * hourMs, to: hour + this.options.days * 24 * hourMs };
   }
 
   // Checks at least every `checkEveryMs`, and just after each hour begins (the window moves).

@@ -1,5 +1,6 @@
 import type { PlayableChannel } from '../lineup/index.js';
 import { formatXmltvTime, type GuideProgramme } from '../xmltv/index.js';
+import { escapeXml } from './xml-escape.js';
 
 /** The time span the guide output covers. */
 export interface GuideWindow {
@@ -13,37 +14,6 @@ export interface ProgrammeSource {
 }
 
 const hourMs = 3_600_000;
-// The characters hdhr-xml's escapeXml handles: XML specials, and characters XML 1.0 forbids.
-// eslint-disable-next-line no-control-regex
-const needsEscape = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
-
-/**
- * The same output as hdhr-xml's escapeXml (specials replaced, forbidden characters dropped), but
- * most guide text needs no escaping, so a regex test comes first; what does (an "&" in a title,
- * a "<" in a description) is escaped in one pass over its characters, not two regex replaces
- * with a callback per match: those took a third of the render time.
- */
-function escapeXml(text: string): string {
-  if (!needsEscape.test(text)) return text;
-  let out = '';
-  let last = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 62 && c < 0xfffe) continue; // letters and most punctuation: nothing to do
-    let replacement: string;
-    if (c === 38) replacement = '&amp;';
-    else if (c === 60) replacement = '&lt;';
-    else if (c === 62) replacement = '&gt;';
-    else if (c === 34) replacement = '&quot;';
-    else if (c === 39) replacement = '&apos;';
-    else if (c < 32 ? c !== 9 && c !== 10 && c !== 13 : c >= 0xfffe) replacement = '';
-    else continue;
-    if (i > last) out += text.slice(last, i);
-    out += replacement;
-    last = i + 1;
-  }
-  return last < text.length ? out + text.slice(last) : out;
-}
 const placeholderMs = 2 * hourMs;
 // Text is gathered per channel (a rope of ~350 programmes, ~150 kB) and copied into buffers of
 // this size as it goes, so the file is written in few large writes and no rendered string lives

@@ -1,18 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { notFound, type AppConfig } from '../core/index.js';
+import { notFound, type AppConfig, type Clock } from '../core/index.js';
 import type { Domains } from '../app.js';
 import { baseUrlOf } from './base-url.js';
 import { buildDiscover, buildLineup } from './hdhr-lineup.js';
-import { escapeXml, renderDeviceXml, renderLineupXml } from './hdhr-xml.js';
+import { renderDeviceXml, renderLineupXml } from './hdhr-xml.js';
 import { describeTuners, type TunerState } from './tuner-activity.js';
 import { streamChannel } from './stream-routes.js';
 import type { TunerDevice } from './tuner-device.js';
+import { escapeXml } from './xml-escape.js';
 
 export interface HdhrRouteOptions {
   device: TunerDevice;
   domains: Pick<Domains, 'streaming'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port'>;
+  clock: Clock;
 }
 
 const DiscoverBody = Type.Object({
@@ -63,7 +65,7 @@ const xml = 'application/xml; charset=utf-8';
  * built from the Host the client used or `--advertise-url`. Bodies are strings or serialized
  * JSON, so Fastify sends a Content-Length: Plex sets up over HTTP/1.0, which has no chunking.
  */
-export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tuner, { device, domains, config }) => {
+export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tuner, { device, domains, config, clock }) => {
   tuner.get('/discover.json', { schema: { querystring: AnyQuery, response: { 200: DiscoverBody } } }, async (request) =>
     buildDiscover(device.describe(), baseUrlOf(request, config)),
   );
@@ -90,7 +92,7 @@ export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tu
 
   // Tuner status pages of real devices: Jellyfin reads `/tuners.html` line by line ("Tuner 0
   // Channel" then "none" when free); HDHomeRun apps read `/status.json`.
-  const tuners = () => describeTuners(device, domains.streaming.sessions.list(), Date.now());
+  const tuners = () => describeTuners(device, domains.streaming.sessions.list(), clock.now());
   tuner.get('/status.json', { schema: { response: { 200: Type.Array(TunerStatus) } } }, async () => tuners().map(toStatusJson));
   tuner.get('/tuners.html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderTunersHtml(tuners())));
 

@@ -1,13 +1,6 @@
 import type { DeviceDescription } from './tuner-device.js';
 import type { LineupEntry } from './hdhr-lineup.js';
-
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-
-/** Escapes text for XML element content and attribute values; drops characters XML 1.0 forbids. */
-export function escapeXml(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => entities[c]!);
-}
+import { escapeXml } from './xml-escape.js';
 
 /** The UPnP root device description (`/device.xml`) that SSDP's LOCATION points at. */
 export function renderDeviceXml(device: DeviceDescription, baseUrl: string): string {

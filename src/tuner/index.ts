@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppConfig } from '../core/index.js';
+import type { AppConfig, Clock } from '../core/index.js';
 import type { Domains } from '../app.js';
 import { streamRoutes } from './stream-routes.js';
 import { hdhrRoutes } from './hdhr-routes.js';
@@ -15,16 +15,17 @@ export { EpgCache, type EpgCacheOptions } from './epg-cache.js';
 export interface TunerOptions {
   domains: Domains;
   config: AppConfig;
+  clock: Clock;
 }
 
 /**
  * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV and the stream routes.
  * LAN-open by design: admin authentication (later) applies to `/api` only.
  */
-export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { domains, config }) => {
+export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { domains, config, clock }) => {
   // Each tuner route plugin registers here: await tuner.register(xxxRoutes, { ... });
   await tuner.register(streamRoutes, { domains });
-  await tuner.register(hdhrRoutes, { device: domains.tunerDevice, domains, config });
+  await tuner.register(hdhrRoutes, { device: domains.tunerDevice, domains, config, clock });
   await tuner.register(m3uRoutes, { device: domains.tunerDevice, config });
   await tuner.register(epgRoutes, { epg: domains.epg });
 };

@@ -1,4 +1,4 @@
-import type { AppConfig, Logger } from '../core/index.js';
+import type { AppConfig, Clock, Logger } from '../core/index.js';
 import type { EventLog } from '../events/index.js';
 import type { SessionInfo } from '../streaming/index.js';
 import { ControlServer } from './control-server.js';
@@ -11,6 +11,8 @@ import { UdpDiscovery } from './udp-discovery.js';
 export interface NetworkDiscoveryOptions {
   device: TunerDevice;
   log: Logger;
+  /** Times the tuners' bit rates and SSDP's DATE header. */
+  clock: Clock;
   config: Pick<AppConfig, 'hdhomerunPort' | 'ssdpPort' | 'advertiseUrl' | 'host'>;
   /** Where a service that cannot start is reported (the user sees it in the event log); else the log only. */
   events?: Pick<EventLog, 'record'>;
@@ -62,7 +64,7 @@ export class NetworkDiscovery {
 
   private async startAll(httpPort: number): Promise<DiscoveryPorts> {
     if (this.closed) return this.ports;
-    const { device, log, config } = this.options;
+    const { device, log, clock, config } = this.options;
     // `--host 192.168.1.5`: discovery stays on that address too and hands it out.
     const listenAddress = specificIpv4(config.host);
     const http: AdvertisedHttp = { httpPort, advertiseUrl: config.advertiseUrl, listenAddress };
@@ -72,11 +74,12 @@ export class NetworkDiscovery {
       log,
       port: config.hdhomerunPort,
       ...(listenAddress ? { host: listenAddress } : {}),
-      ...(this.options.sessions ? { tunerActivity: createTunerActivity(device, this.options.sessions) } : {}),
+      ...(this.options.sessions ? { tunerActivity: createTunerActivity(device, this.options.sessions, clock) } : {}),
     });
     const ssdp = new SsdpResponder({
       device,
       log,
+      clock,
       port: config.ssdpPort,
       http,
       ...(this.options.ssdpNotifyTarget ? { notifyTarget: this.options.ssdpNotifyTarget } : {}),

@@ -1,5 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import type { Logger } from '../core/index.js';
+import type { Clock, Logger } from '../core/index.js';
 import { baseUrlFor, lanAddress, lanAddresses, type AdvertisedHttp } from './local-address.js';
 import type { TunerDevice } from './tuner-device.js';
 
@@ -15,6 +15,7 @@ const server = 'Linux/6 UPnP/1.0 Tunerbridge/0.1';
 export interface SsdpOptions {
   device: TunerDevice;
   log: Logger;
+  clock: Clock;
   /** 1900 for real clients; 0 picks one (tests). */
   port: number;
   http: AdvertisedHttp;
@@ -124,7 +125,7 @@ export class SsdpResponder {
         const response = [
           'HTTP/1.1 200 OK',
           `CACHE-CONTROL: max-age=${maxAge}`,
-          `DATE: ${new Date().toUTCString()}`,
+          `DATE: ${new Date(this.options.clock.now()).toUTCString()}`,
           'EXT:',
           `LOCATION: ${location}`,
           `SERVER: ${server}`,

@@ -1,3 +1,4 @@
+import type { Clock } from '../core/index.js';
 import type { SessionInfo } from '../streaming/index.js';
 import { idleTunerStatus, type TunerActivity } from './hdhr-protocol.js';
 import type { TunerDevice } from './tuner-device.js';
@@ -40,9 +41,9 @@ export function describeTuners(device: TunerDevice, sessions: readonly SessionIn
 }
 
 /** The control-protocol view of tuner n: its `/tunerN/status` line and `/tunerN/vchannel`. */
-export function createTunerActivity(device: TunerDevice, sessions: () => readonly SessionInfo[], now: () => number = Date.now): (tuner: number) => TunerActivity {
+export function createTunerActivity(device: TunerDevice, sessions: () => readonly SessionInfo[], clock: Clock): (tuner: number) => TunerActivity {
   return (tuner) => {
-    const playing = describeTuners(device, sessions(), now())[tuner]?.playing;
+    const playing = describeTuners(device, sessions(), clock.now())[tuner]?.playing;
     if (!playing) return { status: idleTunerStatus, vchannel: 'none' };
     const { number, locked, bps, pps } = playing;
     const signal = locked ? 100 : 0;

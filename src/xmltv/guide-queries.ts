@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import { parseJsonColumn, type Db } from '../db/index.js';
 import type { XmltvProgramme } from './xmltv-reader.js';
 
 /** One programme as the guide output needs it: as imported, but never without a stop. */
@@ -113,12 +113,8 @@ function parseCategories(text: string): string[] {
 }
 
 function parseCategoryList(text: string): string[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
-  } catch {
-    return [];
-  }
+  const value = parseJsonColumn<unknown>(text, []);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
 }
 
 /**

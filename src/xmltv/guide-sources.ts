@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { AppError, invalidInput, notFound, requiredText, type Clock, type Logger } from '../core/index.js';
+import { AppError, invalidInput, notFound, requiredText, type AppConfig, type Clock, type Logger } from '../core/index.js';
 import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
@@ -33,12 +33,8 @@ export interface GuideSourcesDeps {
   events: EventLog;
   log: Logger;
   clock: Clock;
-  userAgent: string;
-  connectTimeoutMs: number;
-  /** Longest silence while downloading (default 60 s). */
-  idleTimeoutMs?: number;
-  /** Largest guide read, in bytes as stored (default 1 GiB). */
-  maxBytes?: number;
+  /** User agent, connect timeout, the largest guide read and the longest silence while downloading. */
+  config: Pick<AppConfig, 'userAgent' | 'upstreamConnectTimeoutMs' | 'guideMaxBytes' | 'guideIdleTimeoutMs'>;
   dispatcher?: Dispatcher;
   /** Builds an account's own guide URL (`xmltv.php`, with its credentials); ACCOUNT_NOT_FOUND when it is gone. */
   accountGuideUrl?: (accountId: number) => string;
@@ -72,7 +68,7 @@ export class GuideSources {
   private closed = false;
 
   constructor(private readonly deps: GuideSourcesDeps) {
-    this.dispatcher = createGuideDispatcher(deps.connectTimeoutMs, deps.dispatcher);
+    this.dispatcher = createGuideDispatcher(deps.config.upstreamConnectTimeoutMs, deps.dispatcher);
     this.timer = new DailyTimer(() => this.refreshAll('scheduled'), () => deps.clock.now());
     const removed = discardInterruptedImports(deps.db);
     if (removed > 0) deps.log.warn({ rows: removed }, 'removed programmes of interrupted guide imports');
@@ -211,10 +207,10 @@ export class GuideSources {
     try {
       const input = await openGuide(this.revealLocation(row), {
         dispatcher: this.dispatcher,
-        userAgent: this.deps.userAgent,
+        userAgent: this.deps.config.userAgent,
         headersTimeoutMs: 30_000,
-        idleTimeoutMs: this.deps.idleTimeoutMs ?? 60_000,
-        maxBytes: this.deps.maxBytes ?? 1024 ** 3,
+        idleTimeoutMs: this.deps.config.guideIdleTimeoutMs,
+        maxBytes: this.deps.config.guideMaxBytes,
         signal,
       });
       writer = new GuideWriter(db, this.deps.lineup, row.id);

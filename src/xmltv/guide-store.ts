@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import { toSqlBool, type Db } from '../db/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
 import type { XmltvChannel, XmltvProgramme } from './xmltv-parser.js';
 
@@ -116,8 +116,8 @@ export class GuideWriter {
           p.episodeNumOnscreen,
           p.icon,
           p.rating,
-          p.isNew ? 1 : 0,
-          p.previouslyShown ? 1 : 0,
+          toSqlBool(p.isNew),
+          toSqlBool(p.previouslyShown),
         );
       }
     })();

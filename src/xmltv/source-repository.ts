@@ -1,5 +1,5 @@
 import { isoTime } from '../core/index.js';
-import type { Db } from '../db/index.js';
+import { toSqlBool, type Db } from '../db/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
 import { redactUrl, type StoredSecret } from '../credentials/index.js';
 
@@ -82,7 +82,7 @@ export function toSourceView(row: SourceRow, progress: ImportProgress | undefine
     lastDurationMs: row.last_duration_ms,
     channels: row.channel_count,
     programmes: row.programme_count,
-    refresh: progress ? { ...progress, startedAt: isoTime(progress.startedAt)! } : null,
+    refresh: progress ? { ...progress, startedAt: isoTime(progress.startedAt) } : null,
   };
 }
 
@@ -101,7 +101,7 @@ export function insertSourceRow(db: Db, input: { name: string; location: StoredL
       .prepare(
         'INSERT INTO xmltv_sources (name, url, url_secret, url_backend, account_id, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(input.name, url, secret?.secret ?? null, secret?.backend ?? null, accountId, input.enabled ? 1 : 0, now, now).lastInsertRowid,
+      .run(input.name, url, secret?.secret ?? null, secret?.backend ?? null, accountId, toSqlBool(input.enabled), now, now).lastInsertRowid,
   );
 }
 
@@ -115,7 +115,7 @@ export function updateSourceRow(db: Db, id: number, patch: { name?: string; loca
     location.secret?.secret ?? null,
     location.secret?.backend ?? null,
     location.accountId,
-    patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
+    patch.enabled === undefined ? row.enabled : toSqlBool(patch.enabled),
     now,
     id,
   );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { AppError, invalidInput, isAppError, requiredText, type AppConfig, type Clock, type Logger } from '../core/index.js';
-import type { Db } from '../db/index.js';
+import { toSqlBool, type Db } from '../db/index.js';
 import type { CredentialStore, StoredSecret } from '../credentials/index.js';
 import type { EventLog } from '../events/index.js';
 import {
@@ -118,7 +118,7 @@ export class Accounts {
     if (patch.serverUrl !== undefined) changes.server_url = normaliseServerUrl(patch.serverUrl);
     if (patch.username !== undefined) changes.username = requiredText(patch.username, 'username');
     if (patch.maxConnections !== undefined) changes.max_connections = patch.maxConnections;
-    if (patch.isActive !== undefined) changes.is_active = patch.isActive ? 1 : 0;
+    if (patch.isActive !== undefined) changes.is_active = toSqlBool(patch.isActive);
     const credentialsChanged =
       patch.password !== undefined || (changes.server_url ?? row.server_url) !== row.server_url || (changes.username ?? row.username) !== row.username;
     if (credentialsChanged) changes.status = 'unchecked';

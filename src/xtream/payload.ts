@@ -3,6 +3,7 @@
  * as numbers or strings, "" or null for absent, booleans as 0/1/"1", names with stray spaces,
  * separator rows ("##### UK SPORTS #####") and the same stream once per category.
  */
+import { isSeparatorName } from '../core/index.js';
 
 export interface ProviderUserInfo {
   status: string;
@@ -92,16 +93,6 @@ export function parseCategories(body: unknown): ProviderCategory[] {
     out.push({ id, name: toText(row.category_name) ?? id });
   }
   return out;
-}
-
-// "##### UK SPORTS #####", "===== NEWS =====", "--- 4K ---", "★★★ USA ★★★": a name that opens with a
-// run of three or more decoration characters is a header row some panels put in the channel list.
-// (A trailing run alone is not enough: "BBC ONE ***" is a channel.)
-const separatorStart = /^(?:[#=*~_•★☆▬━─|-]\s?){3,}/u;
-
-/** True for header rows that are not channels. */
-export function isSeparatorName(name: string): boolean {
-  return !/[\p{L}\p{N}]/u.test(name) || separatorStart.test(name);
 }
 
 /** `get_live_streams`: invalid rows and separators skipped, de-duplicated by stream id (first wins). */

@@ -94,7 +94,7 @@ export class XtreamClient {
     const { serverUrl, username, password, requestTimeoutMs } = this.options;
     const url = buildApiUrl(serverUrl, username, password, action ? { action } : {});
     const what = action || 'authenticate';
-    const started = Date.now();
+    const started = performance.now();
     const signal = AbortSignal.timeout(requestTimeoutMs);
     let status: number;
     let text: string;
@@ -113,7 +113,7 @@ export class XtreamClient {
       if (error instanceof AppError) throw error;
       throw networkError(what, error, signal.aborted);
     } finally {
-      this.options.log?.debug({ action: what, url: redactUrl(url), ms: Date.now() - started }, 'provider request');
+      this.options.log?.debug({ action: what, url: redactUrl(url), ms: Math.round(performance.now() - started) }, 'provider request');
     }
     if (status >= 400) {
       // Many panels answer bad credentials with 401/403 instead of auth: 0.

@@ -42,6 +42,16 @@ describe('GET /api/plex', () => {
     expect(body).toMatchObject({ tunerUrl: 'http://10.0.0.2:5004', tunerCount: 5, enabledChannels: 1, warnings: [] });
   });
 
+  it("judges the guide's age by the app's clock", async () => {
+    const refreshedAt = Date.UTC(2026, 0, 1);
+    let now = refreshedAt + 3_600_000;
+    const { t, db } = await open({ deps: { clock: { now: () => now } } });
+    db.prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('g', '/g.xml', refreshedAt, 0, 0);
+    expect((await getPlex(t)).warnings.map((w) => w.code)).not.toContain('GUIDE_STALE');
+    now = refreshedAt + 3 * 86_400_000;
+    expect((await getPlex(t)).warnings.map((w) => w.code)).toContain('GUIDE_STALE');
+  });
+
   it('warns about a guide older than 2 days and more channels than Plex shows in one lineup', async () => {
     const { t, db } = await open();
     const a = seedAccountRow(db);

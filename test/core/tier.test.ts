@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectTier, stripTierMarkers, type Tier } from '../../src/core/index.js';
+import { detectTier, isSeparatorName, stripTierMarkers, type Tier } from '../../src/core/index.js';
 
 // [stream name as a provider sends it, tier it implies]
 const cases: [string, Tier][] = [
@@ -55,11 +55,79 @@ const cases: [string, Tier][] = [
   // Category separator rows are no stream
   ['★★★ UK HD ★★★', 'unknown'],
   ['##### 4K #####', 'unknown'],
+  ['★★★ DE 4K ★★★', 'unknown'],
+  ['##### UK HD #####', 'unknown'],
+  ['--- 4K ---', 'unknown'],
+  ['== UHD ==', 'unknown'],
+  // A trailing decoration is no separator
+  ['BBC ONE HD ***', 'HD'],
+  ['DE: Das Erste 4K', '4K'],
 ];
 
 describe('detectTier', () => {
   it.each(cases)('%j → %s', (name, tier) => {
     expect(detectTier(name)).toBe(tier);
+  });
+});
+
+// [name as a provider lists it, whether it is a category header row rather than a channel]
+const separatorCases: [string, boolean][] = [
+  // Nothing but decoration, or nothing at all
+  ['', true],
+  ['   ', true],
+  ['#####', true],
+  ['-----', true],
+  ['|||||', true],
+  ['=====', true],
+  ['★★★', true],
+  // A label after an opening run of decoration, closed by one or not
+  ['##### UK #####', true],
+  ['##### UK SPORTS #####', true],
+  ['##### UK HD #####', true],
+  ['##### 4K #####', true],
+  ['--- 4K ---', true],
+  ['---- FR ----', true],
+  ['== SPORTS ==', true],
+  ['===== NEWS =====', true],
+  ['===== DE =====', true],
+  ['★★★ USA ★★★', true],
+  ['★★★ US GENERAL ★★★', true],
+  ['★★★ UK HD ★★★', true],
+  ['★★★ DE 4K ★★★', true],
+  ['▬▬▬ NEWS ▬▬▬', true],
+  ['━━━ CINEMA ━━━', true],
+  ['►► KIDS ◄◄', true],
+  ['- - - KIDS - - -', true],
+  [' ##### UK ENTERTAINMENT #####', true],
+  ['#### ADULT', true],
+  // Channels: punctuation, country prefixes, one decoration character, a trailing run
+  ['BBC ONE ***', false],
+  ['Sky Cinema ★★★', false],
+  ['UK: BBC One', false],
+  ['UK | BBC One HD', false],
+  ['UK | 4K | Sky Sports', false],
+  ['|US| Documentary+', false],
+  ['[FHD] RTL', false],
+  ['(HD) BBC Two', false],
+  ['#1 Music', false],
+  ['#1 Hits', false],
+  ['★ Star Channel', false],
+  ['-Sky News', false],
+  ['Sky Sports F1 - HD', false],
+  ['A-Z News', false],
+  ['HI-YAH!', false],
+  ['UK - E4 +1', false],
+  ['Public Senat 24/24', false],
+  ['🇬🇧 BBC One', false],
+];
+
+describe('isSeparatorName', () => {
+  it.each(separatorCases)('%j → %s', (name, separator) => {
+    expect(isSeparatorName(name)).toBe(separator);
+  });
+
+  it('gives a separator no tier, whatever marker its label has', () => {
+    for (const [name] of separatorCases.filter(([, separator]) => separator)) expect(detectTier(name), name).toBe('unknown');
   });
 });
 

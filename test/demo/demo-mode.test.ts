@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/index.js';
 import { setUpDemo, type DemoProvider } from '../../src/demo/index.js';
 import { startApp, type TestApp } from '../support/start-app.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -14,7 +15,7 @@ describe('demo mode', () => {
   async function startDemoApp(dataDir: string): Promise<{ t: TestApp; provider: DemoProvider }> {
     const t = await startApp({ dataDir, config: { demo: true } });
     opened.push({ close: () => t.close({ keepDataDir: true }) });
-    const provider = await setUpDemo(t.app);
+    const provider = await setUpDemo(t.app, systemClock);
     opened.push(provider);
     return { t, provider };
   }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectTier } from '../../src/core/index.js';
-import { isSeparatorName, normalizeChannelName } from '../../src/matching/index.js';
+import { normalizeChannelName } from '../../src/matching/index.js';
 
 describe('normalizeChannelName', () => {
   it.each([
@@ -55,26 +54,4 @@ describe('normalizeChannelName', () => {
     expect(normalizeChannelName('CBS News')).toBe('cbs news');
     expect(normalizeChannelName('ABC - Mountain')).toBe('abc mountain');
   });
-});
-
-describe('isSeparatorName', () => {
-  it.each(['##### UK SPORTS #####', '★★★ US GENERAL ★★★', '===== DE =====', '---- FR ----', '▬▬▬ NEWS ▬▬▬', '#####', ''])(
-    '%j is a separator row',
-    (name) => {
-      expect(isSeparatorName(name)).toBe(true);
-    },
-  );
-
-  it('separator rows carry no tier, even with a marker in their text', () => {
-    expect(detectTier('★★★ DE 4K ★★★')).toBe('unknown');
-    expect(detectTier('##### UK HD #####')).toBe('unknown');
-    expect(detectTier('DE: Das Erste 4K')).toBe('4K');
-  });
-
-  it.each(['UK: BBC One', 'HI-YAH!', '|US| Documentary+', 'UK - E4 +1', 'Public Senat 24/24', '#1 Hits'])(
-    '%j is a channel',
-    (name) => {
-      expect(isSeparatorName(name)).toBe(false);
-    },
-  );
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createConfig } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EpgCache, type EpgCacheOptions } from '../../src/tuner/index.js';
 import { epgRoutes } from '../../src/tuner/epg-routes.js';
@@ -43,7 +44,7 @@ describe('EpgCache rendering ahead', () => {
 
   // No timer unless a test asks for one; no settling unless it asks for it.
   function cache(options: Partial<EpgCacheOptions> = {}): EpgCache {
-    const c = new EpgCache({ lineup: createLineup(db, clock), guide: guideOutput(db), clock, dir, checkEveryMs: 0, settleMs: 0, ...options });
+    const c = new EpgCache({ lineup: createLineup(db, clock), guide: guideOutput(db), clock, dir, days: createConfig().epgDays, checkEveryMs: 0, settleMs: 0, ...options });
     caches.push(c);
     return c;
   }

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConfig, createLogger } from '../../src/core/index.js';
+import { createConfig, createLogger, systemClock } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { NetworkDiscovery, TunerDevice } from '../../src/tuner/index.js';
 import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, type Packet } from '../../src/tuner/hdhr-packet.js';
@@ -212,7 +212,7 @@ describe('ports already in use', () => {
     const lines: string[] = [];
     const log = createLogger('debug', new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }));
     const config = createConfig({ hdhomerunPort: busyPort, ssdpPort: 0 });
-    const discovery = new NetworkDiscovery({ device: new TunerDevice(db, config, deviceSources(db)), log, config, ssdpNotifyTarget: { address: '127.0.0.1', port: 9 } });
+    const discovery = new NetworkDiscovery({ device: new TunerDevice(db, config, deviceSources(db)), log, clock: systemClock, config, ssdpNotifyTarget: { address: '127.0.0.1', port: 9 } });
     cleanups.push(() => discovery.close());
     const ports = await discovery.start(5004);
     expect(ports.hdhomerunUdp).toBeUndefined();
@@ -249,7 +249,7 @@ describe('SSDP', () => {
     const config = createConfig({ hdhomerunPort: 0, ssdpPort: 0, advertiseUrl });
     const device = new TunerDevice(db, config, deviceSources(db));
     const notified = await udpClient();
-    const discovery = new NetworkDiscovery({ device, log: createLogger('silent'), config, ssdpNotifyTarget: { address: '127.0.0.1', port: notified.port } });
+    const discovery = new NetworkDiscovery({ device, log: createLogger('silent'), clock: systemClock, config, ssdpNotifyTarget: { address: '127.0.0.1', port: notified.port } });
     let closed = false;
     cleanups.push(() => (closed ? undefined : discovery.close()));
     const ports = await discovery.start(5004);

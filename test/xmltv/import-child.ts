@@ -4,7 +4,7 @@
  * `kill -9` it mid-import.
  */
 import { dirname } from 'node:path';
-import { createLogger, systemClock } from '../../src/core/index.js';
+import { createConfig, createLogger, systemClock } from '../../src/core/index.js';
 import { CredentialStore } from '../../src/credentials/index.js';
 import { openDatabase } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
@@ -22,8 +22,7 @@ const guides = new GuideSources({
   events: new EventLog(db, systemClock, log),
   log,
   clock: systemClock,
-  userAgent: 'test',
-  connectTimeoutMs: 5000,
+  config: createConfig({ userAgent: 'test' }),
 });
 const staged = db.prepare('SELECT count(*) FROM programmes WHERE source_id = ? AND generation > (SELECT generation FROM xmltv_sources WHERE id = ?)').pluck();
 const timer = setInterval(() => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger, systemClock } from '../../src/core/index.js';
+import { createConfig, createLogger, systemClock } from '../../src/core/index.js';
 import { CredentialStore } from '../../src/credentials/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
@@ -21,8 +21,7 @@ const guidesOn = (db: Db) =>
     events: new EventLog(db, systemClock, log),
     log,
     clock: systemClock,
-    userAgent: 'test',
-    connectTimeoutMs: 5000,
+    config: createConfig({ userAgent: 'test' }),
   });
 
 describe('an import killed with SIGKILL mid-way', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSeparatorName, toInteger, toText } from '../../src/xtream/payload.js';
+import { toInteger, toText } from '../../src/xtream/payload.js';
 import { parseAuthentication, parseCategories, parseLiveStreams } from '../../src/xtream/payload.js';
 
 describe('provider payload parsing', () => {
@@ -54,10 +54,5 @@ describe('provider payload parsing', () => {
       { streamId: 10, name: 'UK: BBC One HD', num: 1, icon: 'http://logo/1.png', epgChannelId: 'bbc1.uk', categoryId: '5' },
       { streamId: 13, name: 'UK: BBC Two', num: null, icon: null, epgChannelId: null, categoryId: null },
     ]);
-  });
-
-  it('recognises separator rows but not channel names with punctuation', () => {
-    for (const name of ['##### UK SPORTS #####', '===== NEWS =====', '--- 4K ---', '★★★ USA ★★★', '-----', '|||||']) expect(isSeparatorName(name), name).toBe(true);
-    for (const name of ['UK: BBC One', 'UK | BBC One HD', '#1 Music', 'Sky Sports F1 - HD', 'A-Z News', 'BBC ONE ***']) expect(isSeparatorName(name), name).toBe(false);
   });
 });
