@@ -15,6 +15,7 @@ import { createLogger, systemClock } from '../src/core/index.js';
 import { CredentialStore } from '../src/credentials/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { EventLog } from '../src/events/index.js';
+import { createUpstreamAgent } from '../src/upstream-http/index.js';
 import { GuideSources, formatXmltvTime, parseXmltv } from '../src/xmltv/index.js';
 import { recordResults } from './results-file.js';
 
@@ -92,6 +93,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
     mkdirSync(dir, { recursive: true });
     const db = openDatabase(join(dir, 'bench.db'));
     const log = createLogger('silent');
+    const dispatcher = createUpstreamAgent({ connectTimeoutMs: 5000 }); // unused: the guide is a file
     const guides = new GuideSources({
       db,
       credentials: new CredentialStore({ dataDir: dir, keyring: null, log }),
@@ -99,7 +101,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
       log,
       clock: systemClock,
       userAgent: 'bench',
-      connectTimeoutMs: 5000,
+      dispatcher,
     });
     const { id } = guides.create({ name: 'bench', url: file });
     if (mode === 'reimport') {
@@ -108,6 +110,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
       Object.assign(cpu0, process.cpuUsage());
     }
     programmes = (await guides.refresh(id)).programmes;
+    await dispatcher.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { SessionRegistry, type SessionInfo } from './session-registry.js';
 import { SlotPool } from './slot-pool.js';
 import { StreamSession } from './stream-session.js';
 import { resolveStreamTarget, type StreamTarget } from './stream-target.js';
-import { createStreamDispatcher, openUpstream, UpstreamFailure } from './upstream.js';
+import { openUpstream, UpstreamFailure } from './upstream.js';
 
 /** Where the plaintext stream credentials of an account come from (the accounts domain). */
 export interface StreamCredentialSource {
@@ -24,7 +24,8 @@ export interface StreamingDeps {
   clock: Clock;
   config: Pick<AppConfig, 'userAgent' | 'tunerWaitMs' | 'upstreamConnectTimeoutMs'>;
   credentials: StreamCredentialSource;
-  dispatcher?: Dispatcher;
+  /** The app's upstream dispatcher (follows redirects); its owner closes it. */
+  dispatcher: Dispatcher;
   /** A live upstream silent this long is dead (default 20 s). */
   upstreamIdleTimeoutMs?: number;
 }
@@ -54,11 +55,8 @@ export class Streaming {
   readonly sessions = new SessionRegistry();
   readonly slots = new SlotPool();
   private readonly live = new Set<StreamSession>();
-  private readonly upstreamDispatcher: ReturnType<typeof createStreamDispatcher>;
 
-  constructor(private readonly deps: StreamingDeps) {
-    this.upstreamDispatcher = createStreamDispatcher(deps.config.upstreamConnectTimeoutMs, deps.dispatcher);
-  }
+  constructor(private readonly deps: StreamingDeps) {}
 
   /** Resolves and checks a channel without touching the provider (for HEAD): 400/404/503 as GET would. */
   check(channelId: string): StreamTarget {
@@ -107,7 +105,7 @@ export class Streaming {
     try {
       const credentials = this.deps.credentials.streamCredentials(target.accountId);
       url = buildStreamUrl(credentials.serverUrl, credentials.username, credentials.password, variant.streamId);
-      const upstream = await openUpstream(url, this.upstreamDispatcher.dispatcher, {
+      const upstream = await openUpstream(url, this.deps.dispatcher, {
         userAgent: config.userAgent,
         answerTimeoutMs: config.upstreamConnectTimeoutMs,
         idleTimeoutMs: this.deps.upstreamIdleTimeoutMs ?? 20_000,
@@ -138,7 +136,6 @@ export class Streaming {
   async closeAll(): Promise<void> {
     this.slots.close();
     for (const session of [...this.live]) session.end('shutdown');
-    await this.upstreamDispatcher.close();
   }
 
   private assertActive(target: StreamTarget): void {

@@ -4,7 +4,7 @@ import { AppError, invalidInput, notFound, requiredText, type Clock, type Logger
 import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import { redactUrl, type CredentialStore } from '../credentials/index.js';
-import { createGuideDispatcher, guideError, guideLocationKind, openGuide } from './guide-download.js';
+import { guideError, guideLocationKind, openGuide } from './guide-download.js';
 import { GuideWriter, discardInterruptedImports, type ImportedCounts } from './guide-store.js';
 import { DailyTimer, defaultRefreshTime, missedRefresh, parseDailyTime, type DailyTime } from './refresh-schedule.js';
 import {
@@ -31,12 +31,12 @@ export interface GuideSourcesDeps {
   log: Logger;
   clock: Clock;
   userAgent: string;
-  connectTimeoutMs: number;
   /** Longest silence while downloading (default 60 s). */
   idleTimeoutMs?: number;
   /** Largest guide read, in bytes as stored (default 1 GiB). */
   maxBytes?: number;
-  dispatcher?: Dispatcher;
+  /** The app's upstream dispatcher for guide downloads; its owner closes it. */
+  dispatcher: Dispatcher;
   /** Builds an account's own guide URL (`xmltv.php`, with its credentials); ACCOUNT_NOT_FOUND when it is gone. */
   accountGuideUrl?: (accountId: number) => string;
   /** Called after every successful import (the lineup rematches). Never throws into the import. */
@@ -63,13 +63,11 @@ const refreshTimeKey = 'guide.refreshTime';
  * guide atomically), their progress, and the daily refresh with start-up catch-up.
  */
 export class GuideSources {
-  private readonly dispatcher: Dispatcher;
   private readonly running = new Map<number, { progress: ImportProgress; abort: AbortController; done: Promise<unknown> }>();
   private readonly timer: DailyTimer;
   private closed = false;
 
   constructor(private readonly deps: GuideSourcesDeps) {
-    this.dispatcher = createGuideDispatcher(deps.connectTimeoutMs, deps.dispatcher);
     this.timer = new DailyTimer(() => this.refreshAll('scheduled'), () => deps.clock.now());
     const removed = discardInterruptedImports(deps.db);
     if (removed > 0) deps.log.warn({ rows: removed }, 'removed programmes of interrupted guide imports');
@@ -207,7 +205,7 @@ export class GuideSources {
     let writer: GuideWriter | undefined;
     try {
       const input = await openGuide(this.revealLocation(row), {
-        dispatcher: this.dispatcher,
+        dispatcher: this.deps.dispatcher,
         userAgent: this.deps.userAgent,
         headersTimeoutMs: 30_000,
         idleTimeoutMs: this.deps.idleTimeoutMs ?? 60_000,
