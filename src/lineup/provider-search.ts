@@ -77,7 +77,7 @@ export function searchProviderChannels(db: Db, query: ProviderQuery): { items: P
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: query.limit ?? 100, offset: query.offset ?? 0 };
   if (query.q?.trim()) {
-    where.push(`(x.name LIKE @q ESCAPE '\\' OR x.normalized_name LIKE @q ESCAPE '\\')`);
+    where.push(`(x.name LIKE @q ESCAPE '\\' OR x.group_key LIKE @q ESCAPE '\\')`);
     params.q = likePattern(query.q.trim());
   }
   if (query.accountId !== undefined) {
