@@ -16,6 +16,7 @@ import { CredentialStore } from '../src/credentials/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { EventLog } from '../src/events/index.js';
 import { Lineup } from '../src/lineup/index.js';
+import { createUpstreamAgent } from '../src/upstream-http/index.js';
 import { GuideSources, formatXmltvTime, parseXmltv } from '../src/xmltv/index.js';
 import { ProviderCatalog } from '../src/xtream/index.js';
 import { recordResults } from './results-file.js';
@@ -95,6 +96,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
     const db = openDatabase(join(dir, 'bench.db'));
     const log = createLogger('silent');
     const events = new EventLog(db, systemClock, log);
+    const dispatcher = createUpstreamAgent({ connectTimeoutMs: 5000 }); // unused: the guide is a file
     const guides = new GuideSources({
       db,
       lineup: new Lineup({ db, providers: new ProviderCatalog(db), events, log, clock: systemClock }),
@@ -103,6 +105,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
       log,
       clock: systemClock,
       config: createConfig({ userAgent: 'bench' }),
+      dispatcher,
     });
     const { id } = guides.create({ name: 'bench', url: file });
     if (mode === 'reimport') {
@@ -111,6 +114,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
       Object.assign(cpu0, process.cpuUsage());
     }
     programmes = (await guides.refresh(id)).programmes;
+    await dispatcher.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }

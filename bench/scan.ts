@@ -10,6 +10,7 @@ import { createConfig, createLogger, systemClock } from '../src/core/index.js';
 import { CredentialStore } from '../src/credentials/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { EventLog } from '../src/events/index.js';
+import { createUpstreamAgent } from '../src/upstream-http/index.js';
 import { Accounts } from '../src/xtream/index.js';
 import { liveStream, startFakeProvider } from '../test/support/fake-xtream-provider.js';
 import { makeTempDir } from '../test/support/temp-dir.js';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const provider = await startFakeProvider({ accounts: [{ username: 'bench', password: 'bench-pw', categories, streams }] });
   const db = openDatabase(join(dir.path, 'bench.db'));
   const log = createLogger('silent');
+  const dispatcher = createUpstreamAgent({ connectTimeoutMs: 5000 });
   const accounts = new Accounts({
     db,
     credentials: new CredentialStore({ dataDir: dir.path, keyring: null, log }),
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     config: createConfig({ dataDir: dir.path }),
     // No lineup in this benchmark: a removed channel fed no lineup channel.
     mappedLineupChannels: () => new Map(),
+    dispatcher,
   });
   try {
     const { id } = accounts.create({ name: 'Bench', serverUrl: provider.url, username: 'bench', password: 'bench-pw' });
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
     console.log(section);
     recordResults('scan', section);
   } finally {
-    await accounts.close();
+    await dispatcher.close();
     await provider.close();
     db.close();
     dir.remove();

@@ -9,6 +9,7 @@ import { Accounts, ProviderCatalog } from './xtream/index.js';
 import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
 import { GuideSources, guideOutput } from './xmltv/index.js';
+import { createUpstreamAgent, followRedirects } from './upstream-http/index.js';
 import { apiRoutes } from './api/index.js';
 import { EpgCache, NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
 import { join } from 'node:path';
@@ -18,7 +19,11 @@ export interface AppDeps {
   db: Db;
   log: Logger;
   clock?: Clock;
-  /** undici dispatcher for every upstream request (provider API, streams, guide downloads); tests pass one that trusts their self-signed certificate. */
+  /**
+   * undici dispatcher for every upstream request (provider API, streams, guide downloads), used
+   * with redirects followed and left open on close: tests pass one that trusts their self-signed
+   * certificate. Default: an agent the app creates and closes.
+   */
   dispatcher?: Dispatcher;
   /** Where account passwords go; default the OS keyring. null = AES-at-rest only (tests). */
   keyring?: KeyringBackend | null;
@@ -63,6 +68,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
 
+  // One dispatcher for every upstream request. Closed in onClose, which runs after preClose ended
+  // the streams and guide imports using it; a provider call still running may finish first.
+  const dispatcher = deps.dispatcher ? followRedirects(deps.dispatcher) : createUpstreamAgent({ connectTimeoutMs: config.upstreamConnectTimeoutMs });
+  if (!deps.dispatcher) app.addHook('onClose', () => dispatcher.close());
+
   const events = new EventLog(db, clock, log);
   // The keyring backend throws without a Secret Service; the credential store then falls back to AES.
   const keyring = deps.keyring === undefined ? createOsKeyring() : deps.keyring;
@@ -79,9 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // A scan that added, renamed or removed provider channels rematches the lineup channels they touch.
     onScanned: (result) => lineup.handleScan(result),
     onRemoved: () => lineup.handleAccountRemoved(),
-    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+    dispatcher,
   });
-  app.addHook('onClose', () => accounts.close());
   const guides = new GuideSources({
     db,
     lineup,
@@ -93,12 +102,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     accountGuideUrl: (accountId) => accounts.guideUrl(accountId),
     // Every import can add, rename or drop lineup channels: match them all again.
     onImported: () => lineup.handleGuideImported(),
-    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+    dispatcher,
   });
   // The daily refresh (and a catch-up on one missed while the server was off) starts with the app.
   app.addHook('onReady', async () => guides.start());
   app.addHook('preClose', () => guides.close());
-  const streaming = new Streaming({ lineup, events, log, clock, config, accounts, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
+  const streaming = new Streaming({ lineup, events, log, clock, config, accounts, dispatcher });
   // preClose, not onClose: the HTTP server waits for open responses before onClose hooks run, and
   // a live stream never finishes by itself.
   app.addHook('preClose', () => streaming.closeAll());

@@ -91,12 +91,3 @@ export function requiredText(value: string, field: string): string {
   if (!trimmed) throw invalidInput(`${field} must not be empty`);
   return trimmed;
 }
-
-// undici's and the socket layer's codes for a connect, header or body timeout.
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-
-/** True when an upstream request error is a timeout (by its code). */
-export function isTimeoutCode(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && timeoutCodes.has(code);
-}

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { migrationSteps } from './migration-steps.js';
 
 export type Db = Database.Database;
 
@@ -10,6 +11,7 @@ const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations'
 /**
  * Opens (creating if needed) the SQLite file, switches on WAL and foreign keys, and applies
  * every migration in `migrations/NNN-name.sql` not yet applied, each in its own transaction.
+ * Migrations are append-only: a landed file is never edited, a repair is a new migration.
  */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -22,7 +24,7 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-/** Applies pending migrations; `user_version` holds the number of the last one applied. */
+/** Applies pending migrations (with their step from migration-steps.ts, if any); `user_version` holds the number of the last one applied. */
 export function migrate(db: Db): number {
   const applied = db.pragma('user_version', { simple: true }) as number;
   const files = readdirSync(migrationsDir)
@@ -34,6 +36,7 @@ export function migrate(db: Db): number {
     if (number <= applied) continue;
     const sql = readFileSync(join(migrationsDir, file), 'utf8');
     db.transaction(() => {
+      migrationSteps.get(number)?.(db);
       db.exec(sql);
       db.pragma(`user_version = ${number}`);
     })();

@@ -1,10 +1,11 @@
 import type { Writable } from 'node:stream';
 import type { Clock, Logger } from '../core/index.js';
 import type { EventLog } from '../events/index.js';
+import { discardBody } from '../upstream-http/index.js';
 import { relay } from './relay.js';
 import type { SessionInfo, SessionRegistry } from './session-registry.js';
 import type { Slot } from './slot-pool.js';
-import { discardBody, type Upstream } from './upstream.js';
+import type { Upstream } from './upstream.js';
 
 /** Why a session ended. */
 export type EndReason = 'client-closed' | 'upstream-ended' | 'upstream-error' | 'upstream-failed' | 'shutdown' | 'error';

@@ -8,7 +8,7 @@ import { buildStreamUrl } from '../xtream/index.js';
 import { SessionRegistry, type SessionInfo } from './session-registry.js';
 import { SlotPool } from './slot-pool.js';
 import { StreamSession } from './stream-session.js';
-import { createStreamDispatcher, openUpstream, UpstreamFailure } from './upstream.js';
+import { openUpstream, UpstreamFailure } from './upstream.js';
 
 /** What the stream proxy needs of the accounts domain: plaintext credentials and connection limits. */
 export interface StreamAccounts {
@@ -36,7 +36,8 @@ export interface StreamingDeps {
   clock: Clock;
   config: Pick<AppConfig, 'userAgent' | 'tunerWaitMs' | 'upstreamConnectTimeoutMs'>;
   accounts: StreamAccounts;
-  dispatcher?: Dispatcher;
+  /** The app's upstream dispatcher (follows redirects); its owner closes it. */
+  dispatcher: Dispatcher;
   /** A live upstream silent this long is dead (default 20 s). */
   upstreamIdleTimeoutMs?: number;
 }
@@ -66,11 +67,8 @@ export class Streaming {
   readonly sessions = new SessionRegistry();
   readonly slots = new SlotPool();
   private readonly live = new Set<StreamSession>();
-  private readonly upstreamDispatcher: ReturnType<typeof createStreamDispatcher>;
 
-  constructor(private readonly deps: StreamingDeps) {
-    this.upstreamDispatcher = createStreamDispatcher(deps.config.upstreamConnectTimeoutMs, deps.dispatcher);
-  }
+  constructor(private readonly deps: StreamingDeps) {}
 
   /** Resolves and checks a channel without touching the provider (for HEAD): 400/404/503 as GET would. */
   check(channelId: string): StreamTarget {
@@ -116,7 +114,7 @@ export class Streaming {
     try {
       const credentials = this.deps.accounts.streamCredentials(variant.accountId);
       url = buildStreamUrl(credentials.serverUrl, credentials.username, credentials.password, variant.streamId);
-      const upstream = await openUpstream(url, this.upstreamDispatcher.dispatcher, {
+      const upstream = await openUpstream(url, this.deps.dispatcher, {
         userAgent: config.userAgent,
         answerTimeoutMs: config.upstreamConnectTimeoutMs,
         idleTimeoutMs: this.deps.upstreamIdleTimeoutMs ?? 20_000,
@@ -147,7 +145,6 @@ export class Streaming {
   async closeAll(): Promise<void> {
     this.slots.close();
     for (const session of [...this.live]) session.end('shutdown');
-    await this.upstreamDispatcher.close();
   }
 
   private resolve(channelId: string): StreamTarget {

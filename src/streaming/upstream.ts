@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { classifyNetworkError, discardBody } from '../upstream-http/index.js';
 
 /**
  * The provider side of a stream: ONE request for the stream URL (no probe first: on a
@@ -39,33 +40,7 @@ export class UpstreamFailure extends Error {
   }
 }
 
-const maxRedirections = 5;
-
-/**
- * Drops a body we will not read. undici reports destroying an unfinished body as an 'error'
- * event, which would be an uncaught exception without a listener: give it one first.
- */
-export function discardBody(body: Readable): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-/**
- * The dispatcher for stream requests: the injected one (tests trust their certificate with it)
- * or an own Agent with the connect timeout, in both cases following redirects.
- */
-export function createStreamDispatcher(connectTimeoutMs: number, injected?: Dispatcher): { dispatcher: Dispatcher; close(): Promise<void> } {
-  const own = injected ? undefined : new Agent({ connect: { timeout: connectTimeoutMs } });
-  const base = injected ?? own!;
-  return {
-    dispatcher: base.compose(interceptors.redirect({ maxRedirections })),
-    close: async () => {
-      await own?.destroy();
-    },
-  };
-}
-
-/** Requests the stream URL; resolves once the provider answered 200, else throws UpstreamFailure. */
+/** Requests the stream URL through `dispatcher` (the app's, following redirects); resolves once the provider answered 200, else throws UpstreamFailure. */
 export async function openUpstream(url: string, dispatcher: Dispatcher, options: UpstreamOptions): Promise<Upstream> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), options.answerTimeoutMs);
@@ -102,32 +77,8 @@ export async function openUpstream(url: string, dispatcher: Dispatcher, options:
   }
 }
 
+// A stream keeps its own coarse reasons; an abort nobody here asked for is just an error.
 function classify(error: unknown): UpstreamFailure {
-  const code = errorCode(error);
-  switch (code) {
-    case 'ECONNREFUSED':
-      return new UpstreamFailure('refused', undefined, code);
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'ETIMEDOUT':
-      return new UpstreamFailure('timeout', undefined, code);
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return new UpstreamFailure('unreachable', undefined, code);
-    default:
-      return new UpstreamFailure('error', undefined, code);
-  }
-}
-
-// undici wraps socket errors; the errno code may sit on the error or on its cause.
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') return code;
-  }
-  return undefined;
+  const { reason, code } = classifyNetworkError(error);
+  return new UpstreamFailure(reason === 'refused' || reason === 'timeout' || reason === 'unreachable' ? reason : 'error', undefined, code);
 }

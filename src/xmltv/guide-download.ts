@@ -1,11 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
-import { AppError, isTimeoutCode } from '../core/index.js';
+import { request, type Dispatcher } from 'undici';
+import { AppError } from '../core/index.js';
+import { BodyTooLargeError, capBody, classifyNetworkError, discardBody } from '../upstream-http/index.js';
 
 export interface GuideFetchOptions {
+  /** The app's upstream dispatcher (follows redirects: CDNs, short links). */
   dispatcher: Dispatcher;
   userAgent: string;
   /** Until the response headers arrive. */
@@ -15,12 +18,6 @@ export interface GuideFetchOptions {
   /** Bytes read from the server or file (compressed, if gzipped) before the import is refused. */
   maxBytes: number;
   signal?: AbortSignal;
-}
-
-/** The agent guide downloads share: connect timeout, and redirects followed (CDNs, short links). */
-export function createGuideDispatcher(connectTimeoutMs: number, base?: Dispatcher): Dispatcher {
-  const agent = base ?? new Agent({ connect: { timeout: connectTimeoutMs } });
-  return agent.compose(interceptors.redirect({ maxRedirections: 5 }));
 }
 
 /** What kind of location a source URL is: `http(s)://…`, `file://…` or an absolute path. */
@@ -42,7 +39,7 @@ export async function openGuide(location: string, options: GuideFetchOptions): P
   throw guideError('guide location must be an http(s) URL or an absolute file path');
 }
 
-async function openFile(location: string): Promise<AsyncIterable<Uint8Array>> {
+async function openFile(location: string): Promise<Readable> {
   let path: string;
   try {
     path = /^file:/i.test(location) ? fileURLToPath(location) : location;
@@ -60,7 +57,7 @@ async function openFile(location: string): Promise<AsyncIterable<Uint8Array>> {
   return createReadStream(path, { highWaterMark: 256 * 1024 });
 }
 
-async function openHttp(url: string, options: GuideFetchOptions): Promise<AsyncIterable<Uint8Array>> {
+async function openHttp(url: string, options: GuideFetchOptions): Promise<Readable> {
   let response: Dispatcher.ResponseData;
   try {
     response = await request(url, {
@@ -76,47 +73,31 @@ async function openHttp(url: string, options: GuideFetchOptions): Promise<AsyncI
     throw networkError(error);
   }
   if (response.statusCode >= 400) {
-    release(response.body);
+    discardBody(response.body);
     throw guideError(`guide server answered HTTP ${response.statusCode}`, undefined, { status: response.statusCode });
   }
   const length = Number(response.headers['content-length']);
   if (Number.isFinite(length) && length > options.maxBytes) {
-    release(response.body);
+    discardBody(response.body);
     throw tooLarge(options.maxBytes);
   }
   return response.body;
 }
 
-async function* capped(input: AsyncIterable<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
-  let size = 0;
+/** The guide's bytes up to the cap; the body or file is released however reading ends (a parse error, the cap). */
+async function* capped(input: Readable, maxBytes: number): AsyncIterable<Uint8Array> {
   try {
-    for await (const chunk of input) {
-      size += chunk.length;
-      if (size > maxBytes) throw tooLarge(maxBytes);
-      yield chunk;
-    }
+    yield* capBody(input, maxBytes);
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (error instanceof BodyTooLargeError) throw tooLarge(maxBytes);
     throw networkError(error, 'guide download interrupted');
-  } finally {
-    // An early stop (parse error, size cap) must release the socket or file.
-    release(input);
   }
 }
 
-/** Closes a body or file stream we stop reading; the abort error it then emits is expected. */
-function release(stream: unknown): void {
-  const s = stream as { destroyed?: boolean; destroy?: () => void; on?: (event: 'error', listener: () => void) => void };
-  if (s.destroyed) return;
-  s.on?.('error', () => undefined);
-  s.destroy?.();
-}
-
 function networkError(error: unknown, fallback = 'guide server unreachable'): AppError {
-  const code = (error as { code?: unknown }).code;
-  if (isTimeoutCode(error)) return guideError('guide server did not answer in time', error, { code });
-  if (code === 'UND_ERR_REQ_RETRY' || code === 'UND_ERR_REDIRECT') return guideError('guide server redirected too often', error, { code });
-  return guideError(fallback, error, { code: typeof code === 'string' ? code : undefined });
+  const { reason, code } = classifyNetworkError(error);
+  if (reason === 'timeout') return guideError('guide server did not answer in time', error, { code });
+  return guideError(fallback, error, { code });
 }
 
 function tooLarge(maxBytes: number): AppError {

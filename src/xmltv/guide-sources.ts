@@ -5,7 +5,7 @@ import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
 import { redactUrl, type CredentialStore } from '../credentials/index.js';
-import { createGuideDispatcher, guideError, guideLocationKind, openGuide } from './guide-download.js';
+import { guideError, guideLocationKind, openGuide } from './guide-download.js';
 import { GuideWriter, discardInterruptedImports, type ImportedCounts } from './guide-store.js';
 import { DailyTimer, defaultRefreshTime, missedRefresh, parseDailyTime, type DailyTime } from './refresh-schedule.js';
 import {
@@ -33,9 +33,10 @@ export interface GuideSourcesDeps {
   events: EventLog;
   log: Logger;
   clock: Clock;
-  /** User agent, connect timeout, the largest guide read and the longest silence while downloading. */
-  config: Pick<AppConfig, 'userAgent' | 'upstreamConnectTimeoutMs' | 'guideMaxBytes' | 'guideIdleTimeoutMs'>;
-  dispatcher?: Dispatcher;
+  /** User agent, the largest guide read and the longest silence while downloading. */
+  config: Pick<AppConfig, 'userAgent' | 'guideMaxBytes' | 'guideIdleTimeoutMs'>;
+  /** The app's upstream dispatcher for guide downloads; its owner closes it. */
+  dispatcher: Dispatcher;
   /** Builds an account's own guide URL (`xmltv.php`, with its credentials); ACCOUNT_NOT_FOUND when it is gone. */
   accountGuideUrl?: (accountId: number) => string;
   /** Called after every successful import (the lineup rematches). Never throws into the import. */
@@ -62,13 +63,11 @@ const refreshTimeKey = 'guide.refreshTime';
  * guide atomically), their progress, and the daily refresh with start-up catch-up.
  */
 export class GuideSources {
-  private readonly dispatcher: Dispatcher;
   private readonly running = new Map<number, { progress: ImportProgress; abort: AbortController; done: Promise<unknown> }>();
   private readonly timer: DailyTimer;
   private closed = false;
 
   constructor(private readonly deps: GuideSourcesDeps) {
-    this.dispatcher = createGuideDispatcher(deps.config.upstreamConnectTimeoutMs, deps.dispatcher);
     this.timer = new DailyTimer(() => this.refreshAll('scheduled'), () => deps.clock.now());
     const removed = discardInterruptedImports(deps.db);
     if (removed > 0) deps.log.warn({ rows: removed }, 'removed programmes of interrupted guide imports');
@@ -206,7 +205,7 @@ export class GuideSources {
     let writer: GuideWriter | undefined;
     try {
       const input = await openGuide(this.revealLocation(row), {
-        dispatcher: this.dispatcher,
+        dispatcher: this.deps.dispatcher,
         userAgent: this.deps.config.userAgent,
         headersTimeoutMs: 30_000,
         idleTimeoutMs: this.deps.config.guideIdleTimeoutMs,

@@ -20,7 +20,7 @@ import {
 import { listProviderChannels, type ProviderChannelView } from './provider-channels.js';
 import { groupStreams, storeScan, type MappedLineupLookup, type ScanResult } from './scan-store.js';
 import { buildGuideUrl, providerBase } from './stream-url.js';
-import { XtreamClient, createProviderDispatcher } from './xtream-client.js';
+import { XtreamClient } from './xtream-client.js';
 
 export interface AccountsDeps {
   db: Db;
@@ -29,7 +29,8 @@ export interface AccountsDeps {
   log: Logger;
   clock: Clock;
   config: AppConfig;
-  dispatcher?: Dispatcher;
+  /** The app's upstream dispatcher for provider API calls; its owner closes it. */
+  dispatcher: Dispatcher;
   /** The lineup channels mapped to provider channels a scan is about to delete (reported in its result). */
   mappedLineupChannels: MappedLineupLookup;
   /** Called after a scan is committed (the lineup reacts to removed and renamed channels). */
@@ -74,12 +75,9 @@ function normaliseServerUrl(serverUrl: string): string {
  * revealed only for a provider request.
  */
 export class Accounts {
-  private readonly dispatcher: Dispatcher;
   private readonly scanning = new Set<number>();
 
-  constructor(private readonly deps: AccountsDeps) {
-    this.dispatcher = createProviderDispatcher(deps.config.upstreamConnectTimeoutMs, deps.dispatcher);
-  }
+  constructor(private readonly deps: AccountsDeps) {}
 
   /** Adds an account; the password goes to the credential store. */
   create(input: AccountInput): AccountView {
@@ -260,11 +258,6 @@ export class Accounts {
     return buildGuideUrl(serverUrl, username, password);
   }
 
-  /** Releases the shared provider agent. */
-  async close(): Promise<void> {
-    if (!this.deps.dispatcher) await this.dispatcher.close();
-  }
-
   private row(id: number): AccountRow {
     const row = findAccountRow(this.deps.db, id);
     if (!row) throw new AppError('ACCOUNT_NOT_FOUND', 'account not found');
@@ -288,15 +281,14 @@ export class Accounts {
   }
 
   private client(row: AccountRow): XtreamClient {
-    const { config, log } = this.deps;
+    const { config, log, dispatcher } = this.deps;
     return new XtreamClient({
       serverUrl: row.server_url,
       username: row.username,
       password: this.reveal(row),
       userAgent: config.userAgent,
       requestTimeoutMs: config.providerRequestTimeoutMs,
-      connectTimeoutMs: config.upstreamConnectTimeoutMs,
-      dispatcher: this.dispatcher,
+      dispatcher,
       log,
     });
   }

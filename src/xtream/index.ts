@@ -1,5 +1,5 @@
 export { buildStreamUrl, buildGuideUrl, providerBase } from './stream-url.js';
-export { XtreamClient, createProviderDispatcher, type XtreamClientOptions } from './xtream-client.js';
+export { XtreamClient, type XtreamClientOptions } from './xtream-client.js';
 export type { ProviderUserInfo, ProviderCategory, ProviderStream } from './payload.js';
 export { effectiveMaxConnections, type AccountView } from './account-repository.js';
 export type { ProviderChannelView } from './provider-channels.js';

@@ -106,11 +106,11 @@ export function storeScan(
     }
 
     const insertChannel = db.prepare(
-      `INSERT INTO xtream_channels (account_id, group_key, name, normalized_name, icon, category_id, category_name, epg_channel_id, qualities, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO xtream_channels (account_id, group_key, name, icon, category_id, category_name, epg_channel_id, qualities, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const updateChannel = db.prepare(
-      `UPDATE xtream_channels SET group_key = ?, name = ?, normalized_name = ?, icon = ?, category_id = ?, category_name = ?, epg_channel_id = ?, qualities = ?, updated_at = ?
+      `UPDATE xtream_channels SET group_key = ?, name = ?, icon = ?, category_id = ?, category_name = ?, epg_channel_id = ?, qualities = ?, updated_at = ?
        WHERE id = ?`,
     );
     const upsertStream = db.prepare(
@@ -129,8 +129,7 @@ export function storeScan(
       const icon = group.streams.find((s) => s.icon)?.icon ?? null;
       const epg = group.streams.find((s) => s.epgChannelId)?.epgChannelId ?? null;
       const category = best.categoryId;
-      // normalized_name: the tier group key for now; matching normalises further on its own.
-      const values = [group.key, group.name, group.key, icon, category, category ? categoryNames.get(category) ?? null : null, epg, JSON.stringify(group.qualities)];
+      const values = [group.key, group.name, icon, category, category ? categoryNames.get(category) ?? null : null, epg, JSON.stringify(group.qualities)];
       const existing = assigned.get(group);
       let channelId: number;
       if (existing) {

@@ -1,6 +1,7 @@
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
-import { AppError, isTimeoutCode, type Logger } from '../core/index.js';
+import { request, type Dispatcher } from 'undici';
+import { AppError, type Logger } from '../core/index.js';
 import { redactUrl } from '../credentials/index.js';
+import { BodyTooLargeError, classifyNetworkError, readCapped } from '../upstream-http/index.js';
 import { buildApiUrl } from './stream-url.js';
 import {
   parseAuthentication,
@@ -19,20 +20,11 @@ export interface XtreamClientOptions {
   userAgent: string;
   /** Whole-request budget (headers and body) per call. */
   requestTimeoutMs: number;
-  /** Used when no dispatcher is given: the connect timeout of the client's own agent. */
-  connectTimeoutMs: number;
-  /** Shared agent (the app's, or a test's that trusts a self-signed certificate). */
-  dispatcher?: Dispatcher;
+  /** The app's upstream dispatcher (follows redirects: panels behind load balancers redirect player_api.php); its owner closes it. */
+  dispatcher: Dispatcher;
   /** JSON bodies larger than this are refused (a runaway or hostile panel). Default 256 MiB. */
   maxBodyBytes?: number;
   log?: Logger;
-}
-
-/** Builds the agent the Xtream clients of one app share: connect timeout, keep-alive, redirects followed. */
-export function createProviderDispatcher(connectTimeoutMs: number, base?: Dispatcher): Dispatcher {
-  const agent = base ?? new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 10_000 });
-  // Panels behind load balancers redirect player_api.php; follow a few hops, never loop.
-  return agent.compose(interceptors.redirect({ maxRedirections: 3 }));
 }
 
 const defaultMaxBodyBytes = 256 * 1024 * 1024;
@@ -44,13 +36,7 @@ const defaultMaxBodyBytes = 256 * 1024 * 1024;
  * unredacted.
  */
 export class XtreamClient {
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
-
-  constructor(private readonly options: XtreamClientOptions) {
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createProviderDispatcher(options.connectTimeoutMs);
-  }
+  constructor(private readonly options: XtreamClientOptions) {}
 
   /** Checks the credentials; returns the account's status and limits. */
   async authenticate(): Promise<ProviderUserInfo> {
@@ -85,13 +71,8 @@ export class XtreamClient {
     }
   }
 
-  /** Releases the client's own agent (not a shared one). */
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
-  }
-
   private async call(action: string): Promise<unknown> {
-    const { serverUrl, username, password, requestTimeoutMs } = this.options;
+    const { serverUrl, username, password, requestTimeoutMs, maxBodyBytes = defaultMaxBodyBytes } = this.options;
     const url = buildApiUrl(serverUrl, username, password, action ? { action } : {});
     const what = action || 'authenticate';
     const started = performance.now();
@@ -101,16 +82,16 @@ export class XtreamClient {
     try {
       const response = await request(url, {
         method: 'GET',
-        dispatcher: this.dispatcher,
+        dispatcher: this.options.dispatcher,
         signal,
         headersTimeout: requestTimeoutMs,
         bodyTimeout: requestTimeoutMs,
         headers: { 'user-agent': this.options.userAgent, accept: 'application/json' },
       });
       status = response.statusCode;
-      text = await readCapped(response.body, this.options.maxBodyBytes ?? defaultMaxBodyBytes);
+      text = (await readCapped(response.body, maxBodyBytes)).toString('utf8');
     } catch (error) {
-      if (error instanceof AppError) throw error;
+      if (error instanceof BodyTooLargeError) throw new AppError('PROVIDER_BAD_RESPONSE', 'provider response too large', { details: { maxBytes: maxBodyBytes } });
       throw networkError(what, error, signal.aborted);
     } finally {
       this.options.log?.debug({ action: what, url: redactUrl(url), ms: Math.round(performance.now() - started) }, 'provider request');
@@ -137,20 +118,6 @@ export class XtreamClient {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new AppError('PROVIDER_BAD_RESPONSE', 'provider response too large', { details: { maxBytes } });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function badResponse(action: string, error: unknown, body?: unknown): AppError {
   return new AppError('PROVIDER_BAD_RESPONSE', 'provider sent an invalid response', {
     details: {
@@ -162,10 +129,11 @@ function badResponse(action: string, error: unknown, body?: unknown): AppError {
 }
 
 function networkError(action: string, error: unknown, aborted: boolean): AppError {
-  const code = (error as { code?: unknown }).code;
+  const { reason: kind, code } = classifyNetworkError(error);
   const name = (error as { name?: unknown }).name;
-  const reason = { action, code: typeof code === 'string' ? code : undefined, name: typeof name === 'string' ? name : undefined };
-  if (aborted || name === 'TimeoutError' || name === 'AbortError' || isTimeoutCode(error)) {
+  const reason = { action, code, name: typeof name === 'string' ? name : undefined };
+  // The only signal here is the request's own deadline, so an abort is a timeout too.
+  if (aborted || kind === 'timeout' || kind === 'aborted') {
     return new AppError('PROVIDER_TIMEOUT', 'provider did not answer in time', { details: reason });
   }
   return new AppError('PROVIDER_UNREACHABLE', 'provider unreachable', {

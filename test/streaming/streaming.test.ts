@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConfig, createLogger, systemClock } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
 import { Streaming } from '../../src/streaming/index.js';
 import { createLineup } from '../support/lineup.js';
+import { createUpstreamAgent } from '../../src/upstream-http/index.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { seedAccountRow, seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -21,6 +23,7 @@ describe('Streaming domain', () => {
   let provider: FakeProvider;
   let streaming: Streaming;
   let events: EventLog;
+  let dispatcher: Dispatcher;
   beforeEach(async () => {
     temp = makeTempDir();
     db = openDatabase(join(temp.path, 'test.db'));
@@ -30,6 +33,7 @@ describe('Streaming domain', () => {
     const lineup = seedLineupChannel(db, { channelId: 'quiet.uk' });
     const channel = seedProviderChannel(db, { accountId, name: 'Quiet', streams: [{ streamId: 77, tier: 'HD' }] });
     seedMapping(db, { lineupChannelId: lineup, providerChannelId: channel });
+    dispatcher = createUpstreamAgent({ connectTimeoutMs: 5000 });
     streaming = new Streaming({
       lineup: createLineup(db),
       events,
@@ -38,10 +42,12 @@ describe('Streaming domain', () => {
       config: createConfig({ tunerWaitMs: 0 }),
       accounts: { streamCredentials: () => ({ serverUrl: provider.url, username: 'u', password: 'p' }), connectionLimit: () => 1 },
       upstreamIdleTimeoutMs: 300,
+      dispatcher,
     });
   });
   afterEach(async () => {
     await streaming.closeAll();
+    await dispatcher.close();
     await provider.close();
     db.close();
     temp.remove();

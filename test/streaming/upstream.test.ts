@@ -1,12 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createStreamDispatcher, discardBody, openUpstream, UpstreamFailure } from '../../src/streaming/upstream.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openUpstream, UpstreamFailure } from '../../src/streaming/upstream.js';
+import { createUpstreamAgent, discardBody } from '../../src/upstream-http/index.js';
 
 /** The upstream opener against a real node:http server: redirects, loops, content types. */
 describe('openUpstream', () => {
   let server: Server | undefined;
-  const dispatcher = createStreamDispatcher(2000);
+  const dispatcher = createUpstreamAgent({ connectTimeoutMs: 2000 });
+  afterAll(() => dispatcher.close());
   afterEach(async () => {
     server?.closeAllConnections();
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
@@ -29,7 +31,7 @@ describe('openUpstream', () => {
       if (req.url === '/b') return res.writeHead(307, { location: '/c' }).end();
       res.writeHead(200, { 'content-type': 'video/mp2t' }).end(Buffer.alloc(188, 0x47));
     });
-    const upstream = await openUpstream(`${base}/a`, dispatcher.dispatcher, options());
+    const upstream = await openUpstream(`${base}/a`, dispatcher, options());
     const chunks: Buffer[] = [];
     for await (const chunk of upstream.body) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).length).toBe(188);
@@ -43,7 +45,7 @@ describe('openUpstream', () => {
       requests++;
       res.writeHead(302, { location: '/again' }).end();
     });
-    const failure = await openUpstream(`${base}/start`, dispatcher.dispatcher, options()).catch((e: unknown) => e);
+    const failure = await openUpstream(`${base}/start`, dispatcher, options()).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(UpstreamFailure);
     expect(requests).toBeLessThanOrEqual(6);
   });
@@ -56,20 +58,20 @@ describe('openUpstream', () => {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('limit reached');
     });
     for (const path of ['/octet', '/none']) {
-      const upstream = await openUpstream(`${base}${path}`, dispatcher.dispatcher, options());
+      const upstream = await openUpstream(`${base}${path}`, dispatcher, options());
       discardBody(upstream.body);
     }
-    const failure = await openUpstream(`${base}/text`, dispatcher.dispatcher, options()).catch((e: unknown) => e);
+    const failure = await openUpstream(`${base}/text`, dispatcher, options()).catch((e: unknown) => e);
     expect(failure).toMatchObject({ reason: 'not-a-stream', status: 200 });
     // An error page that never ends (a captcha served as a stream) is dropped without an uncaught error.
-    const endless = await openUpstream(`${base}/endless-text`, dispatcher.dispatcher, options()).catch((e: unknown) => e);
+    const endless = await openUpstream(`${base}/endless-text`, dispatcher, options()).catch((e: unknown) => e);
     expect(endless).toMatchObject({ reason: 'not-a-stream' });
   });
 
   it('reports an abort by the caller as aborted, not as a provider failure', async () => {
     const base = await serve(() => undefined); // never answers
     const controller = new AbortController();
-    const pending = openUpstream(`${base}/slow`, dispatcher.dispatcher, { ...options(), signal: controller.signal }).catch((e: unknown) => e);
+    const pending = openUpstream(`${base}/slow`, dispatcher, { ...options(), signal: controller.signal }).catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 50);
     expect(await pending).toMatchObject({ reason: 'aborted' });
   });

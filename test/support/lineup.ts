@@ -4,6 +4,7 @@ import { CredentialStore } from '../../src/credentials/index.js';
 import type { Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
 import { Lineup } from '../../src/lineup/index.js';
+import { createUpstreamAgent } from '../../src/upstream-http/index.js';
 import { Accounts, ProviderCatalog } from '../../src/xtream/index.js';
 
 /** The real lineup domain over a test database, for tests that build one domain without the app. */
@@ -25,6 +26,8 @@ export function createAccounts(db: Db, clock: Clock = systemClock): Accounts {
     clock,
     config: createConfig({ dataDir: dirname(db.name) }),
     mappedLineupChannels: (ids) => lineup.channelsMappedTo(ids),
+    // Never used by the callers here (no provider request); an agent with no connection holds nothing open.
+    dispatcher: createUpstreamAgent({ connectTimeoutMs: 1000 }),
   });
 }
 

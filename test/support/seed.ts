@@ -60,10 +60,10 @@ export function seedProviderChannel(db: Db, input: SeedProviderChannel): number 
   const id = Number(
     db
       .prepare(
-        `INSERT INTO xtream_channels (account_id, group_key, name, normalized_name, icon, category_id, category_name, epg_channel_id, qualities, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, '1', ?, ?, ?, ?, ?)`,
+        `INSERT INTO xtream_channels (account_id, group_key, name, icon, category_id, category_name, epg_channel_id, qualities, created_at, updated_at)
+         VALUES (?, ?, ?, ?, '1', ?, ?, ?, ?, ?)`,
       )
-      .run(input.accountId, input.name.toLowerCase(), input.name, input.name.toLowerCase(), input.icon ?? null, input.categoryName ?? null, input.epgChannelId ?? null, JSON.stringify(qualities), t, t)
+      .run(input.accountId, input.name.toLowerCase(), input.name, input.icon ?? null, input.categoryName ?? null, input.epgChannelId ?? null, JSON.stringify(qualities), t, t)
       .lastInsertRowid,
   );
   const insert = db.prepare(

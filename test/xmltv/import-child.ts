@@ -8,6 +8,7 @@ import { createConfig, createLogger, systemClock } from '../../src/core/index.js
 import { CredentialStore } from '../../src/credentials/index.js';
 import { openDatabase } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
+import { createUpstreamAgent } from '../../src/upstream-http/index.js';
 import { GuideSources } from '../../src/xmltv/index.js';
 import { createLineup } from '../support/lineup.js';
 
@@ -23,6 +24,8 @@ const guides = new GuideSources({
   log,
   clock: systemClock,
   config: createConfig({ userAgent: 'test' }),
+  // Never closed: the test kills this process mid-import.
+  dispatcher: createUpstreamAgent({ connectTimeoutMs: 5000 }),
 });
 const staged = db.prepare('SELECT count(*) FROM programmes WHERE source_id = ? AND generation > (SELECT generation FROM xmltv_sources WHERE id = ?)').pluck();
 const timer = setInterval(() => {

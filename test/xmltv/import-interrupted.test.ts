@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConfig, createLogger, systemClock } from '../../src/core/index.js';
 import { CredentialStore } from '../../src/credentials/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
+import { createUpstreamAgent } from '../../src/upstream-http/index.js';
 import { GuideSources } from '../../src/xmltv/index.js';
 import { createLineup } from '../support/lineup.js';
 import { startFakeGuideServer, type FakeGuideServer } from '../support/fake-guide-server.js';
@@ -13,6 +14,8 @@ import { repoRoot } from '../support/paths.js';
 import { hourlyProgrammes, xmltvDocument } from './guide-fixture.js';
 
 const log = createLogger('silent');
+const dispatcher = createUpstreamAgent({ connectTimeoutMs: 5000 });
+afterAll(() => dispatcher.close());
 const guidesOn = (db: Db) =>
   new GuideSources({
     db,
@@ -22,6 +25,7 @@ const guidesOn = (db: Db) =>
     log,
     clock: systemClock,
     config: createConfig({ userAgent: 'test' }),
+    dispatcher,
   });
 
 describe('an import killed with SIGKILL mid-way', () => {

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConfig, createLogger, isAppError, systemClock } from '../../src/core/index.js';
 import { CredentialStore } from '../../src/credentials/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
+import { createUpstreamAgent } from '../../src/upstream-http/index.js';
 import { Accounts, type ScanResult } from '../../src/xtream/index.js';
 import { liveStream, startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { seedLineupChannel, seedMapping } from '../support/seed.js';
@@ -30,6 +32,7 @@ describe('Accounts.scan', () => {
   let db: Db;
   let provider: FakeProvider;
   let accounts: Accounts;
+  let dispatcher: Dispatcher;
   let scanned: ScanResult[];
   let accountId: number;
 
@@ -58,6 +61,7 @@ describe('Accounts.scan', () => {
     setStreams(baseStreams);
     const log = createLogger('silent');
     scanned = [];
+    dispatcher = createUpstreamAgent({ connectTimeoutMs: 5000 });
     accounts = new Accounts({
       db,
       credentials: new CredentialStore({ dataDir: dir.path, keyring: null, log }),
@@ -67,11 +71,12 @@ describe('Accounts.scan', () => {
       config: createConfig({ dataDir: dir.path, providerRequestTimeoutMs: 5000 }),
       mappedLineupChannels: (ids) => createLineup(db).channelsMappedTo(ids),
       onScanned: (result) => scanned.push(result),
+      dispatcher,
     });
     accountId = accounts.create({ name: 'Alice TV', serverUrl: provider.url, username: 'alice', password: 'pw' }).id;
   });
   afterEach(async () => {
-    await accounts.close();
+    await dispatcher.close();
     await provider.close();
     db.close();
     dir.remove();

@@ -1,7 +1,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAppError, type ErrorCode } from '../../src/core/index.js';
+import { createUpstreamAgent } from '../../src/upstream-http/index.js';
 import { XtreamClient, type XtreamClientOptions } from '../../src/xtream/index.js';
 import { liveStream, startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 
@@ -24,20 +25,18 @@ async function expectProviderError(promise: Promise<unknown>, code: ErrorCode): 
 
 describe('XtreamClient', () => {
   let provider: FakeProvider;
-  const clients: XtreamClient[] = [];
-  const client = (overrides: Partial<XtreamClientOptions> = {}) => {
-    const c = new XtreamClient({
+  const dispatcher = createUpstreamAgent({ connectTimeoutMs: 2000 });
+  afterAll(() => dispatcher.close());
+  const client = (overrides: Partial<XtreamClientOptions> = {}) =>
+    new XtreamClient({
       serverUrl: provider.url,
       username: 'alice',
       password,
       userAgent: 'TestAgent/1.0',
       requestTimeoutMs: 5000,
-      connectTimeoutMs: 2000,
+      dispatcher,
       ...overrides,
     });
-    clients.push(c);
-    return c;
-  };
 
   beforeEach(async () => {
     provider = await startFakeProvider({
@@ -58,10 +57,7 @@ describe('XtreamClient', () => {
       ],
     });
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await provider.close();
-  });
+  afterEach(() => provider.close());
 
   it('authenticates, reading string numbers and a null expiry, and sends the configured User-Agent', async () => {
     expect(await client().authenticate()).toEqual({ status: 'Active', expiresAt: null, maxConnections: 3, activeConnections: 1, isTrial: false });

@@ -1,0 +1,3 @@
+export { createUpstreamAgent, followRedirects, defaultMaxRedirections, type UpstreamAgentOptions } from './upstream-agent.js';
+export { classifyNetworkError, type NetworkErrorClass, type NetworkErrorReason } from './network-error.js';
+export { BodyTooLargeError, capBody, discardBody, readCapped } from './response-body.js';
