@@ -36,10 +36,10 @@ async function serve(config: AppConfig): Promise<void> {
   } catch (error) {
     fail(`cannot open the database in ${config.dataDir}: ${(error as Error).message}`);
   }
-  const app = await buildApp({ config, db, log });
+  const { app, domains } = await buildApp({ config, db, log });
   if (config.demo) {
     try {
-      const provider = await setUpDemo(app);
+      const provider = await setUpDemo(domains);
       app.addHook('onClose', () => provider.close());
       log.info({ dataDir: config.dataDir }, 'demo mode: built-in provider scanned, demo channels matched and enabled');
     } catch (error) {

@@ -1,8 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppConfig } from '../core/index.js';
-import type { Domains } from '../app.js';
-import { baseUrlOf } from '../tuner/index.js';
+import type { Accounts } from '../xtream/index.js';
+import type { GuideSources } from '../xmltv/index.js';
+import { baseUrlOf, type EpgCache, type TunerDevice } from '../tuner/index.js';
+
+export interface PlexRouteOptions {
+  device: Pick<TunerDevice, 'channels' | 'tunerCount'>;
+  accounts: Pick<Accounts, 'list'>;
+  guides: Pick<GuideSources, 'list'>;
+  epg: Pick<EpgCache, 'guideRefreshedAt'>;
+  config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
+}
 
 /** What the set-up help says is wrong; `code` is stable for a UI, `message` is for people. */
 export interface PlexWarning {
@@ -62,21 +71,21 @@ const PlexSetup = Type.Object({
 });
 
 /** `GET /api/plex`: the URLs to paste into Plex (built from the Host used, or --advertise-url) and what needs fixing first. */
-export const plexRoutes: FastifyPluginAsyncTypebox<{ domains: Domains; config: AppConfig }> = async (api, { domains, config }) => {
+export const plexRoutes: FastifyPluginAsyncTypebox<PlexRouteOptions> = async (api, { device, accounts, guides, epg, config }) => {
   api.get('/plex', { schema: { response: { 200: PlexSetup } } }, async (request) => {
     const base = baseUrlOf(request, config);
-    const enabledChannels = domains.tunerDevice.channels().length;
+    const enabledChannels = device.channels().length;
     return {
       tunerUrl: base,
       m3uUrl: `${base}/playlist.m3u`,
       epgUrl: `${base}/epg.xml`,
-      tunerCount: domains.tunerDevice.tunerCount(),
+      tunerCount: device.tunerCount(),
       enabledChannels,
       warnings: plexWarnings({
-        activeAccounts: domains.accounts.list().filter((a) => a.isActive).length,
+        activeAccounts: accounts.list().filter((a) => a.isActive).length,
         enabledChannels,
-        guideRefreshedAt: domains.epg.guideRefreshedAt(),
-        failingGuides: domains.guides
+        guideRefreshedAt: epg.guideRefreshedAt(),
+        failingGuides: guides
           .list()
           .filter((g) => g.enabled && g.lastError !== null)
           .map((g) => ({ name: g.name, reason: g.lastError! })),

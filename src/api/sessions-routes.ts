@@ -16,7 +16,7 @@ const Session = Type.Object({
 });
 
 /** `GET /api/sessions`: the streams holding a tuner slot right now, oldest first. */
-export const sessionsRoutes: FastifyPluginAsyncTypebox<{ streaming: Streaming }> = async (api, { streaming }) => {
+export const sessionsRoutes: FastifyPluginAsyncTypebox<{ streaming: Pick<Streaming, 'sessions'> }> = async (api, { streaming }) => {
   api.get('/sessions', { schema: { response: { 200: Page(Session) } } }, async () => {
     const items = streaming.sessions.list().map((s) => ({ ...s, startedAt: new Date(s.startedAt).toISOString() }));
     return { items, total: items.length };

@@ -1,9 +1,16 @@
-import type { App } from '../app.js';
+import type { Accounts } from '../xtream/index.js';
+import type { GuideSources } from '../xmltv/index.js';
 import { demoCredentials } from './demo-catalog.js';
 import { startDemoProvider, type DemoProvider } from './demo-provider.js';
 
 const accountName = 'Demo provider';
 const guideName = 'Demo guide';
+
+/** The domains the demo set-up goes through, as a user would through the API. */
+export interface DemoDomains {
+  accounts: Pick<Accounts, 'list' | 'create' | 'update' | 'scan'>;
+  guides: Pick<GuideSources, 'list' | 'create' | 'update' | 'whenIdle' | 'refresh'>;
+}
 
 /**
  * Starts the built-in demo provider and brings the app to a playable state through the real
@@ -12,10 +19,9 @@ const guideName = 'Demo guide';
  * matched to the provider's streams by the import). Idempotent: a second start reuses what the
  * first created. Returns the provider; close it with the app.
  */
-export async function setUpDemo(app: App): Promise<DemoProvider> {
+export async function setUpDemo({ accounts, guides }: DemoDomains): Promise<DemoProvider> {
   const provider = await startDemoProvider();
   try {
-    const { accounts, guides } = app.domains;
     const existing = accounts.list().find((a) => a.name === accountName);
     const account = existing
       ? accounts.update(existing.id, { serverUrl: provider.url, isActive: true })
