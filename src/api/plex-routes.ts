@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { AppConfig } from '../core/index.js';
 import type { Accounts } from '../xtream/index.js';
 import type { GuideSources } from '../xmltv/index.js';
 import { baseUrlOf, type EpgCache, type TunerDevice } from '../tuner/index.js';
+import { PlexSetup } from './schemas/plex.js';
 
 export interface PlexRouteOptions {
   device: Pick<TunerDevice, 'channels' | 'tunerCount'>;
@@ -60,15 +60,6 @@ export function plexWarnings(facts: PlexFacts): PlexWarning[] {
   }
   return warnings;
 }
-
-const PlexSetup = Type.Object({
-  tunerUrl: Type.String(),
-  m3uUrl: Type.String(),
-  epgUrl: Type.String(),
-  tunerCount: Type.Integer(),
-  enabledChannels: Type.Integer(),
-  warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
-});
 
 /** `GET /api/plex`: the URLs to paste into Plex (built from the Host used, or --advertise-url) and what needs fixing first. */
 export const plexRoutes: FastifyPluginAsyncTypebox<PlexRouteOptions> = async (api, { device, accounts, guides, epg, config }) => {
