@@ -39,5 +39,5 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { events, a
   await api.register(matchingRoutes, { lineup });
   await api.register(providerChannelsRoutes, { lineup });
   await api.register(xmltvSourcesRoutes, { guides });
-  await api.register(plexRoutes, { device: tunerDevice, accounts, guides, epg, config });
+  await api.register(plexRoutes, { setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery }, config });
 };

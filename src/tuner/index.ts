@@ -12,6 +12,7 @@ export { TunerDevice, type DeviceDescription } from './tuner-device.js';
 export { NetworkDiscovery, type DiscoveryPorts } from './network-discovery.js';
 export { parseDeviceId, isValidDeviceId } from './device-id.js';
 export { EpgCache, type EpgCacheOptions } from './epg-cache.js';
+export { describePlexSetup, type PlexSetupSources, type PlexSetupView, type PlexWarning } from './plex-setup.js';
 
 /** What the tuner route plugins use. */
 export interface TunerOptions {
