@@ -10,7 +10,9 @@ import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
 import { GuideSources } from './xmltv/index.js';
 import { apiRoutes } from './api/index.js';
-import { EpgCache, NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
+import { TunerDevice, tunerRoutes } from './tuner/index.js';
+import { NetworkDiscovery } from './discovery/index.js';
+import { EpgCache } from './guide-output/index.js';
 import { join } from 'node:path';
 
 export interface AppDeps {

@@ -1,17 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../core/index.js';
-import type { EpgCache } from './epg-cache.js';
+import { epgRoutes, type EpgCache } from '../guide-output/index.js';
 import { streamRoutes } from './stream-routes.js';
 import { hdhrRoutes, type HdhrRouteOptions } from './hdhr-routes.js';
 import { m3uRoutes } from './m3u-routes.js';
-import { epgRoutes } from './epg-routes.js';
 import type { TunerDevice } from './tuner-device.js';
 
 export { baseUrlOf } from './base-url.js';
 export { TunerDevice, type DeviceDescription } from './tuner-device.js';
-export { NetworkDiscovery, type DiscoveryPorts } from './network-discovery.js';
+export { createTunerActivity, idleTunerStatus, type TunerActivity } from './tuner-activity.js';
 export { parseDeviceId, isValidDeviceId } from './device-id.js';
-export { EpgCache, type EpgCacheOptions } from './epg-cache.js';
 export { describePlexSetup, type PlexSetupSources, type PlexSetupView, type PlexWarning } from './plex-setup.js';
 
 /** What the tuner route plugins use. */
@@ -24,8 +22,8 @@ export interface TunerOptions {
 }
 
 /**
- * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV and the stream routes.
- * LAN-open by design: admin authentication (later) applies to `/api` only.
+ * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV (from guide-output) and the
+ * stream routes. LAN-open by design: admin authentication (later) applies to `/api` only.
  */
 export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { device, streaming, epg, config }) => {
   // Each tuner route plugin registers here: await tuner.register(xxxRoutes, { ... });

@@ -1,6 +1,6 @@
 import type { Accounts } from '../xtream/index.js';
 import type { GuideSources } from '../xmltv/index.js';
-import type { EpgCache } from './epg-cache.js';
+import type { EpgCache } from '../guide-output/index.js';
 import type { TunerDevice } from './tuner-device.js';
 
 /** What the set-up help says is wrong; `code` is stable for a UI, `message` is for people. */

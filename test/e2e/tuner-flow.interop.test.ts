@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, u32, wildcard } from '../../src/tuner/hdhr-packet.js';
+import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, u32, wildcard } from '../../src/discovery/hdhr-packet.js';
 import { liveStream, startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { startApp, type TestApp } from '../support/start-app.js';
 import { openStream } from '../streaming/stream-fixture.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlayableChannel } from '../../src/lineup/index.js';
 import type { GuideProgramme } from '../../src/xmltv/index.js';
-import { renderGuide } from '../../src/tuner/epg-writer.js';
+import { renderGuide } from '../../src/guide-output/epg-writer.js';
 import { escapeXml } from '../../src/tuner/hdhr-xml.js';
 import { parseXml } from './epg-fixture.js';
 

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodePacket, encodePacket, findTlv, packetType, readCString, tag } from '../../src/tuner/hdhr-packet.js';
+import { decodePacket, encodePacket, findTlv, packetType, readCString, tag } from '../../src/discovery/hdhr-packet.js';
 import { openStream, startStreamFixture, waitUntil, type StreamFixture } from '../streaming/stream-fixture.js';
 
 /** One control-protocol get over a fresh TCP connection. */
