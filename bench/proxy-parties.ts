@@ -46,15 +46,15 @@ const { createConfig, createLogger } = await import(dist + '/core/index.js');
 const { openDatabase } = await import(dist + '/db/index.js');
 const db = openDatabase(dataDir + '/tunerbridge.db');
 const log = createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }));
-const app = await buildApp({ config: createConfig({ dataDir, discovery: false }), db, log, keyring: null });
+const { app, domains } = await buildApp({ config: createConfig({ dataDir, discovery: false }), db, log, keyring: null });
 await app.listen({ host: '127.0.0.1', port: 0 });
-const account = app.domains.accounts.create({ name: 'bench', serverUrl: providerUrl, username, password, maxConnections: 1000 });
+const account = domains.accounts.create({ name: 'bench', serverUrl: providerUrl, username, password, maxConnections: 1000 });
 process.on('message', (m) => {
   if (m.type === 'stats') {
     if (m.gc) globalThis.gc();
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
-    process.send({ type: 'stats', id: m.id, cpuSeconds: (cpu.user + cpu.system) / 1e6, rss: mem.rss, heapTotal: mem.heapTotal, external: mem.external, sessions: app.domains.streaming.sessions.size });
+    process.send({ type: 'stats', id: m.id, cpuSeconds: (cpu.user + cpu.system) / 1e6, rss: mem.rss, heapTotal: mem.heapTotal, external: mem.external, sessions: domains.streaming.sessions.size });
   }
   if (m.type === 'close') void app.close().then(() => { db.close(); process.exit(0); });
 });

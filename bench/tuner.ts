@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     const first = await fetchTimed(`${guide.url}/epg.xml`);
     const cached = await median(`${guide.url}/epg.xml`, 7);
     const cachedBuffered = await median(`${guide.url}/epg.xml`, 7, true);
-    const epg = guide.app.domains.epg;
+    const epg = guide.domains.epg;
     const file = (await epg.xml()).path;
     const diskStart = performance.now();
     await readFile(file);

@@ -11,7 +11,9 @@ import { Streaming } from './streaming/index.js';
 import { GuideSources, guideOutput } from './xmltv/index.js';
 import { createUpstreamAgent, followRedirects } from './upstream-http/index.js';
 import { apiRoutes } from './api/index.js';
-import { EpgCache, NetworkDiscovery, TunerDevice, tunerRoutes } from './tuner/index.js';
+import { TunerDevice, tunerRoutes } from './tuner/index.js';
+import { NetworkDiscovery } from './discovery/index.js';
+import { EpgCache } from './guide-output/index.js';
 import { join } from 'node:path';
 
 export interface AppDeps {
@@ -29,7 +31,7 @@ export interface AppDeps {
   keyring?: KeyringBackend | null;
 }
 
-/** Every domain, created once by `buildApp` and handed to the route plugins that need it. */
+/** Every domain, created once by `buildApp`; each route plugin gets only the ones it uses. */
 export interface Domains {
   events: EventLog;
   credentials: CredentialStore;
@@ -45,13 +47,18 @@ export interface Domains {
   epg: EpgCache;
 }
 
-export type App = FastifyInstance & { domains: Domains };
+/** What `buildApp` composed: the Fastify instance, and the domains for the demo set-up and tests. */
+export interface BuiltApp {
+  app: FastifyInstance;
+  domains: Domains;
+}
 
 /**
  * Composes the server: creates each domain once, registers the tuner routes (LAN-open) and the
  * `/api` plugin, and installs the one error handler. Does not listen: `main.ts` and tests do.
+ * The domains come back beside the app, not on it: the app is no service locator.
  */
-export async function buildApp(deps: AppDeps): Promise<App> {
+export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const { config, db, log } = deps;
   const clock = deps.clock ?? systemClock;
 
@@ -127,11 +134,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', () => epg.close());
   const domains: Domains = { events, credentials, accounts, lineup, guides, streaming, tunerDevice, discovery, epg };
 
-  await app.register(tunerRoutes, { domains, config, clock });
-  await app.register(apiRoutes, { prefix: '/api', domains, config, clock });
+  await app.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock });
+  await app.register(apiRoutes, { prefix: '/api', events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock });
   app.get('/health', async () => ({ status: 'ok' }));
 
-  return Object.assign(app, { domains });
+  return { app, domains };
 }
 
 /** One place turns errors into `{"error": "..."}`; routes never build error bodies. */

@@ -37,10 +37,10 @@ async function serve(config: AppConfig): Promise<void> {
     fail(`cannot open the database in ${config.dataDir}: ${(error as Error).message}`);
   }
   const clock = systemClock;
-  const app = await buildApp({ config, db, log, clock });
+  const { app, domains } = await buildApp({ config, db, log, clock });
   if (config.demo) {
     try {
-      const provider = await setUpDemo(app, clock);
+      const provider = await setUpDemo(domains, clock);
       app.addHook('onClose', () => provider.close());
       log.info({ dataDir: config.dataDir }, 'demo mode: built-in provider scanned, demo channels matched and enabled');
     } catch (error) {

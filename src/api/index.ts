@@ -1,6 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig, Clock } from '../core/index.js';
-import type { Domains } from '../app.js';
+import type { EventLog } from '../events/index.js';
+import type { Accounts } from '../xtream/index.js';
+import type { Lineup } from '../lineup/index.js';
+import type { Streaming } from '../streaming/index.js';
+import type { GuideSources } from '../xmltv/index.js';
+import type { TunerDevice } from '../tuner/index.js';
+import type { EpgCache } from '../guide-output/index.js';
 import { eventsRoutes } from './events-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
 import { sessionsRoutes } from './sessions-routes.js';
@@ -10,9 +16,16 @@ import { providerChannelsRoutes } from './provider-channels-routes.js';
 import { plexRoutes } from './plex-routes.js';
 import { xmltvSourcesRoutes } from './xmltv-sources-routes.js';
 
+/** The domains the management API serves, and the settings the Plex set-up help reads. */
 export interface ApiOptions {
-  domains: Domains;
-  config: AppConfig;
+  events: EventLog;
+  accounts: Accounts;
+  streaming: Pick<Streaming, 'sessions'>;
+  lineup: Lineup;
+  guides: GuideSources;
+  tunerDevice: Pick<TunerDevice, 'channels' | 'tunerCount'>;
+  epg: Pick<EpgCache, 'guideRefreshedAt'>;
+  config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
   clock: Clock;
 }
 
@@ -20,13 +33,13 @@ export interface ApiOptions {
  * The management API under `/api`. Admin authentication (a later issue) goes at this root, so
  * it covers every resource here and none of the LAN-open tuner routes.
  */
-export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { domains, config, clock }) => {
-  await api.register(eventsRoutes, { events: domains.events });
-  await api.register(accountsRoutes, { accounts: domains.accounts });
-  await api.register(sessionsRoutes, { streaming: domains.streaming });
-  await api.register(channelsRoutes, { lineup: domains.lineup });
-  await api.register(matchingRoutes, { lineup: domains.lineup });
-  await api.register(providerChannelsRoutes, { lineup: domains.lineup });
-  await api.register(xmltvSourcesRoutes, { guides: domains.guides });
-  await api.register(plexRoutes, { domains, config, clock });
+export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock }) => {
+  await api.register(eventsRoutes, { events });
+  await api.register(accountsRoutes, { accounts });
+  await api.register(sessionsRoutes, { streaming });
+  await api.register(channelsRoutes, { lineup });
+  await api.register(matchingRoutes, { lineup });
+  await api.register(providerChannelsRoutes, { lineup });
+  await api.register(xmltvSourcesRoutes, { guides });
+  await api.register(plexRoutes, { setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery }, config, clock });
 };

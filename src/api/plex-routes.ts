@@ -1,88 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { AppConfig, Clock } from '../core/index.js';
-import type { Domains } from '../app.js';
-import { baseUrlOf } from '../tuner/index.js';
+import { baseUrlOf, describePlexSetup, type PlexSetupSources } from '../tuner/index.js';
+import { PlexSetup } from './schemas/plex.js';
 
-/** What the set-up help says is wrong; `code` is stable for a UI, `message` is for people. */
-export interface PlexWarning {
-  code: 'NO_ACCOUNT' | 'NO_ENABLED_CHANNEL' | 'TOO_MANY_CHANNELS' | 'GUIDE_STALE' | 'NO_GUIDE' | 'GUIDE_FAILING' | 'DISCOVERY_OFF';
-  message: string;
+export interface PlexRouteOptions {
+  setup: PlexSetupSources;
+  config: Pick<AppConfig, 'advertiseUrl' | 'port'>;
+  clock: Clock;
 }
-
-/** The facts the warnings are derived from. */
-export interface PlexFacts {
-  activeAccounts: number;
-  enabledChannels: number;
-  guideRefreshedAt: number | null;
-  /** Enabled guide sources whose last refresh failed, with the reason. */
-  failingGuides: { name: string; reason: string }[];
-  discovery: boolean;
-  now: number;
-}
-
-// Plex shows at most about 480 channels of one DVR lineup; the rest silently never appear.
-export const plexLineupLimit = 480;
-const staleGuideMs = 2 * 24 * 3_600_000;
-
-/** The warnings for a set-up in this state, most blocking first. */
-export function plexWarnings(facts: PlexFacts): PlexWarning[] {
-  const warnings: PlexWarning[] = [];
-  if (facts.activeAccounts === 0) warnings.push({ code: 'NO_ACCOUNT', message: 'No active provider account: add one, or nothing can play.' });
-  if (facts.enabledChannels === 0) {
-    warnings.push({ code: 'NO_ENABLED_CHANNEL', message: 'No enabled channel with a provider stream: Plex will find an empty lineup.' });
-  }
-  if (facts.enabledChannels > plexLineupLimit) {
-    warnings.push({
-      code: 'TOO_MANY_CHANNELS',
-      message: `${facts.enabledChannels} channels are enabled but Plex shows about ${plexLineupLimit} per tuner lineup: disable some, or the rest will not appear.`,
-    });
-  }
-  if (facts.guideRefreshedAt === null) {
-    warnings.push({ code: 'NO_GUIDE', message: 'No guide has been loaded: channels get placeholder programmes only.' });
-  } else if (facts.now - facts.guideRefreshedAt > staleGuideMs) {
-    warnings.push({ code: 'GUIDE_STALE', message: 'The guide was last refreshed more than 2 days ago: Plex will soon run out of programmes.' });
-  }
-  for (const guide of facts.failingGuides) {
-    warnings.push({ code: 'GUIDE_FAILING', message: `Guide "${guide.name}" failed its last refresh (${guide.reason}): its previous programmes are still used.` });
-  }
-  if (!facts.discovery) {
-    warnings.push({ code: 'DISCOVERY_OFF', message: 'Network discovery is off: enter the tuner URL in Plex by hand.' });
-  }
-  return warnings;
-}
-
-const PlexSetup = Type.Object({
-  tunerUrl: Type.String(),
-  m3uUrl: Type.String(),
-  epgUrl: Type.String(),
-  tunerCount: Type.Integer(),
-  enabledChannels: Type.Integer(),
-  warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
-});
 
 /** `GET /api/plex`: the URLs to paste into Plex (built from the Host used, or --advertise-url) and what needs fixing first. */
-export const plexRoutes: FastifyPluginAsyncTypebox<{ domains: Domains; config: AppConfig; clock: Clock }> = async (api, { domains, config, clock }) => {
-  api.get('/plex', { schema: { response: { 200: PlexSetup } } }, async (request) => {
-    const base = baseUrlOf(request, config);
-    const enabledChannels = domains.tunerDevice.channels().length;
-    return {
-      tunerUrl: base,
-      m3uUrl: `${base}/playlist.m3u`,
-      epgUrl: `${base}/epg.xml`,
-      tunerCount: domains.tunerDevice.tunerCount(),
-      enabledChannels,
-      warnings: plexWarnings({
-        activeAccounts: domains.accounts.list().filter((a) => a.isActive).length,
-        enabledChannels,
-        guideRefreshedAt: domains.epg.guideRefreshedAt(),
-        failingGuides: domains.guides
-          .list()
-          .filter((g) => g.enabled && g.lastError !== null)
-          .map((g) => ({ name: g.name, reason: g.lastError! })),
-        discovery: config.discovery,
-        now: clock.now(),
-      }),
-    };
-  });
+export const plexRoutes: FastifyPluginAsyncTypebox<PlexRouteOptions> = async (api, { setup, config, clock }) => {
+  api.get('/plex', { schema: { response: { 200: PlexSetup } } }, async (request) => describePlexSetup(setup, baseUrlOf(request, config), clock.now()));
 };

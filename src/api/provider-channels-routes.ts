@@ -1,38 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { Lineup } from '../lineup/index.js';
-import { Channel, Nullable, TierSchema } from './channels-routes.js';
-import { IdParams, Page, paging } from './schemas.js';
-
-
-const ProviderChannel = Type.Object({
-  id: Type.Integer(),
-  accountId: Type.Integer(),
-  accountName: Type.String(),
-  accountActive: Type.Boolean(),
-  name: Type.String(),
-  icon: Nullable(Type.String()),
-  categoryName: Nullable(Type.String()),
-  epgChannelId: Nullable(Type.String()),
-  tiers: Type.Array(TierSchema),
-  mappedTo: Type.Array(
-    Type.Object({ id: Type.Integer(), channelId: Type.String(), displayName: Type.String(), isPrimary: Type.Boolean(), isManual: Type.Boolean() }),
-  ),
-});
-
-const SearchQuery = Type.Object(
-  { ...paging(10_000), q: Type.Optional(Type.String({ maxLength: 200 })), accountId: Type.Optional(Type.Integer({ minimum: 1 })) },
-  { additionalProperties: false },
-);
-const PageQuery = Type.Object(paging(10_000), { additionalProperties: false });
+import { IdParams } from './schemas/common.js';
+import { Channel } from './schemas/channels.js';
+import { OrphanQuery, ProviderChannelPage, ProviderChannelQuery } from './schemas/provider-channels.js';
 
 /** `/api/provider-channels`: search for manual mapping, orphans and their promotion to lineup channels. */
 export const providerChannelsRoutes: FastifyPluginAsyncTypebox<{ lineup: Lineup }> = async (api, { lineup }) => {
-  api.get('/provider-channels', { schema: { querystring: SearchQuery, response: { 200: Page(ProviderChannel) } } }, async (request) =>
+  api.get('/provider-channels', { schema: { querystring: ProviderChannelQuery, response: { 200: ProviderChannelPage } } }, async (request) =>
     lineup.searchProviderChannels(request.query),
   );
 
-  api.get('/provider-channels/orphans', { schema: { querystring: PageQuery, response: { 200: Page(ProviderChannel) } } }, async (request) =>
+  api.get('/provider-channels/orphans', { schema: { querystring: OrphanQuery, response: { 200: ProviderChannelPage } } }, async (request) =>
     lineup.listOrphans(request.query),
   );
 

@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './clock.js';
 export * from './validation.js';
 export * from './tier.js';
+export * from './xml-escape.js';

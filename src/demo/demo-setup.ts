@@ -1,10 +1,17 @@
-import type { App } from '../app.js';
 import type { Clock } from '../core/index.js';
+import type { Accounts } from '../xtream/index.js';
+import type { GuideSources } from '../xmltv/index.js';
 import { demoCredentials } from './demo-catalog.js';
 import { startDemoProvider, type DemoProvider } from './demo-provider.js';
 
 const accountName = 'Demo provider';
 const guideName = 'Demo guide';
+
+/** The domains the demo set-up goes through, as a user would through the API. */
+export interface DemoDomains {
+  accounts: Pick<Accounts, 'list' | 'create' | 'update' | 'scan'>;
+  guides: Pick<GuideSources, 'list' | 'create' | 'update' | 'whenIdle' | 'refresh'>;
+}
 
 /**
  * Starts the built-in demo provider and brings the app to a playable state through the real
@@ -13,10 +20,9 @@ const guideName = 'Demo guide';
  * matched to the provider's streams by the import). Idempotent: a second start reuses what the
  * first created. `clock` is the app's. Returns the provider; close it with the app.
  */
-export async function setUpDemo(app: App, clock: Clock): Promise<DemoProvider> {
+export async function setUpDemo({ accounts, guides }: DemoDomains, clock: Clock): Promise<DemoProvider> {
   const provider = await startDemoProvider(clock);
   try {
-    const { accounts, guides } = app.domains;
     const existing = accounts.list().find((a) => a.name === accountName);
     const account = existing
       ? accounts.update(existing.id, { serverUrl: provider.url, isActive: true })

@@ -1,18 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound, type AppConfig, type Clock } from '../core/index.js';
-import type { Domains } from '../app.js';
+import type { Streaming } from '../streaming/index.js';
 import { baseUrlOf } from './base-url.js';
 import { buildDiscover, buildLineup } from './hdhr-lineup.js';
 import { renderDeviceXml, renderLineupXml } from './hdhr-xml.js';
 import { describeTuners, type TunerState } from './tuner-activity.js';
-import { streamChannel } from './stream-routes.js';
+import { streamChannel, type StreamRouteOptions } from './stream-routes.js';
 import type { TunerDevice } from './tuner-device.js';
-import { escapeXml } from './xml-escape.js';
+import { escapeXml } from '../core/index.js';
 
 export interface HdhrRouteOptions {
   device: TunerDevice;
-  domains: Pick<Domains, 'streaming'>;
+  /** Plays `/auto/v{n}`; its live sessions are what the tuner status pages show. */
+  streaming: StreamRouteOptions['streaming'] & Pick<Streaming, 'sessions'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port'>;
   clock: Clock;
 }
@@ -65,7 +66,7 @@ const xml = 'application/xml; charset=utf-8';
  * built from the Host the client used or `--advertise-url`. Bodies are strings or serialized
  * JSON, so Fastify sends a Content-Length: Plex sets up over HTTP/1.0, which has no chunking.
  */
-export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tuner, { device, domains, config, clock }) => {
+export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tuner, { device, streaming, config, clock }) => {
   tuner.get('/discover.json', { schema: { querystring: AnyQuery, response: { 200: DiscoverBody } } }, async (request) =>
     buildDiscover(device.describe(), baseUrlOf(request, config)),
   );
@@ -92,7 +93,7 @@ export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tu
 
   // Tuner status pages of real devices: Jellyfin reads `/tuners.html` line by line ("Tuner 0
   // Channel" then "none" when free); HDHomeRun apps read `/status.json`.
-  const tuners = () => describeTuners(device, domains.streaming.sessions.list(), clock.now());
+  const tuners = () => describeTuners(device, streaming.sessions.list(), clock.now());
   tuner.get('/status.json', { schema: { response: { 200: Type.Array(TunerStatus) } } }, async () => tuners().map(toStatusJson));
   tuner.get('/tuners.html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderTunersHtml(tuners())));
 
@@ -105,7 +106,7 @@ export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tu
       const match = /^v(\d{1,9})$/.exec(request.params.channel);
       const channel = match ? device.findChannel(Number(match[1])) : undefined;
       if (!channel) throw notFound('channel', 'CHANNEL_NOT_FOUND');
-      await streamChannel(request, reply, channel.channelId, domains);
+      await streamChannel(request, reply, channel.channelId, streaming);
     },
   });
 };

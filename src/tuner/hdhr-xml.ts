@@ -1,6 +1,6 @@
 import type { DeviceDescription } from './tuner-device.js';
 import type { LineupEntry } from './hdhr-lineup.js';
-import { escapeXml } from './xml-escape.js';
+import { escapeXml } from '../core/index.js';
 
 /** The UPnP root device description (`/device.xml`) that SSDP's LOCATION points at. */
 export function renderDeviceXml(device: DeviceDescription, baseUrl: string): string {

@@ -1,31 +1,35 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig, Clock } from '../core/index.js';
-import type { Domains } from '../app.js';
+import { epgRoutes, type EpgCache } from '../guide-output/index.js';
 import { streamRoutes } from './stream-routes.js';
-import { hdhrRoutes } from './hdhr-routes.js';
+import { hdhrRoutes, type HdhrRouteOptions } from './hdhr-routes.js';
 import { m3uRoutes } from './m3u-routes.js';
-import { epgRoutes } from './epg-routes.js';
+import type { TunerDevice } from './tuner-device.js';
 
 export { baseUrlOf } from './base-url.js';
 export { TunerDevice, type DeviceDescription } from './tuner-device.js';
-export { NetworkDiscovery, type DiscoveryPorts } from './network-discovery.js';
+export { createTunerActivity, idleTunerStatus, type TunerActivity } from './tuner-activity.js';
 export { parseDeviceId, isValidDeviceId } from './device-id.js';
-export { EpgCache, type EpgCacheOptions } from './epg-cache.js';
+export { describePlexSetup, type PlexSetupSources, type PlexSetupView, type PlexWarning } from './plex-setup.js';
 
+/** What the tuner route plugins use. */
 export interface TunerOptions {
-  domains: Domains;
-  config: AppConfig;
+  device: TunerDevice;
+  /** Plays channels for `/stream` and `/auto`, and lists the sessions the status pages show. */
+  streaming: HdhrRouteOptions['streaming'];
+  epg: EpgCache;
+  config: Pick<AppConfig, 'advertiseUrl' | 'port'>;
   clock: Clock;
 }
 
 /**
- * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV and the stream routes.
- * LAN-open by design: admin authentication (later) applies to `/api` only.
+ * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV (from guide-output) and the
+ * stream routes. LAN-open by design: admin authentication (later) applies to `/api` only.
  */
-export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { domains, config, clock }) => {
+export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { device, streaming, epg, config, clock }) => {
   // Each tuner route plugin registers here: await tuner.register(xxxRoutes, { ... });
-  await tuner.register(streamRoutes, { domains });
-  await tuner.register(hdhrRoutes, { device: domains.tunerDevice, domains, config, clock });
-  await tuner.register(m3uRoutes, { device: domains.tunerDevice, config });
-  await tuner.register(epgRoutes, { epg: domains.epg });
+  await tuner.register(streamRoutes, { streaming });
+  await tuner.register(hdhrRoutes, { device, streaming, config, clock });
+  await tuner.register(m3uRoutes, { device, config });
+  await tuner.register(epgRoutes, { epg });
 };

@@ -1,5 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Domains } from '../app.js';
+import type { Streaming } from '../streaming/index.js';
+
+export interface StreamRouteOptions {
+  /** Checks a channel (HEAD) and starts its session (GET). */
+  streaming: Pick<Streaming, 'check' | 'start'>;
+}
 
 /** Headers of a relayed stream: raw MPEG-TS, never cached or sniffed. */
 const streamHeaders = { 'content-type': 'video/mp2t', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
@@ -15,11 +20,11 @@ export async function streamChannel(
   request: FastifyRequest,
   reply: FastifyReply,
   channelId: string,
-  domains: Pick<Domains, 'streaming'>,
+  streaming: StreamRouteOptions['streaming'],
 ): Promise<void> {
   if (request.method === 'HEAD') {
     // HEAD must not take a tuner or open a provider connection (that would count against the limit).
-    domains.streaming.check(channelId);
+    streaming.check(channelId);
     await reply.code(200).headers(streamHeaders).send();
     return;
   }
@@ -29,7 +34,7 @@ export async function streamChannel(
   raw.once('close', () => {
     if (!raw.writableFinished) clientGone.abort();
   });
-  const session = await domains.streaming.start({ channelId, clientAddress: request.ip, signal: clientGone.signal });
+  const session = await streaming.start({ channelId, clientAddress: request.ip, signal: clientGone.signal });
   reply.hijack();
   // HTTP/1.1 clients get chunked framing (measured cheaper than raw-until-close: Node batches
   // chunks into one writev when the socket is busy); HTTP/1.0 clients such as Plex get raw TS
@@ -40,13 +45,13 @@ export async function streamChannel(
 }
 
 /** `GET|HEAD /stream/{xmltvChannelId}`: the stream proxy Plex and the M3U point at. */
-export const streamRoutes: FastifyPluginAsync<{ domains: Domains }> = async (tuner, { domains }) => {
+export const streamRoutes: FastifyPluginAsync<StreamRouteOptions> = async (tuner, { streaming }) => {
   // A wildcard rather than `:id`: ids up to 200 characters (the router caps params at 100) and a
   // clear 400 for ids with a slash instead of a 404.
   tuner.route<{ Params: { '*': string } }>({
     method: ['GET', 'HEAD'],
     url: '/stream/*',
     exposeHeadRoute: false,
-    handler: (request, reply) => streamChannel(request, reply, request.params['*'], domains),
+    handler: (request, reply) => streamChannel(request, reply, request.params['*'], streaming),
   });
 };

@@ -1,7 +1,19 @@
 import type { Clock } from '../core/index.js';
 import type { SessionInfo } from '../streaming/index.js';
-import { idleTunerStatus, type TunerActivity } from './hdhr-protocol.js';
 import type { TunerDevice } from './tuner-device.js';
+
+// The control protocol's view of a tuner is written here, beside the HTTP status pages, since
+// discovery (which answers the protocol) builds on the tuner device and not the other way round.
+
+/** What one tuner is doing, for `/tunerN/status` and `/tunerN/vchannel`. */
+export interface TunerActivity {
+  status: string;
+  /** The GuideNumber being played, or 'none'. */
+  vchannel: string;
+}
+
+/** The status line of an idle tuner, as devices print it. */
+export const idleTunerStatus = 'ch=none lock=none ss=0 snq=0 seq=0 bps=0 pps=0';
 
 /** What one emulated tuner is doing. */
 export interface TunerState {

@@ -79,7 +79,7 @@ describe('accounts API', () => {
     const patched = await t.app.inject({ method: 'PATCH', url: `/api/accounts/${id}`, payload: { password: 'new-secret' } });
     expect(patched.json()).toMatchObject({ status: 'unchecked' });
     expect([...keyring.entries.values()]).toEqual(['new-secret']);
-    expect(t.app.domains.accounts.streamCredentials(id)).toEqual({ serverUrl: provider.url, username: 'alice', password: 'new-secret' });
+    expect(t.domains.accounts.streamCredentials(id)).toEqual({ serverUrl: provider.url, username: 'alice', password: 'new-secret' });
     expect((await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` })).statusCode).toBe(200);
   });
 

@@ -70,7 +70,7 @@ describe('GET /api/plex', () => {
 
   it('warns about an enabled guide whose last refresh failed, with the reason', async () => {
     const { t } = await open();
-    const { guides } = t.app.domains;
+    const { guides } = t.domains;
     const broken = guides.create({ name: 'Broken', url: join(t.dataDir, 'missing.xml') });
     await expect(guides.refresh(broken.id)).rejects.toThrow('guide file not found');
     const off = guides.create({ name: 'Off', url: join(t.dataDir, 'missing.xml') });

@@ -47,9 +47,9 @@ describe('OS keyring (Secret Service)', () => {
       const created = await t.app.inject({ method: 'POST', url: '/api/accounts', payload: { name: 'Keyring', serverUrl: provider.url, username: 'kr-user', password } });
       expect(created.statusCode).toBe(201);
       const { id } = created.json<{ id: number }>();
-      const event = t.app.domains.events.list({ category: 'account' }).items.at(-1);
+      const event = t.domains.events.list({ category: 'account' }).items.at(-1);
       expect(event?.details).toMatchObject({ accountId: id, backend: 'keyring' });
-      expect(t.app.domains.accounts.streamCredentials(id).password).toBe(password);
+      expect(t.domains.accounts.streamCredentials(id).password).toBe(password);
       expect((await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` })).json()).toMatchObject({ status: 'Active' });
       expect(provider.requests.at(-1)?.password).toBe(password);
       const db = new Database(join(t.dataDir, 'tunerbridge.db'), { readonly: true });

@@ -15,7 +15,7 @@ describe('demo mode', () => {
   async function startDemoApp(dataDir: string): Promise<{ t: TestApp; provider: DemoProvider }> {
     const t = await startApp({ dataDir, config: { demo: true } });
     opened.push({ close: () => t.close({ keepDataDir: true }) });
-    const provider = await setUpDemo(t.app, systemClock);
+    const provider = await setUpDemo(t.domains, systemClock);
     opened.push(provider);
     return { t, provider };
   }
@@ -35,8 +35,8 @@ describe('demo mode', () => {
     expect(lineup.find((c) => c.GuideName === 'Demo Sports')?.HD).toBe(1);
 
     // The guide came from the demo provider's xmltv.php, imported like any guide.
-    expect(t.app.domains.guides.list()).toMatchObject([{ name: 'Demo guide', channels: 5, lastError: null }]);
-    expect(t.app.domains.guides.list()[0]!.url).toContain('password=***');
+    expect(t.domains.guides.list()).toMatchObject([{ name: 'Demo guide', channels: 5, lastError: null }]);
+    expect(t.domains.guides.list()[0]!.url).toContain('password=***');
     const epg = (await t.app.inject({ url: '/epg.xml' })).body;
     expect(epg).toContain('<channel id="demo-news.tunerbridge">');
     expect(epg).toMatch(/<programme start="\d{14} \+0000" stop="\d{14} \+0000" channel="demo-news.tunerbridge">\s*<title>(Morning Headlines|World Report|Business Today|Evening News)<\/title>/);
@@ -49,7 +49,7 @@ describe('demo mode', () => {
     await stream.waitForBytes(188 * 50);
     const bytes = stream.head();
     for (let i = 0; i < 50; i++) expect(bytes[i * 188]).toBe(0x47);
-    expect(t.app.domains.streaming.sessions.list()).toHaveLength(1);
+    expect(t.domains.streaming.sessions.list()).toHaveLength(1);
 
     const plex = (await t.app.inject({ url: '/api/plex' })).json<{ warnings: { code: string }[]; tunerCount: number }>();
     expect(plex.tunerCount).toBe(2);
@@ -60,14 +60,14 @@ describe('demo mode', () => {
   it('restarts on the same data dir without duplicating the account or the channels', async () => {
     const dir = tempDir();
     const first = await startDemoApp(dir);
-    const numbers = first.t.app.domains.tunerDevice.channels().map((c) => [c.channelId, c.number]);
+    const numbers = first.t.domains.tunerDevice.channels().map((c) => [c.channelId, c.number]);
     await opened.pop()!.close();
     await opened.pop()!.close();
     const second = await startDemoApp(dir);
-    expect(second.t.app.domains.accounts.list()).toHaveLength(1);
-    expect(second.t.app.domains.guides.list()).toHaveLength(1);
-    expect(second.t.app.domains.guides.list()[0]!.lastError).toBeNull();
-    expect(second.t.app.domains.accounts.list()[0]!.serverUrl).toBe(second.provider.url);
-    expect(second.t.app.domains.tunerDevice.channels().map((c) => [c.channelId, c.number])).toEqual(numbers);
+    expect(second.t.domains.accounts.list()).toHaveLength(1);
+    expect(second.t.domains.guides.list()).toHaveLength(1);
+    expect(second.t.domains.guides.list()[0]!.lastError).toBeNull();
+    expect(second.t.domains.accounts.list()[0]!.serverUrl).toBe(second.provider.url);
+    expect(second.t.domains.tunerDevice.channels().map((c) => [c.channelId, c.number])).toEqual(numbers);
   });
 });

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, u32, wildcard } from '../../src/tuner/hdhr-packet.js';
+import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, u32, wildcard } from '../../src/discovery/hdhr-packet.js';
 import { liveStream, startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { startApp, type TestApp } from '../support/start-app.js';
 import { openStream } from '../streaming/stream-fixture.js';
@@ -62,7 +62,7 @@ describe('end to end: provider → scan → guide import → match → discover 
   });
 
   it('plays the matched channel as MPEG-TS that ffprobe reads', async () => {
-    const { accounts, guides } = t.app.domains;
+    const { accounts, guides } = t.domains;
     const account = accounts.create({ name: 'Provider', serverUrl: provider.url, username: 'alice', password: 'secret-pw' });
     await accounts.scan(account.id);
     const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
@@ -82,7 +82,7 @@ describe('end to end: provider → scan → guide import → match → discover 
     // The import matches the lineup: channels with a stream are enabled, the one without is not.
     expect(await guides.refresh(source.id)).toMatchObject({ channels: 3, programmes: 12 });
 
-    const ports = await t.app.domains.discovery!.ready();
+    const ports = await t.domains.discovery!.ready();
     expect(ports.hdhomerunUdp).toBeGreaterThan(0);
     const baseUrl = await discoverBaseUrl(ports.hdhomerunUdp!);
     expect(baseUrl).toBe(t.url);

@@ -9,7 +9,7 @@ describe('event log API', () => {
   afterEach(() => t.close());
 
   it('lists events newest first, paged, and marks them read', async () => {
-    for (let i = 1; i <= 3; i++) t.app.domains.events.record({ level: 'info', category: 'test', message: `event ${i}` });
+    for (let i = 1; i <= 3; i++) t.domains.events.record({ level: 'info', category: 'test', message: `event ${i}` });
     const page = await t.app.inject({ method: 'GET', url: '/api/events?limit=2' });
     expect(page.statusCode).toBe(200);
     const body = page.json<{ items: { message: string; isRead: boolean }[]; total: number }>();

@@ -8,7 +8,7 @@ export interface LineupTestApp {
   db: Db;
   inject: TestApp['app']['inject'];
   /** The app's lineup domain. */
-  lineup: TestApp['app']['domains']['lineup'];
+  lineup: TestApp['domains']['lineup'];
   close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
@@ -20,7 +20,7 @@ export async function startLineupApp(options: StartAppOptions = {}): Promise<Lin
     t,
     db,
     inject: t.app.inject.bind<TestApp['app']['inject']>(t.app),
-    lineup: t.app.domains.lineup,
+    lineup: t.domains.lineup,
     async close(closeOptions) {
       db.close();
       await t.close(closeOptions);

@@ -46,7 +46,7 @@ describe('no password leak while streaming', () => {
         expect(client.status).toBe(503);
         seen.push(JSON.stringify(client.headers), await client.text());
       }
-      await waitUntil(() => f.t.app.domains.streaming.sessions.size === 0, 2000, 'session end');
+      await waitUntil(() => f.t.domains.streaming.sessions.size === 0, 2000, 'session end');
     }
     // An unreachable server too: its connect error names the address, never the path.
     f.db.prepare('UPDATE accounts SET server_url = ? WHERE id = ?').run('http://127.0.0.1:9', f.accountId);

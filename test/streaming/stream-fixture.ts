@@ -43,7 +43,7 @@ export async function startStreamFixture(options: StreamFixtureOptions = {}): Pr
     await provider.close();
     throw error;
   }
-  const account = t.app.domains.accounts.create({
+  const account = t.domains.accounts.create({
     name: 'Fake provider',
     serverUrl: provider.url,
     username,

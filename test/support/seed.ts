@@ -5,7 +5,7 @@ import type { Tier } from '../../src/core/index.js';
  * Direct SQL seeding of preconditions (the real schema, the real SQLite file) for tests whose
  * subject is something else: a proxy test needs a mapped channel, not the whole import flow.
  * Accounts that must stream need a real stored password: create those through the accounts
- * domain instead (`app.domains.accounts.create`).
+ * domain instead (`testApp.domains.accounts.create`).
  */
 
 const now = () => Date.now();

@@ -1,13 +1,16 @@
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { buildApp, type App, type AppDeps } from '../../src/app.js';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppDeps, type Domains } from '../../src/app.js';
 import { createConfig, createLogger, type AppConfig } from '../../src/core/index.js';
 import { openDatabase } from '../../src/db/index.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestApp {
-  app: App;
+  app: FastifyInstance;
+  /** The domains `buildApp` created, for seeding through them and checking their state. */
+  domains: Domains;
   /** `http://127.0.0.1:port` of the listening server. */
   url: string;
   dataDir: string;
@@ -42,7 +45,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
   const config = createConfig({ host: '127.0.0.1', port: 0, dataDir, discovery: false, ...options.config });
   const db = openDatabase(join(dataDir, 'tunerbridge.db'));
   // keyring null = the AES path, so tests never touch the developer's real keyring unless they pass one.
-  const app = await buildApp({ config, db, log, keyring: null, ...options.deps });
+  const { app, domains } = await buildApp({ config, db, log, keyring: null, ...options.deps });
   let url = '';
   if (options.listen !== false) {
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -52,6 +55,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
   }
   return {
     app,
+    domains,
     url,
     dataDir,
     logs,

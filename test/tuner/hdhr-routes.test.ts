@@ -109,12 +109,12 @@ describe('/discover.json', () => {
     try {
       const first = await startApp({ dataDir: dir.path, listen: false });
       const id1 = (await first.app.inject('/discover.json')).json<{ DeviceID: string }>().DeviceID;
-      const uuid1 = first.app.domains.tunerDevice.identity.uuid;
+      const uuid1 = first.domains.tunerDevice.identity.uuid;
       await first.close({ keepDataDir: true });
       const second = await startApp({ dataDir: dir.path, listen: false });
       const id2 = (await second.app.inject('/discover.json')).json<{ DeviceID: string }>().DeviceID;
       expect(id2).toBe(id1);
-      expect(second.app.domains.tunerDevice.identity.uuid).toBe(uuid1);
+      expect(second.domains.tunerDevice.identity.uuid).toBe(uuid1);
       await second.close({ keepDataDir: true });
 
       const fixed = await startApp({ dataDir: dir.path, listen: false, config: { deviceId: '12345674' } });
@@ -131,7 +131,7 @@ describe('/discover.json', () => {
       expect(id3).not.toBe('12345675');
       expect(id3).not.toBe(id1);
       expect(isValidDeviceId(Number.parseInt(id3, 16))).toBe(true);
-      expect(repaired.app.domains.tunerDevice.identity.uuid).toBe(uuid1);
+      expect(repaired.domains.tunerDevice.identity.uuid).toBe(uuid1);
       await repaired.close({ keepDataDir: true });
       const again = await startApp({ dataDir: dir.path, listen: false });
       expect((await again.app.inject('/discover.json')).json<{ DeviceID: string }>().DeviceID).toBe(id3);
@@ -221,7 +221,7 @@ describe('scan and device description', () => {
     expect(value('root/device/manufacturer')).toBe('Silicondust');
     expect(value('root/device/modelNumber')).toBe('HDHR5-4K');
     expect(value('root/device/serialNumber')).toBe(discover.DeviceID);
-    expect(value('root/device/UDN')).toBe(`uuid:${t.app.domains.tunerDevice.identity.uuid}`);
+    expect(value('root/device/UDN')).toBe(`uuid:${t.domains.tunerDevice.identity.uuid}`);
     expect(res.body).toContain('xmlns="urn:schemas-upnp-org:device-1-0"');
   });
 });

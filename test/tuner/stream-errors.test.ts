@@ -37,8 +37,8 @@ describe('stream proxy: error handling', () => {
     expect(event).toMatchObject({ level: 'warn', message: 'Upstream unavailable', details: { channelId: 'gone.uk', streamId: 41, reason: 'refused' } });
     // The event names the upstream, redacted: user and password never recorded.
     expect(event!.details!.url).toBe(`http://127.0.0.1:${port}/live/***/***/41.ts`);
-    expect(f.t.app.domains.streaming.slots.inUse(f.accountId)).toBe(0);
-    expect(f.t.app.domains.streaming.sessions.size).toBe(0);
+    expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(0);
+    expect(f.t.domains.streaming.sessions.size).toBe(0);
   });
 
   it.each<[string, StreamFault, string]>([
@@ -59,7 +59,7 @@ describe('stream proxy: error handling', () => {
     expect((await eventsOf(f, 'stream'))[0]).toMatchObject({ message: 'Upstream unavailable', details: { reason } });
     // One request only: no probe before it and no retry after it.
     expect(f.provider.streamRequests()).toHaveLength(1);
-    await waitUntil(() => f.t.app.domains.streaming.slots.inUse(f.accountId) === 0, 1000, 'slot release');
+    await waitUntil(() => f.t.domains.streaming.slots.inUse(f.accountId) === 0, 1000, 'slot release');
   });
 
   it('follows a provider redirect to its load balancer at once', async () => {
@@ -85,21 +85,21 @@ describe('stream proxy: error handling', () => {
     expect(res.status).toBe(200);
     await res.ended;
     expect(res.received()).toBe(188 * 700);
-    await waitUntil(() => f.t.app.domains.streaming.sessions.size === 0, 1000, 'session end');
-    expect(f.t.app.domains.streaming.slots.inUse(f.accountId)).toBe(0);
+    await waitUntil(() => f.t.domains.streaming.sessions.size === 0, 1000, 'session end');
+    expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(0);
     const ended = (await eventsOf(f, 'stream')).find((e) => e.message === 'Stream ended');
     expect(ended).toMatchObject({ level: 'warn', details: { reason: 'upstream-error', bytesSent: 188 * 700 } });
   });
 
   it('returns 503 for an inactive account without contacting the provider', async () => {
     f = await startStreamFixture();
-    f.t.app.domains.accounts.update(f.accountId, { isActive: false });
+    f.t.domains.accounts.update(f.accountId, { isActive: false });
     f.addChannel('paused.uk', [{ streamId: 45, tier: 'HD' }]);
     const res = await f.t.app.inject({ method: 'GET', url: '/stream/paused.uk' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({ error: 'stream unavailable' });
     expect(f.provider.streamRequests()).toHaveLength(0);
-    expect(f.t.app.domains.streaming.slots.inUse(f.accountId)).toBe(0);
+    expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(0);
   });
 
   it.each([

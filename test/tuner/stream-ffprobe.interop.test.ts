@@ -28,7 +28,7 @@ describe('stream proxy with ffprobe', () => {
       ]),
     );
     expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([1002]);
-    const streaming = f.t.app.domains.streaming;
+    const streaming = f.t.domains.streaming;
     await waitUntil(() => streaming.sessions.size === 0 && streaming.slots.inUse(f.accountId) === 0, 1000, 'slot release after ffprobe exits');
     await f.provider.waitForOpenStreams((n) => n === 0, 1000);
   });

@@ -50,7 +50,7 @@ describe('stream proxy: connection limit', () => {
     first.close();
     // The disconnect aborts the upstream request at once and frees the slot.
     await f.provider.waitForOpenStreams((n) => n === 0, 1000);
-    await waitUntil(() => f.t.app.domains.streaming.slots.inUse(f.accountId) === 0, 1000, 'slot release');
+    await waitUntil(() => f.t.domains.streaming.slots.inUse(f.accountId) === 0, 1000, 'slot release');
     const second = await open('two.uk');
     expect(second.status).toBe(200);
     await second.waitForBytes(1);
@@ -62,7 +62,7 @@ describe('stream proxy: connection limit', () => {
     for (const id of ['a', 'b', 'c', 'd']) f.addChannel(`${id}.uk`, [{ streamId: id.charCodeAt(0), tier: 'SD' }]);
     const streams = [await open('a.uk'), await open('b.uk'), await open('c.uk')];
     expect(streams.map((s) => s.status)).toEqual([200, 200, 200]);
-    const streaming = f.t.app.domains.streaming;
+    const streaming = f.t.domains.streaming;
     expect(streaming.slots.inUse(f.accountId)).toBe(3);
     expect(streaming.sessions.size).toBe(3);
     await f.provider.waitForOpenStreams((n) => n === 3);
@@ -90,7 +90,7 @@ describe('stream proxy: connection limit', () => {
     expect(refused.every((a) => a.header === '805 All Tuners In Use')).toBe(true);
     expect(Math.max(...refused.map((a) => a.after))).toBeLessThan(waitMs + 1000);
     expect(f.provider.streamRequests()).toHaveLength(2);
-    expect(f.t.app.domains.streaming.slots.inUse(f.accountId)).toBe(2);
+    expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(2);
   });
 
   it('lets a zap through: a request on a full account waits for the previous channel to close', async () => {
@@ -101,7 +101,7 @@ describe('stream proxy: connection limit', () => {
     const previous = await open('old.uk');
     await previous.waitForBytes(1);
     const next = open('new.uk');
-    await waitUntil(() => f.t.app.domains.streaming.slots.waiting(f.accountId) === 1, 2000, 'the zap to queue');
+    await waitUntil(() => f.t.domains.streaming.slots.waiting(f.accountId) === 1, 2000, 'the zap to queue');
     expect(f.provider.streamRequests()).toHaveLength(1); // not connected while the account is full
     const closedAt = Date.now();
     previous.close();
@@ -140,7 +140,7 @@ describe('stream proxy: a client that leaves early', () => {
     const playing = await openStream(`${f.t.url}/stream/one.uk`);
     const controller = new AbortController();
     const queued = fetch(`${f.t.url}/stream/two.uk`, { signal: controller.signal }).catch(() => undefined);
-    const streaming = f.t.app.domains.streaming;
+    const streaming = f.t.domains.streaming;
     await waitUntil(() => streaming.slots.waiting(f.accountId) === 1, 2000, 'the request to queue');
     controller.abort();
     await queued;
@@ -160,7 +160,7 @@ describe('stream proxy: a client that leaves early', () => {
     f.addChannel('slow.uk', [{ streamId: 3, tier: 'HD' }]);
     const controller = new AbortController();
     const pending = fetch(`${f.t.url}/stream/slow.uk`, { signal: controller.signal }).catch(() => undefined);
-    const streaming = f.t.app.domains.streaming;
+    const streaming = f.t.domains.streaming;
     await waitUntil(() => f.provider.streamRequests().length === 1, 2000, 'the upstream request');
     expect(streaming.sessions.list()[0]?.state).toBe('connecting');
     const hungUpAt = Date.now();

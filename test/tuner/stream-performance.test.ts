@@ -40,7 +40,7 @@ describe('stream proxy: streaming performance', () => {
     await client.waitForBytes(188 * 70);
     expect(client.received()).toBeLessThan(total / 2);
     expect(f.provider.openStreams()).toBe(1); // the upstream is still sending
-    expect(f.t.app.domains.streaming.sessions.list()[0]!.bytesSent).toBeLessThan(total / 2);
+    expect(f.t.domains.streaming.sessions.list()[0]!.bytesSent).toBeLessThan(total / 2);
   });
 
   it('applies backpressure: a client that stops reading stops the upstream read, so memory stays bounded', async () => {
@@ -50,7 +50,7 @@ describe('stream proxy: streaming performance', () => {
     const client = await open('fast.uk');
     await client.waitForBytes(1_000_000);
     client.pause();
-    const streaming = f.t.app.domains.streaming;
+    const streaming = f.t.domains.streaming;
     const read = () => streaming.sessions.list()[0]!.bytesSent;
     // Let the socket buffers fill; then the upstream read must stall (no progress over 200 ms).
     const deadline = Date.now() + 10_000;
@@ -83,6 +83,6 @@ describe('stream proxy: streaming performance', () => {
     }
     expect(f.provider.streamRequests().map((r) => r.streamId).sort()).toEqual(ids);
     expect(f.provider.openStreams()).toBe(5);
-    expect(f.t.app.domains.streaming.sessions.size).toBe(5);
+    expect(f.t.domains.streaming.sessions.size).toBe(5);
   });
 });

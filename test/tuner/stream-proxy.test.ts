@@ -105,7 +105,7 @@ describe('stream proxy: quality selection', () => {
     expect(client.status).toBe(200);
     await client.waitForBytes(1);
     client.close();
-    await waitUntil(() => f.t.app.domains.streaming.sessions.size === 0, 2000, 'session end');
+    await waitUntil(() => f.t.domains.streaming.sessions.size === 0, 2000, 'session end');
     return f.provider.streamRequests().at(-1)?.streamId;
   }
 

@@ -74,7 +74,7 @@ describe('stream proxy: session tracking', () => {
     await client.waitForBytes(1000);
     const [session] = (await sessions()).items;
     client.close();
-    await waitUntil(() => f.t.app.domains.streaming.sessions.size === 0, 1000, 'session removal');
+    await waitUntil(() => f.t.domains.streaming.sessions.size === 0, 1000, 'session removal');
     expect(await sessions()).toEqual({ items: [], total: 0 });
     const events = await eventsOf(f, 'stream');
     const started = events.find((e) => e.message === 'Stream started');
@@ -89,17 +89,17 @@ describe('stream proxy: session tracking', () => {
     const client = await open('itv.uk');
     await client.ended;
     expect(client.received()).toBe(188 * 500);
-    await waitUntil(() => f.t.app.domains.streaming.sessions.size === 0, 1000, 'session removal');
+    await waitUntil(() => f.t.domains.streaming.sessions.size === 0, 1000, 'session removal');
     const ended = (await eventsOf(f, 'stream')).find((e) => e.message === 'Stream ended');
     expect(ended?.details).toMatchObject({ reason: 'upstream-ended', bytesSent: 188 * 500 });
-    expect(f.t.app.domains.streaming.slots.inUse(f.accountId)).toBe(0);
+    expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(0);
   });
 
   it('ends every session and frees every slot when the app shuts down', async () => {
     const a = await open('bbc1.uk');
     const b = await open('itv.uk');
     await f.provider.waitForOpenStreams((n) => n === 2);
-    const streaming = f.t.app.domains.streaming;
+    const streaming = f.t.domains.streaming;
     await f.t.app.close();
     await Promise.all([a.ended, b.ended]);
     expect(streaming.sessions.size).toBe(0);

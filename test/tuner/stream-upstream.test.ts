@@ -22,7 +22,7 @@ describe('stream proxy: upstream URL format', () => {
     await res.waitForBytes(188);
     expect(res.head()[0]).toBe(0x47);
     res.close();
-    await waitUntil(() => f.t.app.domains.streaming.sessions.size === 0, 1000, 'session end');
+    await waitUntil(() => f.t.domains.streaming.sessions.size === 0, 1000, 'session end');
     return f.provider.streamRequests()[0]!;
   }
 
@@ -155,7 +155,7 @@ describe('stream proxy: password decryption', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: 'account password unavailable' });
     expect(f.provider.streamRequests()).toHaveLength(0);
-    expect(f.t.app.domains.streaming.slots.inUse(f.accountId)).toBe(0);
-    expect(f.t.app.domains.streaming.sessions.size).toBe(0);
+    expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(0);
+    expect(f.t.domains.streaming.sessions.size).toBe(0);
   });
 });

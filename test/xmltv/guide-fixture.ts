@@ -52,7 +52,7 @@ export function hourlyProgrammes(channels: string[], count: number, from = Math.
 
 export interface GuideTestApp extends LineupTestApp {
   /** The app's guide sources domain. */
-  guides: LineupTestApp['t']['app']['domains']['guides'];
+  guides: LineupTestApp['t']['domains']['guides'];
   /** Writes a file in the data dir and returns its absolute path. */
   writeGuide(name: string, content: string | Buffer): string;
   /** Rows of a source's current generation (what readers see). */
@@ -68,7 +68,7 @@ export async function startGuideApp(options: StartAppOptions = {}): Promise<Guid
   const app = await startLineupApp(options);
   return {
     ...app,
-    guides: app.t.app.domains.guides,
+    guides: app.t.domains.guides,
     writeGuide(name, content) {
       const path = join(app.t.dataDir, name);
       writeFileSync(path, content);
@@ -83,7 +83,7 @@ export async function startGuideApp(options: StartAppOptions = {}): Promise<Guid
         .all(sourceId) as { channel_id: string; title: string; start_at: number }[];
     },
     events(category) {
-      return app.t.app.domains.events.list({ category, limit: 100 }).items;
+      return app.t.domains.events.list({ category, limit: 100 }).items;
     },
     allProgrammeRows(sourceId) {
       return app.db.prepare('SELECT count(*) FROM programmes WHERE source_id = ?').pluck().get(sourceId) as number;

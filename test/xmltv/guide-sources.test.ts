@@ -126,7 +126,7 @@ describe('XMLTV sources API', () => {
   it("imports an account's own guide from its xmltv.php, with the account's current credentials", async () => {
     const provider = await startFakeProvider({ accounts: [{ username: 'alice', password: 'pw/1&', guide: guideV1 }] });
     try {
-      const account = t.t.app.domains.accounts.create({ name: 'Provider', serverUrl: `${provider.url}/`, username: 'alice', password: 'pw/1&' });
+      const account = t.t.domains.accounts.create({ name: 'Provider', serverUrl: `${provider.url}/`, username: 'alice', password: 'pw/1&' });
       const created = await create({ name: 'Provider guide', accountId: account.id });
       expect(created.statusCode).toBe(201);
       const source = created.json<SourceBody & { accountId: number }>();
@@ -134,14 +134,14 @@ describe('XMLTV sources API', () => {
       expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${source.id}/refresh` })).json()).toMatchObject({ channels: 3, programmes: 9 });
       // A new password reaches the guide without touching the source.
       provider.setAccount({ username: 'alice', password: 'changed', guide: guideV1 });
-      t.t.app.domains.accounts.update(account.id, { password: 'changed' });
+      t.t.domains.accounts.update(account.id, { password: 'changed' });
       expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${source.id}/refresh` })).statusCode).toBe(200);
       expect(provider.requests.filter((r) => r.path === '/xmltv.php').map((r) => r.password)).toEqual(['pw/1&', 'changed']);
 
       expect((await create({ name: 'x', accountId: 999 })).statusCode).toBe(404);
       expect((await create({ name: 'x', accountId: account.id, url: '/tmp/a.xml' })).statusCode).toBe(400);
       // Deleting the account takes its guide source with it.
-      t.t.app.domains.accounts.remove(account.id);
+      t.t.domains.accounts.remove(account.id);
       expect((await t.inject({ method: 'GET', url: `/api/xmltv-sources/${source.id}` })).statusCode).toBe(404);
     } finally {
       await provider.close();

@@ -1,3 +1,4 @@
+import { idleTunerStatus, type DeviceDescription, type TunerActivity } from '../tuner/index.js';
 import {
   decodePacket,
   deviceTypeTuner,
@@ -11,7 +12,6 @@ import {
   type Packet,
   type Tlv,
 } from './hdhr-packet.js';
-import type { DeviceDescription } from './tuner-device.js';
 
 /** What a discovery reply says about us. */
 export interface DiscoverReplyInput {
@@ -66,13 +66,6 @@ export function answerDiscoverDatagram(datagram: Buffer, device: DiscoverReplyIn
   return matchesDiscoverRequest(decoded.packet, device.deviceId) ? encodeDiscoverReply(device) : undefined;
 }
 
-/** What one tuner is doing, for `/tunerN/status` and `/tunerN/vchannel`. */
-export interface TunerActivity {
-  status: string;
-  /** The GuideNumber being played, or 'none'. */
-  vchannel: string;
-}
-
 /** Control-protocol values of one device at one moment. */
 export interface ControlState {
   device: DeviceDescription;
@@ -80,8 +73,6 @@ export interface ControlState {
   tunerActivity?: (tuner: number) => TunerActivity;
 }
 
-/** The status line of an idle tuner, as devices print it. */
-export const idleTunerStatus = 'ch=none lock=none ss=0 snq=0 seq=0 bps=0 pps=0';
 const unknownVariable = 'ERROR: unknown getset variable';
 
 /** The value of a control-protocol variable, or an error message ("ERROR: …") as devices word it. */

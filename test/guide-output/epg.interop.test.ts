@@ -93,8 +93,8 @@ describe('/epg.xml against the XMLTV DTD (xmllint)', () => {
 </tv>`;
     const file = join(t.dataDir, 'guide.xml');
     writeFileSync(file, guide);
-    const source = t.app.domains.guides.create({ name: 'Messy', url: file });
-    expect(await t.app.domains.guides.refresh(source.id)).toMatchObject({ channels: 2, programmes: 3 });
+    const source = t.domains.guides.create({ name: 'Messy', url: file });
+    expect(await t.domains.guides.refresh(source.id)).toMatchObject({ channels: 2, programmes: 3 });
 
     const res = await t.app.inject({ url: '/epg.xml' });
     const path = join(t.dataDir, 'imported.xml');

@@ -1,6 +1,6 @@
 import type { PlayableChannel } from '../lineup/index.js';
 import { formatXmltvTime, type GuideProgramme } from '../xmltv/index.js';
-import { escapeXml } from './xml-escape.js';
+import { escapeXml } from '../core/index.js';
 
 /** The time span the guide output covers. */
 export interface GuideWindow {

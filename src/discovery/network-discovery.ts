@@ -1,11 +1,10 @@
 import type { AppConfig, Clock, Logger } from '../core/index.js';
 import type { EventLog } from '../events/index.js';
 import type { SessionInfo } from '../streaming/index.js';
+import { createTunerActivity, type TunerDevice } from '../tuner/index.js';
 import { ControlServer } from './control-server.js';
 import { SsdpResponder } from './ssdp.js';
 import { specificIpv4, type AdvertisedHttp } from './local-address.js';
-import { createTunerActivity } from './tuner-activity.js';
-import type { TunerDevice } from './tuner-device.js';
 import { UdpDiscovery } from './udp-discovery.js';
 
 export interface NetworkDiscoveryOptions {

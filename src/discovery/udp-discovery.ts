@@ -1,8 +1,8 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from '../core/index.js';
+import type { TunerDevice } from '../tuner/index.js';
 import { answerDiscoverDatagram } from './hdhr-protocol.js';
 import { baseUrlFor, type AdvertisedHttp } from './local-address.js';
-import type { TunerDevice } from './tuner-device.js';
 
 export interface UdpDiscoveryOptions {
   device: TunerDevice;

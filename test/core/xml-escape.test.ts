@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml } from '../../src/tuner/xml-escape.js';
+import { escapeXml } from '../../src/core/index.js';
 
 describe('escapeXml', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PlayableChannel } from '../../src/lineup/index.js';
 import type { GuideProgramme } from '../../src/xmltv/index.js';
-import { renderGuide } from '../../src/tuner/epg-writer.js';
-import { escapeXml } from '../../src/tuner/xml-escape.js';
+import { renderGuide } from '../../src/guide-output/epg-writer.js';
+import { escapeXml } from '../../src/core/index.js';
 import { parseXml } from './epg-fixture.js';
 
 const hour = 3_600_000;

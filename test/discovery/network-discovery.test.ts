@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConfig, createLogger, systemClock } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
-import { NetworkDiscovery, TunerDevice } from '../../src/tuner/index.js';
-import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, type Packet } from '../../src/tuner/hdhr-packet.js';
-import { baseUrlFor, localAddressFor, specificIpv4 } from '../../src/tuner/local-address.js';
-import { parseSsdpMessage } from '../../src/tuner/ssdp.js';
+import { NetworkDiscovery } from '../../src/discovery/index.js';
+import { TunerDevice } from '../../src/tuner/index.js';
+import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, type Packet } from '../../src/discovery/hdhr-packet.js';
+import { baseUrlFor, localAddressFor, specificIpv4 } from '../../src/discovery/local-address.js';
+import { parseSsdpMessage } from '../../src/discovery/ssdp.js';
 import { deviceSources } from '../support/lineup.js';
 import { seedAccountRow } from '../support/seed.js';
 import { startApp, type TestApp } from '../support/start-app.js';
@@ -76,7 +77,7 @@ describe('HDHomeRun discovery over UDP (a real dgram round-trip on loopback)', (
       db.close();
     });
     seedAccountRow(db, { maxConnections: 3 });
-    const port = (await t.app.domains.discovery!.ready()).hdhomerunUdp!;
+    const port = (await t.domains.discovery!.ready()).hdhomerunUdp!;
     const discover = (await t.app.inject('/discover.json')).json<{ DeviceID: string; TunerCount: number }>();
 
     const client = await udpClient();
@@ -96,7 +97,7 @@ describe('HDHomeRun discovery over UDP (a real dgram round-trip on loopback)', (
 
   it('stays silent for another device id and for garbage, answers its own id', async () => {
     const t = await appWithDiscovery({ deviceId: '12345674' });
-    const port = (await t.app.domains.discovery!.ready()).hdhomerunUdp!;
+    const port = (await t.domains.discovery!.ready()).hdhomerunUdp!;
     const client = await udpClient();
     client.socket.send(discoverRequest(0x1234567b), port, '127.0.0.1');
     client.socket.send(Buffer.from('hello'), port, '127.0.0.1');
@@ -111,7 +112,7 @@ describe('HDHomeRun discovery over UDP (a real dgram round-trip on loopback)', (
   it('puts --advertise-url in the reply instead of the local address', async () => {
     const t = await appWithDiscovery({ advertiseUrl: 'http://192.168.7.7:5004' });
     const client = await udpClient();
-    client.socket.send(discoverRequest(), (await t.app.domains.discovery!.ready()).hdhomerunUdp, '127.0.0.1');
+    client.socket.send(discoverRequest(), (await t.domains.discovery!.ready()).hdhomerunUdp, '127.0.0.1');
     await client.next();
     const packet = decoded(client.messages[0]!.data);
     expect(findTlv(packet, tag.baseUrl)!.toString()).toBe('http://192.168.7.7:5004');
@@ -121,10 +122,10 @@ describe('HDHomeRun discovery over UDP (a real dgram round-trip on loopback)', (
   it('is off by default in tests and with --no-discovery, and frees its ports on close', async () => {
     const off = await startApp({ config: { discovery: false } });
     cleanups.push(() => off.close());
-    expect(off.app.domains.discovery).toBeUndefined();
+    expect(off.domains.discovery).toBeUndefined();
 
     const t = await startApp({ config: { discovery: true, hdhomerunPort: 0, ssdpPort: 0 } });
-    const { hdhomerunUdp, hdhomerunTcp } = await t.app.domains.discovery!.ready();
+    const { hdhomerunUdp, hdhomerunTcp } = await t.domains.discovery!.ready();
     await t.close();
     const udp = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
@@ -176,7 +177,7 @@ const getRequest = (name: string) => encodePacket(packetType.getSetRequest, [{ t
 describe('HDHomeRun control protocol over TCP', () => {
   it('answers get requests, pipelined or split across writes', async () => {
     const t = await appWithDiscovery();
-    const port = (await t.app.domains.discovery!.ready()).hdhomerunTcp!;
+    const port = (await t.domains.discovery!.ready()).hdhomerunTcp!;
     const both = Buffer.concat([getRequest('/sys/model'), getRequest('/sys/version')]);
     const split = getRequest('/tuner0/status');
     const replies = await controlExchange(port, [both, split.subarray(0, 5), split.subarray(5)], 3);
@@ -192,7 +193,7 @@ describe('HDHomeRun control protocol over TCP', () => {
     const t = await appWithDiscovery();
     const bad = getRequest('/sys/model');
     bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
-    await expect(controlExchange((await t.app.domains.discovery!.ready()).hdhomerunTcp!, [bad], 1)).rejects.toThrow(/closed after 0 replies/);
+    await expect(controlExchange((await t.domains.discovery!.ready()).hdhomerunTcp!, [bad], 1)).rejects.toThrow(/closed after 0 replies/);
   });
 });
 
@@ -229,7 +230,7 @@ describe('ports already in use, through the app', () => {
     await new Promise<void>((resolve) => busy.bind(0, '0.0.0.0', resolve));
     cleanups.push(() => new Promise<void>((resolve) => busy.close(() => resolve())));
     const t = await appWithDiscovery({ hdhomerunPort: busy.address().port });
-    const ports = await t.app.domains.discovery!.ready();
+    const ports = await t.domains.discovery!.ready();
     expect(ports.hdhomerunUdp).toBeUndefined();
     expect((await fetch(`${t.url}/discover.json`)).status).toBe(200);
     expect(t.logs.some((l) => l.includes('HDHomeRun discovery (UDP) not started') && l.includes('"level":40'))).toBe(true);

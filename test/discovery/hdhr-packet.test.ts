@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crc32, decodePacket, encodePacket, encodeTlv, findTlv, packetType, readCString, tag } from '../../src/tuner/hdhr-packet.js';
-import { answerControlPacket, answerDiscoverDatagram, encodeDiscoverReply, matchesDiscoverRequest } from '../../src/tuner/hdhr-protocol.js';
+import { crc32, decodePacket, encodePacket, encodeTlv, findTlv, packetType, readCString, tag } from '../../src/discovery/hdhr-packet.js';
+import { answerControlPacket, answerDiscoverDatagram, encodeDiscoverReply, matchesDiscoverRequest } from '../../src/discovery/hdhr-protocol.js';
 import type { DeviceDescription } from '../../src/tuner/tuner-device.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');

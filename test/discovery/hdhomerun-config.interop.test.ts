@@ -31,7 +31,7 @@ describe('the real hdhomerun_config client', () => {
 
   beforeAll(async () => {
     const started = await startApp({ config: { host: '0.0.0.0', discovery: true, hdhomerunPort: 65001, ssdpPort: 0 } });
-    const ports = await started.app.domains.discovery!.ready();
+    const ports = await started.domains.discovery!.ready();
     if (ports.hdhomerunUdp !== 65001 || ports.hdhomerunTcp !== 65001) {
       await started.close();
       throw new Error('port 65001 (UDP or TCP) is already in use on this machine: stop the other HDHomeRun service to run this suite');

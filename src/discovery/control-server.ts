@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../core/index.js';
+import type { TunerActivity, TunerDevice } from '../tuner/index.js';
 import { decodePacket } from './hdhr-packet.js';
-import { answerControlPacket, type TunerActivity } from './hdhr-protocol.js';
-import type { TunerDevice } from './tuner-device.js';
+import { answerControlPacket } from './hdhr-protocol.js';
 
 export interface ControlServerOptions {
   device: TunerDevice;

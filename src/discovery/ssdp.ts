@@ -1,7 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Clock, Logger } from '../core/index.js';
+import type { TunerDevice } from '../tuner/index.js';
 import { baseUrlFor, lanAddress, lanAddresses, type AdvertisedHttp } from './local-address.js';
-import type { TunerDevice } from './tuner-device.js';
 
 export const ssdpMulticastAddress = '239.255.255.250';
 const maxAge = 1800;

@@ -1,0 +1,1 @@
+export { NetworkDiscovery, type NetworkDiscoveryOptions, type DiscoveryPorts } from './network-discovery.js';
