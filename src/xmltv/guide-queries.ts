@@ -1,5 +1,5 @@
 import { parseJsonColumn, type Db } from '../db/index.js';
-import type { XmltvProgramme } from './xmltv-reader.js';
+import type { XmltvProgramme } from './xmltv-records.js';
 
 /** One programme as the guide output needs it: as imported, but never without a stop. */
 export type GuideProgramme = Omit<XmltvProgramme, 'stop'> & {

@@ -22,7 +22,7 @@ import {
   type StoredLocation,
   type SourceView,
 } from './source-repository.js';
-import { GuideFormatError, parseXmltv } from './xmltv-parser.js';
+import { GuideFormatError, parseXmltv } from './xmltv-bytes.js';
 
 export interface GuideSourcesDeps {
   db: Db;

@@ -1,6 +1,6 @@
 import { toSqlBool, type Db } from '../db/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
-import type { XmltvChannel, XmltvProgramme } from './xmltv-parser.js';
+import type { XmltvChannel, XmltvProgramme } from './xmltv-bytes.js';
 
 /** What a source holds after an import. */
 export interface ImportedCounts {

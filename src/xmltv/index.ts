@@ -2,5 +2,5 @@ export { GuideSources, type GuideSourcesDeps, type SourceInput, type RefreshResu
 export type { SourceView, ImportProgress } from './source-repository.js';
 export { GuideReader, guideOutput, type GuideOutputSource, type GuideProgramme } from './guide-queries.js';
 export { formatXmltvTime } from './xmltv-time.js';
-export { parseXmltv, parseXmltvTime, GuideFormatError, type XmltvChannel, type XmltvProgramme } from './xmltv-parser.js';
+export { parseXmltv, parseXmltvTime, GuideFormatError, type XmltvChannel, type XmltvProgramme } from './xmltv-bytes.js';
 export { parseDailyTime, previousOccurrence, nextOccurrence, missedRefresh } from './refresh-schedule.js';

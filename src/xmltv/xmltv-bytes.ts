@@ -1,9 +1,9 @@
 import { Readable, pipeline } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
-import { createTvReader, GuideFormatError, type XmltvHandlers, type XmltvLimits, type XmltvParseResult } from './xmltv-reader.js';
+import { createTvReader, GuideFormatError, type XmltvHandlers, type XmltvLimits, type XmltvParseResult } from './xmltv-records.js';
 
-export { GuideFormatError, type XmltvChannel, type XmltvHandlers, type XmltvLimits, type XmltvParseResult, type XmltvProgramme } from './xmltv-reader.js';
+export { GuideFormatError, type XmltvChannel, type XmltvHandlers, type XmltvLimits, type XmltvParseResult, type XmltvProgramme } from './xmltv-records.js';
 export { parseXmltvTime } from './xmltv-time.js';
 
 /*

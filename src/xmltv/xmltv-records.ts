@@ -75,11 +75,20 @@ const maxAttributes = 64;
 
 // The parts of saxes' state that grow with the input. saxes has no size limits of its own, so
 // these are read after every write (at most one 64 KiB slice of bytes) to cap what it buffers.
-interface SaxesBuffers {
+// They are saxes internals: package.json pins the exact saxes version and
+// test/xmltv/saxes-internals.test.ts fails if a field is renamed or stops growing.
+export interface SaxesBuffers {
   text?: unknown;
   name?: unknown;
   entity?: unknown;
+  piTarget?: unknown;
+  openWakaBang?: unknown;
   attribList?: unknown;
+}
+
+/** saxes' growing buffers, read through the fields the pinned version has. */
+export function saxesBuffers(parser: SaxesParser): SaxesBuffers {
+  return parser as unknown as SaxesBuffers;
 }
 
 const ignored = 0;
@@ -95,7 +104,7 @@ const programmeTexts: Record<string, ProgrammeText | undefined> = { title: 'titl
 /** The XMLTV-specific part: saxes events in, channels and programmes out. */
 export function createTvReader(handlers: XmltvHandlers, maxDepth: number, maxText: number): { write(text: string): void; end(): XmltvParseResult } {
   const parser = new SaxesParser();
-  const buffers = parser as unknown as SaxesBuffers;
+  const buffers = saxesBuffers(parser);
   const channelIds = new Set<string>();
   let programmes = 0;
   let skipped = 0;
@@ -303,13 +312,13 @@ export function createTvReader(handlers: XmltvHandlers, maxDepth: number, maxTex
       } catch (error) {
         throw malformed(error);
       }
-      const { text: pending, name, entity, attribList } = buffers;
+      const { text: pending, name, entity, piTarget, openWakaBang, attribList } = buffers;
       // A bare "&" (an unescaped "Tom & Jerry" or URL query) sends saxes looking for the ";"
       // that ends an entity name, possibly to the end of the document: name the line it is on.
       if (typeof entity === 'string' && entity !== '' && /[\s<>&"'=/]/.test(entity)) {
         fail(`malformed XML at line ${parser.line - entity.split('\n').length + 1} (unescaped "&")`);
       }
-      if ([pending, name, entity].some((b) => typeof b === 'string' && b.length > maxText)) fail('text too long');
+      if ([pending, name, entity, piTarget, openWakaBang].some((b) => typeof b === 'string' && b.length > maxText)) fail('text too long');
       if (Array.isArray(attribList) && attribList.length > maxAttributes) fail('too many attributes');
     },
     end() {

@@ -2,7 +2,7 @@ import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GuideFormatError, parseXmltv, type XmltvChannel, type XmltvLimits, type XmltvProgramme } from '../../src/xmltv/xmltv-parser.js';
+import { GuideFormatError, parseXmltv, type XmltvChannel, type XmltvLimits, type XmltvProgramme } from '../../src/xmltv/xmltv-bytes.js';
 import { fixturePath } from '../support/paths.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
