@@ -5,7 +5,16 @@
  * the same way: reading (and gunzipping) the bytes alone, and parsing alone with no storage.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -36,7 +45,6 @@ interface RunResult {
   peakRssMb: number;
   programmes: number;
 }
-
 
 /** The guide as a stream of text chunks, a channel at a time. */
 function* generateGuide(start: number): Generator<string> {
@@ -87,7 +95,10 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
     for await (const chunk of bytes) size += (chunk as Buffer).length;
     if (size === 0) throw new Error('empty guide');
   } else if (mode === 'parse') {
-    const result = await parseXmltv(createReadStream(file, { highWaterMark: 256 * 1024 }), { channel: () => undefined, programme: () => void programmes++ });
+    const result = await parseXmltv(createReadStream(file, { highWaterMark: 256 * 1024 }), {
+      channel: () => undefined,
+      programme: () => void programmes++,
+    });
     programmes = result.programmes;
   } else {
     // 'reimport' times the second import of the same guide: the old generation's 300k rows are deleted at its switch.
@@ -120,15 +131,24 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
   }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { mode, file, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, programmes };
+  return {
+    mode,
+    file,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    programmes,
+  };
 }
 
 function measure(mode: Mode, file: string): RunResult {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (child.status !== 0) throw new Error(`${mode} run failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as RunResult;
 }
-
 
 async function main(): Promise<void> {
   const { plain, gzip } = await writeGuides();
@@ -144,7 +164,9 @@ async function main(): Promise<void> {
       const parse = measure('parse', file);
       const imported = measure('import', file);
       const reimported = measure('reimport', file);
-      const met = Math.max(imported.wallMs, reimported.wallMs) < 20_000 && Math.max(imported.peakRssMb, reimported.peakRssMb) < 300;
+      const met =
+        Math.max(imported.wallMs, reimported.wallMs) < 20_000 &&
+        Math.max(imported.peakRssMb, reimported.peakRssMb) < 300;
       verdicts.push(`${label}: ${met ? 'met' : 'NOT met'}`);
       for (const r of [read, parse, imported, reimported]) {
         const what = {

@@ -8,7 +8,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { detectTier, stripTierMarkers, tierGroupKey, tierRank, type Tier } from '../src/core/index.js';
-import { matchChannels, normalizeChannelName, type EpgChannelInput, type ProviderChannelInput } from '../src/matching/index.js';
+import {
+  matchChannels,
+  normalizeChannelName,
+  type EpgChannelInput,
+  type ProviderChannelInput,
+} from '../src/matching/index.js';
 import { recordResults } from './results-file.js';
 
 const dataDir = resolve(process.cwd(), '../shared/data/matching');
@@ -46,7 +51,10 @@ function readEpg(xml: string): { channelId: string; names: string[] }[] {
 }
 
 /** Groups streams as the scan does: same account, same marker-free name → one provider channel. */
-function groupStreams(streams: Stream[], accountId = 1): { providers: ProviderChannelInput[]; streamsOf: Map<number, number[]> } {
+function groupStreams(
+  streams: Stream[],
+  accountId = 1,
+): { providers: ProviderChannelInput[]; streamsOf: Map<number, number[]> } {
   const groups = new Map<string, (Stream & { tier: Tier })[]>();
   for (const stream of streams) {
     const key = tierGroupKey(stream.name) || stream.name.toLowerCase();
@@ -68,7 +76,10 @@ function groupStreams(streams: Stream[], accountId = 1): { providers: ProviderCh
       epgChannelId: list.find((s) => s.epg_channel_id)?.epg_channel_id ?? null,
       tiers: [...new Set(list.map((s) => s.tier))].filter((t) => t !== 'unknown'),
     });
-    streamsOf.set(id, list.map((s) => s.stream_id));
+    streamsOf.set(
+      id,
+      list.map((s) => s.stream_id),
+    );
   }
   return { providers, streamsOf };
 }
@@ -85,23 +96,42 @@ function score(truth: Record<string, number[]>, mapping: Mapping) {
     precision: predicted.filter(right).length / Math.max(1, predicted.length),
     recall: has.filter(right).length / Math.max(1, has.length),
     falsePositiveRate: none.filter((c) => primary(c) !== undefined).length / Math.max(1, none.length),
-    variantRecall: variants / Math.max(1, has.reduce((s, c) => s + truth[c]!.length, 0)),
+    variantRecall:
+      variants /
+      Math.max(
+        1,
+        has.reduce((s, c) => s + truth[c]!.length, 0),
+      ),
     // Streams mapped to a channel they do not carry (siblings, editions): failover would use them.
-    wrongStreams: channels.reduce((s, c) => s + (mapping.get(c) ?? []).filter((id) => !truth[c]!.includes(id)).length, 0),
+    wrongStreams: channels.reduce(
+      (s, c) => s + (mapping.get(c) ?? []).filter((id) => !truth[c]!.includes(id)).length,
+      0,
+    ),
   };
 }
 
-function runMatcher(epg: EpgChannelInput[], providers: ProviderChannelInput[], streamsOf: Map<number, number[]>): Mapping {
+function runMatcher(
+  epg: EpgChannelInput[],
+  providers: ProviderChannelInput[],
+  streamsOf: Map<number, number[]>,
+): Mapping {
   const result = matchChannels(epg, providers);
   const mapping: Mapping = new Map();
   for (const channel of epg) {
-    mapping.set(channel.channelId, (result.get(channel.id) ?? []).flatMap((m) => streamsOf.get(m.providerChannelId) ?? []));
+    mapping.set(
+      channel.channelId,
+      (result.get(channel.id) ?? []).flatMap((m) => streamsOf.get(m.providerChannelId) ?? []),
+    );
   }
   return mapping;
 }
 
 /** Reference: exact equality of normalised names, first provider channel wins. */
-function runReference(epg: EpgChannelInput[], providers: ProviderChannelInput[], streamsOf: Map<number, number[]>): Mapping {
+function runReference(
+  epg: EpgChannelInput[],
+  providers: ProviderChannelInput[],
+  streamsOf: Map<number, number[]>,
+): Mapping {
   const byName = new Map<string, ProviderChannelInput[]>();
   for (const p of providers) {
     const key = normalizeChannelName(p.name);
@@ -110,9 +140,14 @@ function runReference(epg: EpgChannelInput[], providers: ProviderChannelInput[],
   const used = new Set<number>();
   const mapping: Mapping = new Map();
   for (const channel of epg) {
-    const found = channel.names.flatMap((n) => byName.get(normalizeChannelName(n)) ?? []).filter((p) => !used.has(p.id));
+    const found = channel.names
+      .flatMap((n) => byName.get(normalizeChannelName(n)) ?? [])
+      .filter((p) => !used.has(p.id));
     found.forEach((p) => used.add(p.id));
-    mapping.set(channel.channelId, found.flatMap((p) => streamsOf.get(p.id) ?? []));
+    mapping.set(
+      channel.channelId,
+      found.flatMap((p) => streamsOf.get(p.id) ?? []),
+    );
   }
   return mapping;
 }
@@ -133,14 +168,22 @@ function scaled(epgBase: EpgChannelInput[], streams: Stream[], epgCount: number,
   for (let r = 0; epg.length < epgCount; r++) {
     for (const c of epgBase) {
       if (epg.length >= epgCount) break;
-      epg.push({ id: epg.length + 1, channelId: `${c.channelId}${r}`, names: c.names.map((n) => withWord(n, replicaWord(r))) });
+      epg.push({
+        id: epg.length + 1,
+        channelId: `${c.channelId}${r}`,
+        names: c.names.map((n) => withWord(n, replicaWord(r))),
+      });
     }
   }
   const many: Stream[] = [];
   for (let r = 0; many.length < streamCount; r++) {
     for (const s of streams) {
       if (many.length >= streamCount) break;
-      many.push({ stream_id: many.length + 1, name: withWord(s.name, replicaWord(r)), epg_channel_id: s.epg_channel_id });
+      many.push({
+        stream_id: many.length + 1,
+        name: withWord(s.name, replicaWord(r)),
+        epg_channel_id: s.epg_channel_id,
+      });
     }
   }
   return { epg, ...groupStreams(many) };
@@ -150,11 +193,13 @@ function percent(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
 
-
 function main(): void {
   const epgRaw = readEpg(readFileSync(resolve(dataDir, 'epg.xml'), 'utf8'));
   const streams = JSON.parse(readFileSync(resolve(dataDir, 'live_streams.json'), 'utf8')) as Stream[];
-  const { quality: _quality, ...truth } = JSON.parse(readFileSync(resolve(dataDir, 'truth.json'), 'utf8')) as Record<string, number[]> & {
+  const { quality: _quality, ...truth } = JSON.parse(readFileSync(resolve(dataDir, 'truth.json'), 'utf8')) as Record<
+    string,
+    number[]
+  > & {
     quality: unknown;
   };
   const epg = epgRaw.map((c, i) => ({ id: i + 1, ...c }));
@@ -227,12 +272,13 @@ function strayMappings(
   seed: number,
 ): { orphans: number; wrong: number } {
   let state = seed;
-  const random = () => ((state = (state * 16807) % 2147483647) / 2147483647);
+  const random = () => (state = (state * 16807) % 2147483647) / 2147483647;
   const kept = epgAll.filter(() => random() >= 0.5);
   const keptIds = new Set(kept.map((c) => c.channelId));
   const channelOfStream = new Map<number, string>();
   for (const [channel, ids] of Object.entries(truth)) for (const id of ids) channelOfStream.set(id, channel);
-  const channelOf = (p: ProviderChannelInput) => (streamsOf.get(p.id) ?? []).map((id) => channelOfStream.get(id)).find(Boolean);
+  const channelOf = (p: ProviderChannelInput) =>
+    (streamsOf.get(p.id) ?? []).map((id) => channelOfStream.get(id)).find(Boolean);
   const isOrphan = (p: ProviderChannelInput) => {
     const channel = channelOf(p);
     return channel !== undefined && !keptIds.has(channel);
@@ -242,14 +288,27 @@ function strayMappings(
   return { orphans: orphans.size, wrong: mapped.filter((id) => orphans.has(id)).length };
 }
 
-function printErrors(truth: Record<string, number[]>, mapping: Mapping, streams: Stream[], epg: EpgChannelInput[]): void {
-  const nameOf = new Map(streams.map((s) => [s.stream_id, `${s.name}${s.epg_channel_id ? ` {${s.epg_channel_id}}` : ''}`]));
+function printErrors(
+  truth: Record<string, number[]>,
+  mapping: Mapping,
+  streams: Stream[],
+  epg: EpgChannelInput[],
+): void {
+  const nameOf = new Map(
+    streams.map((s) => [s.stream_id, `${s.name}${s.epg_channel_id ? ` {${s.epg_channel_id}}` : ''}`]),
+  );
   const epgNames = new Map(epg.map((c) => [c.channelId, c.names.join(' | ')]));
   for (const [channel, expected] of Object.entries(truth)) {
     const got = mapping.get(channel) ?? [];
     if (expected.length === 0 && got.length === 0) continue;
-    if (expected.includes(got[0] ?? -1) && got.every((id) => expected.includes(id)) && expected.every((id) => got.includes(id))) continue;
-    const kind = got.length === 0 ? 'MISS' : expected.length === 0 ? 'FP' : !expected.includes(got[0]!) ? 'WRONG' : 'VARIANT';
+    if (
+      expected.includes(got[0] ?? -1) &&
+      got.every((id) => expected.includes(id)) &&
+      expected.every((id) => got.includes(id))
+    )
+      continue;
+    const kind =
+      got.length === 0 ? 'MISS' : expected.length === 0 ? 'FP' : !expected.includes(got[0]!) ? 'WRONG' : 'VARIANT';
     const names = (ids: number[]) => ids.map((id) => nameOf.get(id)).join(' ; ');
     console.log(`${kind} ${channel} (${epgNames.get(channel)})\n   want: ${names(expected)}\n   got:  ${names(got)}`);
   }

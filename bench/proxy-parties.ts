@@ -99,7 +99,11 @@ export function startScriptNodeFlags(): string[] {
 /** Compiles src/ into `dir/dist` (tsc, as `npm run build`) and writes the app and bare-relay child scripts; returns the app's. */
 export function compileApp(dir: string): string {
   const dist = join(dir, 'dist');
-  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', dist, '--sourceMap', 'false'], { encoding: 'utf8' });
+  const tsc = spawnSync(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', dist, '--sourceMap', 'false'],
+    { encoding: 'utf8' },
+  );
   // tsc emits despite type errors elsewhere in a tree under construction; a missing app.js is fatal.
   if (!existsSync(join(dist, 'app.js'))) throw new Error(`tsc produced no app.js:\n${tsc.stdout}${tsc.stderr}`);
   cpSync('src/db/migrations', join(dist, 'db', 'migrations'), { recursive: true });

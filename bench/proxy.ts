@@ -20,14 +20,31 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { makeTempDir } from '../test/support/temp-dir.js';
-import { account, compileApp, ids, liveSeconds, liveStreams, runProvider, seedChannels, startScriptNodeFlags, type Message } from './proxy-parties.js';
+import {
+  account,
+  compileApp,
+  ids,
+  liveSeconds,
+  liveStreams,
+  runProvider,
+  seedChannels,
+  startScriptNodeFlags,
+  type Message,
+} from './proxy-parties.js';
 import { recordResults } from './results-file.js';
 
 const ttfbRounds = 100;
 
 // ---------------------------------------------------------------- the client and the report
-function startChild(script: string, args: string[], execArgv?: string[]): Promise<{ child: ChildProcess; url: string; ready: Message }> {
-  const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...(execArgv ? { execArgv } : {}) });
+function startChild(
+  script: string,
+  args: string[],
+  execArgv?: string[],
+): Promise<{ child: ChildProcess; url: string; ready: Message }> {
+  const child = fork(script, args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(execArgv ? { execArgv } : {}),
+  });
   return new Promise((ok, fail) => {
     child.once('message', (m: Message) => ok({ child, url: String(m.url), ready: m }));
     child.once('exit', (code) => fail(new Error(`child ${args[0]} exited with ${code}`)));
@@ -97,13 +114,19 @@ interface AppUnderTest {
 }
 
 /** Starts a compiled app child (with extra V8 flags) on a fresh data dir, seeded with the bench lineup. */
-async function startAppUnderTest(dir: string, providerUrl: string, name: string, v8Flags: string[]): Promise<AppUnderTest> {
+async function startAppUnderTest(
+  dir: string,
+  providerUrl: string,
+  name: string,
+  v8Flags: string[],
+): Promise<AppUnderTest> {
   const dataDir = join(dir, name);
   mkdirSync(dataDir);
-  const { child, url, ready } = await startChild(join(dir, 'app-child.mjs'), [join(dir, 'dist'), providerUrl, dataDir, account.username, account.password], [
-    '--expose-gc',
-    ...v8Flags,
-  ]);
+  const { child, url, ready } = await startChild(
+    join(dir, 'app-child.mjs'),
+    [join(dir, 'dist'), providerUrl, dataDir, account.username, account.password],
+    ['--expose-gc', ...v8Flags],
+  );
   await seedChannels(dataDir, Number(ready.accountId));
   const freshRss = (await ask(child)).rss;
   return { child, url, freshRss, close: () => stopChild(child) };
@@ -145,7 +168,9 @@ async function measureLive(relay: ChildProcess, urlOf: (i: number) => string): P
   const warm = sampleAt(2);
   const end = sampleAt(liveSeconds - 1);
   const liveAfterGc = end.then(async () => (await ask(relay, true)).rss);
-  const lives = await Promise.all(Array.from({ length: liveStreams }, (_, i) => read(urlOf(i), { maxMs: liveSeconds * 1000 })));
+  const lives = await Promise.all(
+    Array.from({ length: liveStreams }, (_, i) => read(urlOf(i), { maxMs: liveSeconds * 1000 })),
+  );
   clearInterval(sampler);
   const liveBytes = lives.reduce((n, r) => n + r.bytes, 0);
   const wall = Math.max(...lives.map((r) => r.seconds));
@@ -190,7 +215,12 @@ async function readFast(url: string, provider: ChildProcess, relay?: ChildProces
 function bestOf(runs: FastRun[]): FastRun {
   const fastest = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const min = (key: 'clientCpuPerGb' | 'providerCpuPerGb' | 'relayCpuPerGb') => Math.min(...runs.map((r) => r[key]));
-  return { ...fastest, clientCpuPerGb: min('clientCpuPerGb'), providerCpuPerGb: min('providerCpuPerGb'), relayCpuPerGb: min('relayCpuPerGb') };
+  return {
+    ...fastest,
+    clientCpuPerGb: min('clientCpuPerGb'),
+    providerCpuPerGb: min('providerCpuPerGb'),
+    relayCpuPerGb: min('relayCpuPerGb'),
+  };
 }
 
 /** GB/s that the processes' CPU costs allow on `cores` cores: each process on at most one core, together on all of them. */
@@ -200,11 +230,15 @@ function cpuBound(cpuPerGb: number[], cores: number): number {
 }
 
 /** Time to first byte, direct and through `app`: interleaved, each on a new connection, after a warm-up; sorted. */
-async function measureTtfb(directUrl: string, app: AppUnderTest): Promise<{ ttfbDirect: number[]; ttfbProxy: number[] }> {
+async function measureTtfb(
+  directUrl: string,
+  app: AppUnderTest,
+): Promise<{ ttfbDirect: number[]; ttfbProxy: number[] }> {
   const proxied = `${app.url}/stream/ttfb.bench`;
   const ttfbDirect: number[] = [];
   const ttfbProxy: number[] = [];
-  for (let i = -10; i < ttfbRounds; i++) { // 10 warm-up rounds first
+  for (let i = -10; i < ttfbRounds; i++) {
+    // 10 warm-up rounds first
     const d = await read(directUrl, { maxBytes: 1 });
     const p = await read(proxied, { maxBytes: 1 });
     if (i >= 0) {
@@ -233,7 +267,11 @@ async function main(): Promise<void> {
   // One unpaced stream, 1 GiB, best of 5 each way, interleaved: direct, through the proxy, through the
   // bare relay. Best of 5 because three busy processes share this machine's cores.
   const fastApp = await startAppUnderTest(temp.path, provider.url, 'shipped-unpaced', shippedFlags);
-  const bare = await startChild(join(temp.path, 'bare-relay-child.mjs'), [provider.url], ['--expose-gc', ...shippedFlags]);
+  const bare = await startChild(
+    join(temp.path, 'bare-relay-child.mjs'),
+    [provider.url],
+    ['--expose-gc', ...shippedFlags],
+  );
   const viaBare = (id: number) => `${bare.url}/live/${account.username}/${account.password}/${id}.ts`;
   const runs: { direct: FastRun[]; proxy: FastRun[]; bare: FastRun[] } = { direct: [], proxy: [], bare: [] };
   for (let round = 0; round < 5; round++) {
@@ -252,7 +290,8 @@ async function main(): Promise<void> {
   await plain.close();
   const plainFast = await startAppUnderTest(temp.path, provider.url, 'plain-node-unpaced', []);
   const plainRuns: FastRun[] = [];
-  for (let round = 0; round < 5; round++) plainRuns.push(await readFast(`${plainFast.url}/stream/fast.bench`, provider.child, plainFast.child));
+  for (let round = 0; round < 5; round++)
+    plainRuns.push(await readFast(`${plainFast.url}/stream/fast.bench`, provider.child, plainFast.child));
   await plainFast.close();
   await stopChild(provider.child);
   temp.remove();
@@ -263,14 +302,20 @@ async function main(): Promise<void> {
   const mb = (x: number) => `${(x / 1024 / 1024).toFixed(0)} MB`;
   const s = (x: number) => `${x.toFixed(2)} s`;
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
-  const fast = { direct: bestOf(runs.direct), proxy: bestOf(runs.proxy), bare: bestOf(runs.bare), plain: bestOf(plainRuns) };
+  const fast = {
+    direct: bestOf(runs.direct),
+    proxy: bestOf(runs.proxy),
+    bare: bestOf(runs.bare),
+    plain: bestOf(plainRuns),
+  };
   const rate = (r: Read) => r.bytes / r.seconds;
   const addedTtfb = quantile(ttfbProxy, 0.5) - quantile(ttfbDirect, 0.5);
   const share = rate(fast.proxy) / rate(fast.direct);
   const cpuPerGb = fast.proxy.relayCpuPerGb;
   const cores = availableParallelism();
   // What the measured CPU costs allow on this machine, as a share of the direct read: an upper bound for any run.
-  const boundShare = (r: FastRun) => (cpuBound([r.providerCpuPerGb, r.relayCpuPerGb, r.clientCpuPerGb], cores) * 1e9) / rate(fast.direct);
+  const boundShare = (r: FastRun) =>
+    (cpuBound([r.providerCpuPerGb, r.relayCpuPerGb, r.clientCpuPerGb], cores) * 1e9) / rate(fast.direct);
   const flagsLabel = shippedFlags.length ? `node ${shippedFlags.join(' ')}` : 'plain node';
   const rssRow = (l: LiveFigures, fresh: number) =>
     `${mb(l.peakRss)} (fresh ${mb(fresh)}, before the streams ${mb(l.idleRss)}, after a forced GC with the streams open ${mb(l.liveRss)})`;
@@ -298,13 +343,14 @@ async function main(): Promise<void> {
       `The V8 flags (a capped young generation) save ${mb(livePlain.peakRss - live.peakRss)} of peak RSS with the 20 streams; their possible price is page faults (buffers freed sooner: malloc returns 64 KiB socket read buffers to the kernel and faults them back in), ` +
       `seen most on the unpaced stream: proxy CPU per GB ${s(cpuPerGb)} with the flags, ${s(fast.plain.relayCpuPerGb)} without. ` +
       `No figure comes from a process after the bench's forced GC (\`global.gc()\`, for the RSS with the streams open): it leaves V8 markedly slower for a long while (until 2026-12-01 it fell inside the live CPU window and before the unpaced rounds). ` +
-      `Load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')}. ` +
+      `Load average at the end ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / ')}. ` +
       `Most RSS above the fresh process is V8's young generation growing under the buffer churn (and malloc keeping freed stream buffers), not buffered stream data: backpressure bounds that (test/tuner/stream-performance.test.ts).`,
   ].join('\n');
   console.log(section);
   recordResults('proxy', section);
 }
-
 
 const [role] = process.argv.slice(2);
 if (role === 'provider') await runProvider();

@@ -13,5 +13,8 @@ export function recordResults(name: string, section: string): void {
   const block = `${start}\n${section}\n${end}`;
   const current = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
   const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  writeFileSync(resultsFile, pattern.test(current) ? current.replace(pattern, () => block) : `${current.trimEnd()}\n\n${block}\n`);
+  writeFileSync(
+    resultsFile,
+    pattern.test(current) ? current.replace(pattern, () => block) : `${current.trimEnd()}\n\n${block}\n`,
+  );
 }

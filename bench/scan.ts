@@ -32,7 +32,10 @@ function generateStreams(count: number, renameFrom = Infinity): Record<string, u
     const base = channel >= renameFrom ? `${country} | Channel ${channel} Plus` : `${country}: Channel ${channel}`;
     for (let v = 0; v < variants && id <= count; v++) {
       const tier = tiers[(channel + v) % tiers.length]!;
-      const row = liveStream(id++, tier ? `${base} ${tier}` : base, { category_id: String(1 + (channel % 40)), epg_channel_id: channel % 3 ? null : `ch${channel}.${country.toLowerCase()}` });
+      const row = liveStream(id++, tier ? `${base} ${tier}` : base, {
+        category_id: String(1 + (channel % 40)),
+        epg_channel_id: channel % 3 ? null : `ch${channel}.${country.toLowerCase()}`,
+      });
       rows.push(row);
       if (id % 50 === 0) rows.push({ ...row, category_id: '99' }); // listed again in another category
     }
@@ -41,14 +44,18 @@ function generateStreams(count: number, renameFrom = Infinity): Record<string, u
   return rows;
 }
 
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
   const dir = makeTempDir('tunerbridge-bench-');
-  const categories = Array.from({ length: 40 }, (_, i) => ({ category_id: String(i + 1), category_name: `Category ${i + 1}` }));
+  const categories = Array.from({ length: 40 }, (_, i) => ({
+    category_id: String(i + 1),
+    category_name: `Category ${i + 1}`,
+  }));
   const streams = generateStreams(streamCount);
-  const provider = await startFakeProvider({ accounts: [{ username: 'bench', password: 'bench-pw', categories, streams }] });
+  const provider = await startFakeProvider({
+    accounts: [{ username: 'bench', password: 'bench-pw', categories, streams }],
+  });
   const db = openDatabase(join(dir.path, 'bench.db'));
   const log = createLogger('silent');
   const dispatcher = createUpstreamAgent({ connectTimeoutMs: 5000 });
@@ -70,7 +77,9 @@ async function main(): Promise<void> {
     const referenceRuns: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      const res = await request(`${provider.url}/player_api.php?username=bench&password=bench-pw&action=get_live_streams`);
+      const res = await request(
+        `${provider.url}/player_api.php?username=bench&password=bench-pw&action=get_live_streams`,
+      );
       JSON.parse(await res.body.text());
       referenceRuns.push(performance.now() - t0);
     }
@@ -87,13 +96,24 @@ async function main(): Promise<void> {
       const t1 = performance.now();
       const again = await accounts.scan(id);
       rescans.push(performance.now() - t1);
-      if (again.addedChannelIds.length || again.removedChannels.length) throw new Error('unchanged rescan changed channels');
+      if (again.addedChannelIds.length || again.removedChannels.length)
+        throw new Error('unchanged rescan changed channels');
     }
 
     // 10% of channels renamed, the first 1,000 streams gone, 1,000 new streams (500 channels).
     const channelsTotal = first.channels;
     const changedStreams = generateStreams(streamCount, Math.floor(channelsTotal * 0.9)).slice(1000);
-    provider.setAccount({ username: 'bench', password: 'bench-pw', categories, streams: [...changedStreams, ...Array.from({ length: 1000 }, (_, i) => liveStream(500_000 + i, `NEW: Extra ${Math.floor(i / 2)} ${i % 2 ? 'HD' : 'SD'}`))] });
+    provider.setAccount({
+      username: 'bench',
+      password: 'bench-pw',
+      categories,
+      streams: [
+        ...changedStreams,
+        ...Array.from({ length: 1000 }, (_, i) =>
+          liveStream(500_000 + i, `NEW: Extra ${Math.floor(i / 2)} ${i % 2 ? 'HD' : 'SD'}`),
+        ),
+      ],
+    });
     const t2 = performance.now();
     const changed = await accounts.scan(id);
     const changedMs = performance.now() - t2;

@@ -27,8 +27,22 @@ function seedLineup(db: Db, count: number): void {
   const account = seedAccountRow(db, { maxConnections: 4 });
   db.transaction(() => {
     for (let i = 1; i <= count; i++) {
-      const id = seedLineupChannel(db, { channelId: `ch${i}.bench.tv`, displayName: `Channel ${i}, "HD" édition`, number: i, icon: i % 2 ? `http://logos.example/${i}.png` : null });
-      const provider = seedProviderChannel(db, { accountId: account, name: `P${i}`, streams: [{ streamId: i * 2, tier: 'HD' }, { streamId: i * 2 + 1, tier: 'SD' }], icon: `http://provider/${i}.png`, categoryName: `Group ${i % 30}` });
+      const id = seedLineupChannel(db, {
+        channelId: `ch${i}.bench.tv`,
+        displayName: `Channel ${i}, "HD" édition`,
+        number: i,
+        icon: i % 2 ? `http://logos.example/${i}.png` : null,
+      });
+      const provider = seedProviderChannel(db, {
+        accountId: account,
+        name: `P${i}`,
+        streams: [
+          { streamId: i * 2, tier: 'HD' },
+          { streamId: i * 2 + 1, tier: 'SD' },
+        ],
+        icon: `http://provider/${i}.png`,
+        categoryName: `Group ${i % 30}`,
+      });
       seedMapping(db, { lineupChannelId: id, providerChannelId: provider });
     }
   })();
@@ -36,7 +50,11 @@ function seedLineup(db: Db, count: number): void {
 
 function seedGuide(db: Db, channels: number): number {
   const t = Date.now();
-  const source = Number(db.prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('bench', '/bench.xml', t, t, t).lastInsertRowid);
+  const source = Number(
+    db
+      .prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run('bench', '/bench.xml', t, t, t).lastInsertRowid,
+  );
   const insert = db.prepare(
     `INSERT INTO programmes (source_id, channel_id, start_at, stop_at, title, sub_title, description, categories, episode_num_xmltv_ns, episode_num_onscreen, is_new)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -49,9 +67,19 @@ function seedGuide(db: Db, channels: number): number {
       for (let s = 0; s < slots; s++) {
         const start = from + s * slotMs;
         const episode = s % 2 === 0;
-        insert.run(source, `ch${c}.bench.tv`, start, start + slotMs, `Programme ${s} & friends`, episode ? `Episode ${s}` : null,
+        insert.run(
+          source,
+          `ch${c}.bench.tv`,
+          start,
+          start + slotMs,
+          `Programme ${s} & friends`,
+          episode ? `Episode ${s}` : null,
           'A description of about the length guides give, with <markup> & "quotes" to escape: the cast meets again.',
-          JSON.stringify(['Entertainment', 'Series']), episode ? `0.${s}.` : null, episode ? `S01E${s}` : null, s % 5 === 0 ? 1 : 0);
+          JSON.stringify(['Entertainment', 'Series']),
+          episode ? `0.${s}.` : null,
+          episode ? `S01E${s}` : null,
+          s % 5 === 0 ? 1 : 0,
+        );
         n++;
       }
     }
@@ -100,7 +128,6 @@ async function waitForRendering(dir: string, key: () => string, extensions: stri
   return performance.now() - started;
 }
 
-
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const verdict = (value: number, target: number) => (value < target ? 'met' : 'NOT met');
@@ -141,7 +168,9 @@ async function main(): Promise<void> {
     const changeDb = openDatabase(join(guide.dataDir, 'tunerbridge.db'));
     const source = changeDb.prepare('SELECT id FROM xmltv_sources').pluck().get() as number;
     const at = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 10 * 24 * 3_600_000;
-    changeDb.prepare('INSERT INTO programmes (source_id, channel_id, start_at, stop_at, title) VALUES (?, ?, ?, ?, ?)').run(source, 'ch1.bench.tv', at, at + slotMs, 'Late addition');
+    changeDb
+      .prepare('INSERT INTO programmes (source_id, channel_id, start_at, stop_at, title) VALUES (?, ?, ?, ?, ?)')
+      .run(source, 'ch1.bench.tv', at, at + slotMs, 'Late addition');
     changeDb.close();
     const aheadMs = await waitForRendering(join(guide.dataDir, 'cache'), () => epg.fingerprint(), ['xml', 'xml.gz']);
     const afterChange = await fetchTimed(`${guide.url}/epg.xml`);

@@ -77,7 +77,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   // One dispatcher for every upstream request. Closed in onClose, which runs after preClose ended
   // the streams and guide imports using it; a provider call still running may finish first.
-  const dispatcher = deps.dispatcher ? followRedirects(deps.dispatcher) : createUpstreamAgent({ connectTimeoutMs: config.upstreamConnectTimeoutMs });
+  const dispatcher = deps.dispatcher
+    ? followRedirects(deps.dispatcher)
+    : createUpstreamAgent({ connectTimeoutMs: config.upstreamConnectTimeoutMs });
   if (!deps.dispatcher) app.addHook('onClose', () => dispatcher.close());
 
   const events = new EventLog(db, clock, log);
@@ -120,7 +122,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.addHook('preClose', () => streaming.closeAll());
   const tunerDevice = new TunerDevice(db, config, { lineup, accounts });
   const discovery = config.discovery
-    ? new NetworkDiscovery({ device: tunerDevice, log, clock, config, events, sessions: () => streaming.sessions.list() })
+    ? new NetworkDiscovery({
+        device: tunerDevice,
+        log,
+        clock,
+        config,
+        events,
+        sessions: () => streaming.sessions.list(),
+      })
     : undefined;
   if (discovery) {
     // Discovery hands out the HTTP port, known only once listening (port 0 in tests).
@@ -130,12 +139,30 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
     app.addHook('onClose', () => discovery.close());
   }
-  const epg = new EpgCache({ lineup, guide: guideOutput(db), clock, log, days: config.epgDays, dir: join(config.dataDir, 'cache') });
+  const epg = new EpgCache({
+    lineup,
+    guide: guideOutput(db),
+    clock,
+    log,
+    days: config.epgDays,
+    dir: join(config.dataDir, 'cache'),
+  });
   app.addHook('onClose', () => epg.close());
   const domains: Domains = { events, credentials, accounts, lineup, guides, streaming, tunerDevice, discovery, epg };
 
   await app.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock });
-  await app.register(apiRoutes, { prefix: '/api', events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock });
+  await app.register(apiRoutes, {
+    prefix: '/api',
+    events,
+    accounts,
+    streaming,
+    lineup,
+    guides,
+    tunerDevice,
+    epg,
+    config,
+    clock,
+  });
   app.get('/health', async () => ({ status: 'ok' }));
 
   return { app, domains };

@@ -71,12 +71,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const command = positionals[0] ?? 'serve';
-  if (command !== 'serve' || positionals.length > 1) return { kind: 'error', message: `unknown command: ${positionals.join(' ')}` };
+  if (command !== 'serve' || positionals.length > 1)
+    return { kind: 'error', message: `unknown command: ${positionals.join(' ')}` };
 
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) return { kind: 'error', message: `invalid --port: ${values.port}` };
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    return { kind: 'error', message: `invalid --port: ${values.port}` };
   const logLevel = values['log-level'];
-  if (logLevel !== undefined && !logLevels.has(logLevel)) return { kind: 'error', message: `invalid --log-level: ${logLevel}` };
+  if (logLevel !== undefined && !logLevels.has(logLevel))
+    return { kind: 'error', message: `invalid --log-level: ${logLevel}` };
   const advertiseUrl = values['advertise-url']?.replace(/\/+$/, '');
   if (advertiseUrl !== undefined && !/^https?:\/\/[^/]+/.test(advertiseUrl)) {
     return { kind: 'error', message: `invalid --advertise-url: ${advertiseUrl}` };
@@ -88,14 +91,19 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const deviceId = values['device-id']?.toUpperCase();
   if (deviceId !== undefined && parseDeviceId(deviceId) === undefined) {
-    return { kind: 'error', message: `invalid --device-id: ${values['device-id']} (8 hex digits with a valid HDHomeRun check digit)` };
+    return {
+      kind: 'error',
+      message: `invalid --device-id: ${values['device-id']} (8 hex digits with a valid HDHomeRun check digit)`,
+    };
   }
   const waitText = values['tuner-wait-ms'];
   const tunerWaitMs = waitText === undefined ? undefined : parseWholeNumber(waitText, 0, maxTunerWaitMs);
-  if (waitText !== undefined && tunerWaitMs === undefined) return { kind: 'error', message: `invalid --tuner-wait-ms: ${waitText} (0-${maxTunerWaitMs})` };
+  if (waitText !== undefined && tunerWaitMs === undefined)
+    return { kind: 'error', message: `invalid --tuner-wait-ms: ${waitText} (0-${maxTunerWaitMs})` };
   const daysText = values['epg-days'];
   const epgDays = daysText === undefined ? undefined : parseWholeNumber(daysText, minEpgDays, maxEpgDays);
-  if (daysText !== undefined && epgDays === undefined) return { kind: 'error', message: `invalid --epg-days: ${daysText} (${minEpgDays}-${maxEpgDays})` };
+  if (daysText !== undefined && epgDays === undefined)
+    return { kind: 'error', message: `invalid --epg-days: ${daysText} (${minEpgDays}-${maxEpgDays})` };
   const friendlyName = values['friendly-name']?.trim();
   if (friendlyName !== undefined && (friendlyName === '' || friendlyName.length > 64)) {
     return { kind: 'error', message: 'invalid --friendly-name: 1-64 characters' };

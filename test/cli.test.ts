@@ -32,7 +32,9 @@ describe('parseCli', () => {
 
   it('takes the data dir from $TUNERBRIDGE_DATA_DIR, and --data-dir over it', () => {
     expect(serveConfig(['serve'], { TUNERBRIDGE_DATA_DIR: '/srv/tunerbridge' }).dataDir).toBe('/srv/tunerbridge');
-    expect(serveConfig(['serve', '--data-dir', '/tmp/tb'], { TUNERBRIDGE_DATA_DIR: '/srv/tunerbridge' }).dataDir).toBe('/tmp/tb');
+    expect(serveConfig(['serve', '--data-dir', '/tmp/tb'], { TUNERBRIDGE_DATA_DIR: '/srv/tunerbridge' }).dataDir).toBe(
+      '/tmp/tb',
+    );
   });
 
   it('agrees with createConfig on the defaults', () => {
@@ -42,7 +44,10 @@ describe('parseCli', () => {
   });
 
   it('reads --tuner-wait-ms and --epg-days, including their bounds', () => {
-    expect(serveConfig(['serve', '--tuner-wait-ms', '10000', '--epg-days', '3'])).toMatchObject({ tunerWaitMs: 10_000, epgDays: 3 });
+    expect(serveConfig(['serve', '--tuner-wait-ms', '10000', '--epg-days', '3'])).toMatchObject({
+      tunerWaitMs: 10_000,
+      epgDays: 3,
+    });
     expect(serveConfig(['--tuner-wait-ms', '0', '--epg-days', '1'])).toMatchObject({ tunerWaitMs: 0, epgDays: 1 });
     expect(serveConfig(['--tuner-wait-ms=60000', '--epg-days=14'])).toMatchObject({ tunerWaitMs: 60_000, epgDays: 14 });
   });
@@ -69,7 +74,17 @@ describe('parseCli', () => {
 
   it('documents every flag in --help and in the README flags table', () => {
     const flags = [...usage.matchAll(/^ {2}(?:-h, )?(--[a-z-]+)/gm)].map((m) => m[1]);
-    expect(flags).toEqual(expect.arrayContaining(['--host', '--port', '--data-dir', '--log-level', '--tuner-wait-ms', '--epg-days', '--help']));
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        '--host',
+        '--port',
+        '--data-dir',
+        '--log-level',
+        '--tuner-wait-ms',
+        '--epg-days',
+        '--help',
+      ]),
+    );
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     const table = readme.slice(readme.indexOf('### Flags'), readme.indexOf('\n## ', readme.indexOf('### Flags')));
     for (const flag of flags) expect(table, flag).toContain(`\`${flag}`);
@@ -105,7 +120,11 @@ describe('tunerbridge serve as a process', { timeout: 60_000 }, () => {
   function startCli(args: string[]): CliRun {
     // $TUNERBRIDGE_DATA_DIR points at a temp dir too: nothing may ever land in the real default.
     const env = { ...process.env, TUNERBRIDGE_DATA_DIR: join(tempDir(), 'default-data') };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: repoRoot, env, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: 'pipe',
+    });
     child.stdin.end();
     let stdout = '';
     let stderr = '';
@@ -147,7 +166,16 @@ describe('tunerbridge serve as a process', { timeout: 60_000 }, () => {
 
   it('ends with exit code 1 and one line naming the port when the port is taken', async () => {
     const port = await takePort();
-    const run = startCli(['serve', '--host', '127.0.0.1', '--port', String(port), '--no-discovery', '--data-dir', join(tempDir(), 'data')]);
+    const run = startCli([
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--no-discovery',
+      '--data-dir',
+      join(tempDir(), 'data'),
+    ]);
     expect(await run.exited).toEqual({ code: 1, signal: null });
     expect(lines(run.stderr())).toEqual([`tunerbridge: port ${port} on 127.0.0.1 is already in use`]);
     expect(run.stderr()).not.toMatch(/\bat .+:\d+:\d+|Error:/);

@@ -33,7 +33,10 @@ export interface ApiOptions {
  * The management API under `/api`. Admin authentication (a later issue) goes at this root, so
  * it covers every resource here and none of the LAN-open tuner routes.
  */
-export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock }) => {
+export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
+  api,
+  { events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock },
+) => {
   await api.register(eventsRoutes, { events });
   await api.register(accountsRoutes, { accounts });
   await api.register(sessionsRoutes, { streaming });
@@ -41,5 +44,9 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (api, { events, a
   await api.register(matchingRoutes, { lineup });
   await api.register(providerChannelsRoutes, { lineup });
   await api.register(xmltvSourcesRoutes, { guides });
-  await api.register(plexRoutes, { setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery }, config, clock });
+  await api.register(plexRoutes, {
+    setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery },
+    config,
+    clock,
+  });
 };

@@ -11,5 +11,7 @@ export interface PlexRouteOptions {
 
 /** `GET /api/plex`: the URLs to paste into Plex (built from the Host used, or --advertise-url) and what needs fixing first. */
 export const plexRoutes: FastifyPluginAsyncTypebox<PlexRouteOptions> = async (api, { setup, config, clock }) => {
-  api.get('/plex', { schema: { response: { 200: PlexSetup } } }, async (request) => describePlexSetup(setup, baseUrlOf(request, config), clock.now()));
+  api.get('/plex', { schema: { response: { 200: PlexSetup } } }, async (request) =>
+    describePlexSetup(setup, baseUrlOf(request, config), clock.now()),
+  );
 };

@@ -70,6 +70,8 @@ export const defaultConfig: Readonly<Omit<AppConfig, 'dataDir'>> = Object.freeze
  * override that is undefined keeps the default, so callers pass what they were given as it is.
  */
 export function createConfig(overrides: Partial<AppConfig> = {}, env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)) as Partial<AppConfig>;
+  const given = Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  ) as Partial<AppConfig>;
   return { ...defaultConfig, dataDir: defaultDataDir(env), ...given };
 }

@@ -79,12 +79,7 @@ export function stripTierMarkers(name: string): string {
 
 /** Key that groups a provider's tier variants: marker-free name, case and accents folded. */
 export function tierGroupKey(name: string): string {
-  return stripTierMarkers(name)
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return stripTierMarkers(name).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** The best tier of a list, best first by `tierRank`; an empty list gives 'unknown'. */
@@ -99,5 +94,7 @@ export function sortTiers(list: readonly Tier[]): Tier[] {
 
 /** Parses a stored/qualities value into known tiers; anything unrecognised is dropped. */
 export function parseTiers(value: unknown): Tier[] {
-  return Array.isArray(value) ? value.filter((t): t is Tier => typeof t === 'string' && (tiers as string[]).includes(t)) : [];
+  return Array.isArray(value)
+    ? value.filter((t): t is Tier => typeof t === 'string' && (tiers as string[]).includes(t))
+    : [];
 }

@@ -39,7 +39,9 @@ export class AesVault {
     if (raw.length < nonceBytes + tagBytes) throw new Error('ciphertext too short');
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, nonceBytes));
     decipher.setAuthTag(raw.subarray(raw.length - tagBytes));
-    return Buffer.concat([decipher.update(raw.subarray(nonceBytes, raw.length - tagBytes)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(raw.subarray(nonceBytes, raw.length - tagBytes)), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   private loadKey(create: boolean): Buffer {

@@ -65,7 +65,8 @@ export class CredentialStore {
     try {
       return this.vault.decrypt(stored.secret);
     } catch (error) {
-      const reason = error instanceof KeyFileMissing ? 'key file missing' : 'decryption failed (wrong key or tampered value)';
+      const reason =
+        error instanceof KeyFileMissing ? 'key file missing' : 'decryption failed (wrong key or tampered value)';
       throw unavailable(reason, { backend: 'aes' });
     }
   }

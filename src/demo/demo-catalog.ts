@@ -20,7 +20,11 @@ export const demoCredentials = { username: 'demo', password: 'demo-password' };
 
 /** The provider's `get_live_categories` rows. */
 export function demoCategories(): { category_id: string; category_name: string; parent_id: number }[] {
-  return [...new Set(demoChannels.map((c) => c.category))].map((name, i) => ({ category_id: String(i + 1), category_name: name, parent_id: 0 }));
+  return [...new Set(demoChannels.map((c) => c.category))].map((name, i) => ({
+    category_id: String(i + 1),
+    category_name: name,
+    parent_id: 0,
+  }));
 }
 
 /** The provider's `get_live_streams` rows: one per tier, named the way providers do ("Demo News HD"). */
@@ -67,8 +71,13 @@ const showsByCategory: Record<string, string[]> = {
 export function demoGuide(now: number, days = 7): string {
   const hourMs = 3_600_000;
   const from = Math.floor(now / hourMs) * hourMs - 4 * hourMs;
-  const parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<!DOCTYPE tv SYSTEM "xmltv.dtd">', '<tv generator-info-name="Tunerbridge demo">'];
-  for (const channel of demoChannels) parts.push(`  <channel id="${demoChannelId(channel.name)}"><display-name>${channel.name}</display-name></channel>`);
+  const parts = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!DOCTYPE tv SYSTEM "xmltv.dtd">',
+    '<tv generator-info-name="Tunerbridge demo">',
+  ];
+  for (const channel of demoChannels)
+    parts.push(`  <channel id="${demoChannelId(channel.name)}"><display-name>${channel.name}</display-name></channel>`);
   for (const channel of demoChannels) {
     const shows = showsByCategory[channel.category] ?? [channel.name];
     for (let h = 0; h < days * 24 + 4; h++) {

@@ -37,14 +37,22 @@ export async function startDemoProvider(clock: Clock): Promise<DemoProvider> {
     if (url.pathname === '/player_api.php') return answerApi(url, response);
     // Xtream panels serve their guide here, behind the same credentials.
     if (url.pathname === '/xmltv.php') {
-      if (url.searchParams.get('username') !== demoCredentials.username || url.searchParams.get('password') !== demoCredentials.password) {
+      if (
+        url.searchParams.get('username') !== demoCredentials.username ||
+        url.searchParams.get('password') !== demoCredentials.password
+      ) {
         return void response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
       }
       return void response.writeHead(200, { 'content-type': 'application/xml' }).end(demoGuide(clock.now()));
     }
-    if (live && live[1] === demoCredentials.username && live[2] === demoCredentials.password && ids.has(Number(live[3]))) {
+    if (
+      live &&
+      live[1] === demoCredentials.username &&
+      live[2] === demoCredentials.password &&
+      ids.has(Number(live[3]))
+    ) {
       response.writeHead(200, { 'content-type': 'video/mp2t' });
-      const perTick = Math.ceil((pattern.length / patternSeconds / (1000 / tickMs)) / 188) * 188;
+      const perTick = Math.ceil(pattern.length / patternSeconds / (1000 / tickMs) / 188) * 188;
       let offset = 0;
       const timer = setInterval(() => {
         const end = Math.min(offset + perTick, pattern.length);
@@ -66,14 +74,32 @@ export async function startDemoProvider(clock: Clock): Promise<DemoProvider> {
     const json = (body: unknown): void => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
-    if (url.searchParams.get('username') !== demoCredentials.username || url.searchParams.get('password') !== demoCredentials.password) {
+    if (
+      url.searchParams.get('username') !== demoCredentials.username ||
+      url.searchParams.get('password') !== demoCredentials.password
+    ) {
       return json({ user_info: { auth: 0 } });
     }
     switch (url.searchParams.get('action')) {
       case null:
         return json({
-          user_info: { auth: 1, status: 'Active', username: demoCredentials.username, exp_date: null, is_trial: '0', active_cons: '0', max_connections: '2', allowed_output_formats: ['ts'] },
-          server_info: { url: '127.0.0.1', port: String((server.address() as AddressInfo).port), server_protocol: 'http', timezone: 'UTC', timestamp_now: Math.floor(clock.now() / 1000) },
+          user_info: {
+            auth: 1,
+            status: 'Active',
+            username: demoCredentials.username,
+            exp_date: null,
+            is_trial: '0',
+            active_cons: '0',
+            max_connections: '2',
+            allowed_output_formats: ['ts'],
+          },
+          server_info: {
+            url: '127.0.0.1',
+            port: String((server.address() as AddressInfo).port),
+            server_protocol: 'http',
+            timezone: 'UTC',
+            timestamp_now: Math.floor(clock.now() / 1000),
+          },
         });
       case 'get_live_categories':
         return json(demoCategories());

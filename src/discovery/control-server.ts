@@ -63,7 +63,10 @@ export class ControlServer {
         }
         buffered = buffered.subarray(decoded.size);
         const { device, tunerActivity } = this.options;
-        const reply = answerControlPacket(decoded.packet, { device: device.describe(), ...(tunerActivity ? { tunerActivity } : {}) });
+        const reply = answerControlPacket(decoded.packet, {
+          device: device.describe(),
+          ...(tunerActivity ? { tunerActivity } : {}),
+        });
         if (reply) socket.write(reply);
       }
     });

@@ -88,7 +88,8 @@ export function encodePacket(type: number, tlvs: readonly Tlv[]): Buffer {
   return Buffer.concat([body, crc]);
 }
 
-export type DecodeResult = { ok: true; packet: Packet; size: number } | { ok: false; reason: 'incomplete' | 'bad-crc' | 'bad-tlv' };
+export type DecodeResult =
+  { ok: true; packet: Packet; size: number } | { ok: false; reason: 'incomplete' | 'bad-crc' | 'bad-tlv' };
 
 /**
  * Decodes the first packet in `data`. `size` is how many bytes it used, so a TCP reader can

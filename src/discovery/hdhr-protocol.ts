@@ -93,7 +93,10 @@ export function readControlVariable(name: string, state: ControlState): { value:
     case '/lineup/location':
       return { value: 'none' };
     case 'help':
-      return { value: 'Supported configuration options:\n/sys/model\n/sys/hwmodel\n/sys/version\n/sys/features\n/tuner<n>/status\n/tuner<n>/channel\n' };
+      return {
+        value:
+          'Supported configuration options:\n/sys/model\n/sys/hwmodel\n/sys/version\n/sys/features\n/tuner<n>/status\n/tuner<n>/channel\n',
+      };
   }
   const tuner = /^\/tuner(\d{1,3})\/(\w+)$/.exec(name);
   if (tuner && Number(tuner[1]) < device.tunerCount) {
@@ -126,11 +129,16 @@ function nulTerminated(text: string): Buffer {
 export function answerControlPacket(packet: Packet, state: ControlState): Buffer | undefined {
   if (packet.type !== packetType.getSetRequest) return undefined;
   const rawName = findTlv(packet, tag.getSetName);
-  if (!rawName) return encodePacket(packetType.getSetReply, [{ tag: tag.errorMessage, value: nulTerminated('ERROR: missing name') }]);
+  if (!rawName)
+    return encodePacket(packetType.getSetReply, [
+      { tag: tag.errorMessage, value: nulTerminated('ERROR: missing name') },
+    ]);
   const name = readCString(rawName);
   const isSet = findTlv(packet, tag.getSetValue) !== undefined;
   const result = isSet ? { error: 'ERROR: permission denied' } : readControlVariable(name, state);
   const answer: Tlv =
-    'value' in result ? { tag: tag.getSetValue, value: nulTerminated(result.value) } : { tag: tag.errorMessage, value: nulTerminated(result.error) };
+    'value' in result
+      ? { tag: tag.getSetValue, value: nulTerminated(result.value) }
+      : { tag: tag.errorMessage, value: nulTerminated(result.error) };
   return encodePacket(packetType.getSetReply, [{ tag: tag.getSetName, value: nulTerminated(name) }, answer]);
 }

@@ -31,7 +31,7 @@ export function localAddressFor(remote: string, interfaces: Interfaces = network
       const local = toInt(entry.address);
       const mask = toInt(entry.netmask);
       if (local === undefined || mask === undefined) continue;
-      if (((local & mask) >>> 0) === ((target & mask) >>> 0)) return entry.address;
+      if ((local & mask) >>> 0 === (target & mask) >>> 0) return entry.address;
     }
   }
   return lanAddress(interfaces);

@@ -92,16 +92,27 @@ export class NetworkDiscovery {
     return this.ports;
   }
 
-  private async startPart(part: { start(): Promise<number>; close(): Promise<void> }, name: string, port: number): Promise<number | undefined> {
+  private async startPart(
+    part: { start(): Promise<number>; close(): Promise<void> },
+    name: string,
+    port: number,
+  ): Promise<number | undefined> {
     try {
       const bound = await part.start();
       this.parts.push(part);
       return bound;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'EADDRINUSE' ? 'port already in use' : code === 'EACCES' ? 'no permission' : (error as Error).message;
+      const reason =
+        code === 'EADDRINUSE' ? 'port already in use' : code === 'EACCES' ? 'no permission' : (error as Error).message;
       const message = `${name} not started on port ${port}: ${reason}`;
-      if (this.options.events) this.options.events.record({ level: 'warn', category: 'tuner', message, details: { port, code: code ?? null } });
+      if (this.options.events)
+        this.options.events.record({
+          level: 'warn',
+          category: 'tuner',
+          message,
+          details: { port, code: code ?? null },
+        });
       else this.options.log.warn({ err: error, port }, message);
       return undefined;
     }

@@ -106,12 +106,17 @@ export class SsdpResponder {
     } catch (error) {
       lastError = error;
     }
-    if (joined === 0) this.options.log.warn({ err: lastError }, 'SSDP: cannot join the multicast group; answering unicast searches only');
+    if (joined === 0)
+      this.options.log.warn(
+        { err: lastError },
+        'SSDP: cannot join the multicast group; answering unicast searches only',
+      );
   }
 
   private onMessage(socket: Socket, message: Buffer, remote: RemoteInfo): void {
     const request = parseSsdpMessage(message.toString('utf8'));
-    if (!request || request.method !== 'M-SEARCH' || request.headers.get('MAN')?.replace(/"/g, '') !== 'ssdp:discover') return;
+    if (!request || request.method !== 'M-SEARCH' || request.headers.get('MAN')?.replace(/"/g, '') !== 'ssdp:discover')
+      return;
     const st = request.headers.get('ST') ?? '';
     const targets = this.targets();
     const matching = st === 'ssdp:all' ? targets : targets.filter((t) => t.nt.toLowerCase() === st.toLowerCase());
@@ -160,7 +165,9 @@ export class SsdpResponder {
         `NT: ${t.nt}`,
         `NTS: ${nts}`,
         `USN: ${t.usn}`,
-        ...(nts === 'ssdp:alive' ? [`CACHE-CONTROL: max-age=${maxAge}`, `LOCATION: ${location}`, `SERVER: ${server}`] : []),
+        ...(nts === 'ssdp:alive'
+          ? [`CACHE-CONTROL: max-age=${maxAge}`, `LOCATION: ${location}`, `SERVER: ${server}`]
+          : []),
         '',
         '',
       ];

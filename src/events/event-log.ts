@@ -52,7 +52,13 @@ export class EventLog {
     try {
       this.db
         .prepare('INSERT INTO event_log (created_at, level, category, message, details) VALUES (?, ?, ?, ?, ?)')
-        .run(this.clock.now(), event.level, event.category, event.message, event.details ? JSON.stringify(event.details) : null);
+        .run(
+          this.clock.now(),
+          event.level,
+          event.category,
+          event.message,
+          event.details ? JSON.stringify(event.details) : null,
+        );
     } catch (error) {
       this.log.error({ err: error }, 'could not record event');
     }

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, openSync, readdirSync, rmSync, statSync, type ReadStream } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  type ReadStream,
+} from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -75,7 +84,8 @@ export class EpgCache {
     // A rendering the previous process left from a client counts as a recent request.
     this.lastRequestAt = this.newestFile('.xml');
     this.lastGzipRequestAt = this.newestFile('.xml.gz');
-    for (const name of readdirSync(options.dir)) if (name.startsWith('epg-') && name.endsWith('.tmp')) rmSync(join(options.dir, name), { force: true });
+    for (const name of readdirSync(options.dir))
+      if (name.startsWith('epg-') && name.endsWith('.tmp')) rmSync(join(options.dir, name), { force: true });
     this.lastData = this.dataFingerprint();
     this.unsubscribe = options.lineup.onChange(() => this.lineupChanged());
     this.schedule();
@@ -221,11 +231,17 @@ export class EpgCache {
       return this.write(key, extension, async (temp) => {
         const chunks = renderGuide(this.options.lineup.listPlayable(), this.options.guide.reader(), this.window());
         // Byte mode (Readable.from defaults to objects): at most a few 1 MB chunks wait for the disk.
-        await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 2 * readChunkBytes }), createWriteStream(temp), { signal });
+        await pipeline(
+          Readable.from(chunks, { objectMode: false, highWaterMark: 2 * readChunkBytes }),
+          createWriteStream(temp),
+          { signal },
+        );
       });
     }
     const xml = this.existing(key, 'xml') ?? (await this.produce(key, 'xml'));
-    return this.write(key, extension, (temp) => pipeline(xml.open(), createGzip({ level: 6 }), createWriteStream(temp), { signal }));
+    return this.write(key, extension, (temp) =>
+      pipeline(xml.open(), createGzip({ level: 6 }), createWriteStream(temp), { signal }),
+    );
   }
 
   private async write(key: string, extension: string, render: (temp: string) => Promise<void>): Promise<EpgFile> {
@@ -255,7 +271,8 @@ export class EpgCache {
   private newestFile(extension: string): number {
     let newest = -Infinity;
     for (const name of readdirSync(this.options.dir)) {
-      if (name.startsWith('epg-') && name.endsWith(extension)) newest = Math.max(newest, statIfExists(join(this.options.dir, name))?.mtimeMs ?? -Infinity);
+      if (name.startsWith('epg-') && name.endsWith(extension))
+        newest = Math.max(newest, statIfExists(join(this.options.dir, name))?.mtimeMs ?? -Infinity);
     }
     return newest;
   }

@@ -20,7 +20,8 @@ export const epgRoutes: FastifyPluginAsyncTypebox<EpgRouteOptions> = async (tune
     const gzipped = acceptsGzip(request.headers['accept-encoding']);
     const key = epg.fingerprint();
     reply.header('vary', 'Accept-Encoding');
-    if (notModified(request, epgEtag(key, gzipped))) return reply.code(304).header('etag', epgEtag(key, gzipped)).send();
+    if (notModified(request, epgEtag(key, gzipped)))
+      return reply.code(304).header('etag', epgEtag(key, gzipped)).send();
     const file = gzipped ? await epg.gzip(key) : await epg.xml(key);
     if (gzipped) reply.header('content-encoding', 'gzip');
     return sendFile(reply.type(xmlType), file);
@@ -34,7 +35,11 @@ export const epgRoutes: FastifyPluginAsyncTypebox<EpgRouteOptions> = async (tune
 };
 
 function sendFile(reply: FastifyReply, file: EpgFile): FastifyReply {
-  return reply.header('etag', file.etag).header('cache-control', 'no-cache').header('content-length', file.size).send(file.open());
+  return reply
+    .header('etag', file.etag)
+    .header('cache-control', 'no-cache')
+    .header('content-length', file.size)
+    .send(file.open());
 }
 
 function notModified(request: FastifyRequest, etag: string): boolean {

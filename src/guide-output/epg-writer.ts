@@ -63,8 +63,10 @@ function renderProgramme(id: string, p: GuideProgramme): string {
   if (p.description) out += `    <desc>${escapeXml(p.description)}</desc>\n`;
   if (p.categories.length > 0) out += renderCategories(p.categories);
   if (p.icon) out += `    <icon src="${escapeXml(p.icon)}"/>\n`;
-  if (p.episodeNumXmltvNs) out += `    <episode-num system="xmltv_ns">${escapeXml(p.episodeNumXmltvNs)}</episode-num>\n`;
-  if (p.episodeNumOnscreen) out += `    <episode-num system="onscreen">${escapeXml(p.episodeNumOnscreen)}</episode-num>\n`;
+  if (p.episodeNumXmltvNs)
+    out += `    <episode-num system="xmltv_ns">${escapeXml(p.episodeNumXmltvNs)}</episode-num>\n`;
+  if (p.episodeNumOnscreen)
+    out += `    <episode-num system="onscreen">${escapeXml(p.episodeNumOnscreen)}</episode-num>\n`;
   if (p.previouslyShown) out += '    <previously-shown/>\n';
   if (p.isNew) out += '    <new/>\n';
   if (p.rating) out += `    <rating><value>${escapeXml(p.rating)}</value></rating>\n`;
@@ -102,16 +104,22 @@ export function placeholderProgrammes(channel: PlayableChannel, window: GuideWin
  * `<channel>` first (the DTD wants them before the programmes), then each channel's programmes.
  * Synthetic channels and channels without programmes in the window get placeholders.
  */
-export function* renderGuide(channels: readonly PlayableChannel[], guide: ProgrammeSource, window: GuideWindow): Generator<Buffer> {
+export function* renderGuide(
+  channels: readonly PlayableChannel[],
+  guide: ProgrammeSource,
+  window: GuideWindow,
+): Generator<Buffer> {
   const out = new ChunkBuffer(chunkBytes);
-  let text = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tv SYSTEM "xmltv.dtd">\n<tv generator-info-name="Tunerbridge">\n';
+  let text =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tv SYSTEM "xmltv.dtd">\n<tv generator-info-name="Tunerbridge">\n';
   for (const channel of channels) text += renderChannel(channel);
   yield* out.write(text);
   for (const channel of channels) {
     const programmes = channel.isSynthetic ? [] : guide.programmesOf(channel.channelId, window.from, window.to);
     const id = escapeXml(channel.channelId);
     text = '';
-    for (const p of programmes.length > 0 ? programmes : placeholderProgrammes(channel, window)) text += renderProgramme(id, p);
+    for (const p of programmes.length > 0 ? programmes : placeholderProgrammes(channel, window))
+      text += renderProgramme(id, p);
     yield* out.write(text);
   }
   yield* out.write('</tv>\n');

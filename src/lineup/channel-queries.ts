@@ -76,7 +76,9 @@ function whereOf(query: ChannelQuery): { clause: string; params: Record<string, 
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (query.q?.trim()) {
-    where.push(`(c.display_name LIKE @q ESCAPE '\\' OR c.channel_id LIKE @q ESCAPE '\\' OR c.display_names LIKE @q ESCAPE '\\')`);
+    where.push(
+      `(c.display_name LIKE @q ESCAPE '\\' OR c.channel_id LIKE @q ESCAPE '\\' OR c.display_names LIKE @q ESCAPE '\\')`,
+    );
     params.q = likePattern(query.q.trim());
   }
   if (query.enabled !== undefined) {
@@ -145,13 +147,30 @@ const selectChannels = `
   FROM xmltv_channels c LEFT JOIN xmltv_channel_settings s ON s.xmltv_channel_id = c.id`;
 
 /** A page of lineup channels in display order, with their mappings; two queries whatever the page size. */
-export function listChannels(db: Db, providers: ProviderCatalog, query: ChannelQuery = {}): { items: ChannelView[]; total: number } {
+export function listChannels(
+  db: Db,
+  providers: ProviderCatalog,
+  query: ChannelQuery = {},
+): { items: ChannelView[]; total: number } {
   const { clause, params } = whereOf(query);
-  const total = db.prepare(`SELECT count(*) FROM xmltv_channels c LEFT JOIN xmltv_channel_settings s ON s.xmltv_channel_id = c.id ${clause}`).pluck().get(params) as number;
+  const total = db
+    .prepare(
+      `SELECT count(*) FROM xmltv_channels c LEFT JOIN xmltv_channel_settings s ON s.xmltv_channel_id = c.id ${clause}`,
+    )
+    .pluck()
+    .get(params) as number;
   const rows = db
-    .prepare(`${selectChannels} ${clause} ORDER BY s.display_order IS NULL, s.display_order, c.id LIMIT @limit OFFSET @offset`)
+    .prepare(
+      `${selectChannels} ${clause} ORDER BY s.display_order IS NULL, s.display_order, c.id LIMIT @limit OFFSET @offset`,
+    )
     .all({ ...params, limit: query.limit ?? 100, offset: query.offset ?? 0 }) as ChannelRow[];
-  const mappings = rows.length ? loadMappings(db, providers, rows.map((r) => r.id)) : new Map<number, MappingView[]>();
+  const mappings = rows.length
+    ? loadMappings(
+        db,
+        providers,
+        rows.map((r) => r.id),
+      )
+    : new Map<number, MappingView[]>();
   return { items: rows.map((r) => toView(r, mappings.get(r.id) ?? [])), total };
 }
 

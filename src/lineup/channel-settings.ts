@@ -11,7 +11,9 @@ import { toSqlBool, type Db } from '../db/index.js';
 /** Next free display order and channel number (max + 1). */
 function nextSlots(db: Db): { order: number; number: number } {
   return db
-    .prepare('SELECT coalesce(max(display_order), 0) + 1 AS "order", coalesce(max(channel_number), 0) + 1 AS number FROM xmltv_channel_settings')
+    .prepare(
+      'SELECT coalesce(max(display_order), 0) + 1 AS "order", coalesce(max(channel_number), 0) + 1 AS number FROM xmltv_channel_settings',
+    )
     .get() as { order: number; number: number };
 }
 
@@ -91,9 +93,17 @@ export interface ChannelPatch {
 export function patchChannelSettings(db: Db, id: number, patch: ChannelPatch, now: number): void {
   requireChannel(db, id);
   if (patch.number !== undefined) {
-    const holder = db.prepare('SELECT xmltv_channel_id FROM xmltv_channel_settings WHERE channel_number = ?').pluck().get(patch.number) as number | undefined;
-    if (holder !== undefined && holder !== id) throw new AppError('CONFLICT', `number ${patch.number} is taken by another channel`);
-    db.prepare('UPDATE xmltv_channel_settings SET channel_number = ?, updated_at = ? WHERE xmltv_channel_id = ?').run(patch.number, now, id);
+    const holder = db
+      .prepare('SELECT xmltv_channel_id FROM xmltv_channel_settings WHERE channel_number = ?')
+      .pluck()
+      .get(patch.number) as number | undefined;
+    if (holder !== undefined && holder !== id)
+      throw new AppError('CONFLICT', `number ${patch.number} is taken by another channel`);
+    db.prepare('UPDATE xmltv_channel_settings SET channel_number = ?, updated_at = ? WHERE xmltv_channel_id = ?').run(
+      patch.number,
+      now,
+      id,
+    );
   }
   if (patch.enabled === null) {
     db.prepare(
@@ -102,20 +112,23 @@ export function patchChannelSettings(db: Db, id: number, patch: ChannelPatch, no
        WHERE xmltv_channel_id = ?`,
     ).run(now, id, id);
   } else if (patch.enabled !== undefined) {
-    db.prepare('UPDATE xmltv_channel_settings SET is_enabled = ?, enabled_by_user = 1, updated_at = ? WHERE xmltv_channel_id = ?').run(
-      toSqlBool(patch.enabled),
-      now,
-      id,
-    );
+    db.prepare(
+      'UPDATE xmltv_channel_settings SET is_enabled = ?, enabled_by_user = 1, updated_at = ? WHERE xmltv_channel_id = ?',
+    ).run(toSqlBool(patch.enabled), now, id);
   }
 }
 
 /** Enables or disables many channels as the user's choice; every id must exist (else nothing changes). */
 export function setChannelsEnabled(db: Db, ids: readonly number[], enabled: boolean, now: number): number {
   const unique = [...new Set(ids)];
-  const known = db.prepare('SELECT count(*) FROM xmltv_channels WHERE id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(unique)) as number;
+  const known = db
+    .prepare('SELECT count(*) FROM xmltv_channels WHERE id IN (SELECT value FROM json_each(?))')
+    .pluck()
+    .get(JSON.stringify(unique)) as number;
   if (known !== unique.length) throw notFound('channel', 'CHANNEL_NOT_FOUND');
-  const update = db.prepare('UPDATE xmltv_channel_settings SET is_enabled = ?, enabled_by_user = 1, updated_at = ? WHERE xmltv_channel_id = ?');
+  const update = db.prepare(
+    'UPDATE xmltv_channel_settings SET is_enabled = ?, enabled_by_user = 1, updated_at = ? WHERE xmltv_channel_id = ?',
+  );
   return unique.reduce((n, id) => n + update.run(toSqlBool(enabled), now, id).changes, 0);
 }
 
@@ -125,10 +138,14 @@ export type ReorderInput = { ids: number[] } | { id: number; toIndex: number };
 /** Changes `display_order` only (numbers stay); returns how many channels moved. */
 export function reorderChannels(db: Db, input: ReorderInput, now: number): number {
   const current = db
-    .prepare('SELECT xmltv_channel_id AS id, display_order AS position FROM xmltv_channel_settings ORDER BY display_order, xmltv_channel_id')
+    .prepare(
+      'SELECT xmltv_channel_id AS id, display_order AS position FROM xmltv_channel_settings ORDER BY display_order, xmltv_channel_id',
+    )
     .all() as { id: number; position: number }[];
   const positionOf = new Map(current.map((r) => [r.id, r.position]));
-  const update = db.prepare('UPDATE xmltv_channel_settings SET display_order = ?, updated_at = ? WHERE xmltv_channel_id = ? AND display_order <> ?');
+  const update = db.prepare(
+    'UPDATE xmltv_channel_settings SET display_order = ?, updated_at = ? WHERE xmltv_channel_id = ? AND display_order <> ?',
+  );
   let moved = 0;
   if ('ids' in input) {
     if (new Set(input.ids).size !== input.ids.length) throw invalidInput('ids must not repeat');

@@ -1,4 +1,11 @@
-export { Lineup, type LineupDeps, type MatchingSummary, type RematchSummary, type ScanChanges, type GuideChannelStore } from './lineup.js';
+export {
+  Lineup,
+  type LineupDeps,
+  type MatchingSummary,
+  type RematchSummary,
+  type ScanChanges,
+  type GuideChannelStore,
+} from './lineup.js';
 export { isValidChannelId, type PlayableChannel, type StreamCandidate, type StreamCandidates } from './playable.js';
 export { rankVariants, selectTier, type TierVariant } from './tier-select.js';
 export type { GuideChannelInput } from './guide-channels.js';

@@ -3,12 +3,36 @@ import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { ProviderCatalog } from '../xtream/index.js';
 import { findChannel, listChannels, type ChannelQuery, type ChannelView } from './channel-queries.js';
-import { insertSyntheticChannel, patchChannelSettings, reorderChannels, setChannelsEnabled, type ChannelPatch, type ReorderInput, type SyntheticInput } from './channel-settings.js';
+import {
+  insertSyntheticChannel,
+  patchChannelSettings,
+  reorderChannels,
+  setChannelsEnabled,
+  type ChannelPatch,
+  type ReorderInput,
+  type SyntheticInput,
+} from './channel-settings.js';
 import { addMapping, removeMapping, replaceMappings, setPrimary, type MappingInput } from './mapping-edits.js';
 import { applyMatches, proposeMatches } from './match-runner.js';
-import { adoptGuideChannels, removeGuideChannels, upsertGuideChannels, type GuideChannelInput } from './guide-channels.js';
-import { findPlayableByNumber, listPlayableChannels, resolveStreamCandidates, type PlayableChannel, type StreamCandidates } from './playable.js';
-import { listOrphans, searchProviderChannels, type ProviderChannelSummary, type ProviderQuery } from './provider-search.js';
+import {
+  adoptGuideChannels,
+  removeGuideChannels,
+  upsertGuideChannels,
+  type GuideChannelInput,
+} from './guide-channels.js';
+import {
+  findPlayableByNumber,
+  listPlayableChannels,
+  resolveStreamCandidates,
+  type PlayableChannel,
+  type StreamCandidates,
+} from './playable.js';
+import {
+  listOrphans,
+  searchProviderChannels,
+  type ProviderChannelSummary,
+  type ProviderQuery,
+} from './provider-search.js';
 
 export interface LineupDeps {
   db: Db;
@@ -155,7 +179,12 @@ export class Lineup implements GuideChannelStore {
     const id = db.transaction(() => insertSyntheticChannel(db, input, clock.now()))();
     this.changed();
     const channel = this.get(id);
-    events.record({ level: 'info', category: 'lineup', message: `Channel "${channel.displayName}" created`, details: { channelId: id } });
+    events.record({
+      level: 'info',
+      category: 'lineup',
+      message: `Channel "${channel.displayName}" created`,
+      details: { channelId: id },
+    });
     return channel;
   }
 
@@ -275,7 +304,9 @@ export class Lineup implements GuideChannelStore {
     }
     if (scan.renamedChannelIds.length) {
       const mapped = db
-        .prepare('SELECT DISTINCT xmltv_channel_id FROM channel_mappings WHERE xtream_channel_id IN (SELECT value FROM json_each(?))')
+        .prepare(
+          'SELECT DISTINCT xmltv_channel_id FROM channel_mappings WHERE xtream_channel_id IN (SELECT value FROM json_each(?))',
+        )
         .pluck()
         .all(JSON.stringify(scan.renamedChannelIds)) as number[];
       for (const id of mapped) affected.add(id);
@@ -285,7 +316,11 @@ export class Lineup implements GuideChannelStore {
       previouslyMapped: scan.removedChannels.flatMap((c) => c.lineupChannelIds),
       flagLost: true,
     });
-    const summary = { rematched: result.changedIds.length, lost: result.lostIds.length, lostChannelIds: result.lostIds };
+    const summary = {
+      rematched: result.changedIds.length,
+      lost: result.lostIds.length,
+      lostChannelIds: result.lostIds,
+    };
     events.record({
       level: summary.lost > 0 ? 'warn' : 'info',
       category: 'matching',
@@ -303,7 +338,12 @@ export class Lineup implements GuideChannelStore {
       this.rematchAfterScan(scan);
     } catch (error) {
       this.deps.log.error({ err: error, accountId: scan.accountId }, 'rematch after scan failed');
-      this.deps.events.record({ level: 'error', category: 'matching', message: 'Rematch after scan failed', details: { accountId: scan.accountId } });
+      this.deps.events.record({
+        level: 'error',
+        category: 'matching',
+        message: 'Rematch after scan failed',
+        details: { accountId: scan.accountId },
+      });
     }
   }
 

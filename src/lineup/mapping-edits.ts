@@ -24,40 +24,54 @@ function requireProviderChannel(providers: ProviderCatalog, id: number): void {
 }
 
 function exclude(db: Db, channelId: number, xtreamChannelId: number, now: number): void {
-  db.prepare('INSERT OR IGNORE INTO channel_mapping_exclusions (xmltv_channel_id, xtream_channel_id, created_at) VALUES (?, ?, ?)').run(
-    channelId,
-    xtreamChannelId,
-    now,
-  );
+  db.prepare(
+    'INSERT OR IGNORE INTO channel_mapping_exclusions (xmltv_channel_id, xtream_channel_id, created_at) VALUES (?, ?, ?)',
+  ).run(channelId, xtreamChannelId, now);
 }
 
 function unexclude(db: Db, channelId: number, xtreamChannelId: number): void {
-  db.prepare('DELETE FROM channel_mapping_exclusions WHERE xmltv_channel_id = ? AND xtream_channel_id = ?').run(channelId, xtreamChannelId);
-}
-
-function markManualPrimary(db: Db, channelId: number, xtreamChannelId: number, now: number): void {
-  db.prepare('UPDATE channel_mappings SET is_primary = 0, updated_at = ? WHERE xmltv_channel_id = ? AND is_primary = 1').run(now, channelId);
-  db.prepare('UPDATE channel_mappings SET is_primary = 1, is_manual = 1, updated_at = ? WHERE xmltv_channel_id = ? AND xtream_channel_id = ?').run(
-    now,
+  db.prepare('DELETE FROM channel_mapping_exclusions WHERE xmltv_channel_id = ? AND xtream_channel_id = ?').run(
     channelId,
     xtreamChannelId,
   );
 }
 
+function markManualPrimary(db: Db, channelId: number, xtreamChannelId: number, now: number): void {
+  db.prepare(
+    'UPDATE channel_mappings SET is_primary = 0, updated_at = ? WHERE xmltv_channel_id = ? AND is_primary = 1',
+  ).run(now, channelId);
+  db.prepare(
+    'UPDATE channel_mappings SET is_primary = 1, is_manual = 1, updated_at = ? WHERE xmltv_channel_id = ? AND xtream_channel_id = ?',
+  ).run(now, channelId, xtreamChannelId);
+}
+
 /** Replaces every mapping of a channel with the user's list (all manual); the ones left out are excluded from automatic runs. */
-export function replaceMappings(db: Db, providers: ProviderCatalog, channelId: number, list: readonly MappingInput[], now: number): void {
+export function replaceMappings(
+  db: Db,
+  providers: ProviderCatalog,
+  channelId: number,
+  list: readonly MappingInput[],
+  now: number,
+): void {
   requireChannel(db, channelId);
   const ids = list.map((m) => m.xtreamChannelId);
   if (new Set(ids).size !== ids.length) throw invalidInput('xtreamChannelId must not repeat');
   if (list.filter((m) => m.isPrimary).length > 1) throw invalidInput('at most one mapping can be primary');
   for (const id of ids) requireProviderChannel(providers, id);
   db.transaction(() => {
-    const previous = db.prepare('SELECT xtream_channel_id FROM channel_mappings WHERE xmltv_channel_id = ?').pluck().all(channelId) as number[];
+    const previous = db
+      .prepare('SELECT xtream_channel_id FROM channel_mappings WHERE xmltv_channel_id = ?')
+      .pluck()
+      .all(channelId) as number[];
     for (const id of previous) if (!ids.includes(id)) exclude(db, channelId, id, now);
     const confidence = new Map(
-      (db.prepare('SELECT xtream_channel_id AS x, match_confidence AS f FROM channel_mappings WHERE xmltv_channel_id = ?').all(channelId) as { x: number; f: number }[]).map(
-        (r) => [r.x, r.f],
-      ),
+      (
+        db
+          .prepare(
+            'SELECT xtream_channel_id AS x, match_confidence AS f FROM channel_mappings WHERE xmltv_channel_id = ?',
+          )
+          .all(channelId) as { x: number; f: number }[]
+      ).map((r) => [r.x, r.f]),
     );
     db.prepare('DELETE FROM channel_mappings WHERE xmltv_channel_id = ?').run(channelId);
     const insert = db.prepare(
@@ -78,12 +92,21 @@ export function replaceMappings(db: Db, providers: ProviderCatalog, channelId: n
 }
 
 /** Adds (or makes manual) one mapping, optionally as the primary. */
-export function addMapping(db: Db, providers: ProviderCatalog, channelId: number, input: { xtreamChannelId: number; isPrimary?: boolean }, now: number): void {
+export function addMapping(
+  db: Db,
+  providers: ProviderCatalog,
+  channelId: number,
+  input: { xtreamChannelId: number; isPrimary?: boolean },
+  now: number,
+): void {
   requireChannel(db, channelId);
   requireProviderChannel(providers, input.xtreamChannelId);
   db.transaction(() => {
     unexclude(db, channelId, input.xtreamChannelId);
-    const last = db.prepare('SELECT coalesce(max(stream_priority), -1) FROM channel_mappings WHERE xmltv_channel_id = ?').pluck().get(channelId) as number;
+    const last = db
+      .prepare('SELECT coalesce(max(stream_priority), -1) FROM channel_mappings WHERE xmltv_channel_id = ?')
+      .pluck()
+      .get(channelId) as number;
     db.prepare(
       `INSERT INTO channel_mappings (xmltv_channel_id, xtream_channel_id, match_confidence, is_manual, is_primary, stream_priority, created_at, updated_at)
        VALUES (?, ?, 1, 1, 0, ?, ?, ?)
@@ -95,10 +118,18 @@ export function addMapping(db: Db, providers: ProviderCatalog, channelId: number
 }
 
 /** Removes one mapping and keeps automatic runs from re-adding it. */
-export function removeMapping(db: Db, providers: ProviderCatalog, channelId: number, xtreamChannelId: number, now: number): void {
+export function removeMapping(
+  db: Db,
+  providers: ProviderCatalog,
+  channelId: number,
+  xtreamChannelId: number,
+  now: number,
+): void {
   requireChannel(db, channelId);
   db.transaction(() => {
-    const removed = db.prepare('DELETE FROM channel_mappings WHERE xmltv_channel_id = ? AND xtream_channel_id = ?').run(channelId, xtreamChannelId).changes;
+    const removed = db
+      .prepare('DELETE FROM channel_mappings WHERE xmltv_channel_id = ? AND xtream_channel_id = ?')
+      .run(channelId, xtreamChannelId).changes;
     if (removed === 0) throw notFound('mapping');
     exclude(db, channelId, xtreamChannelId, now);
     prepareSettle(db, tiersFrom(providers))(channelId, now);
@@ -106,10 +137,20 @@ export function removeMapping(db: Db, providers: ProviderCatalog, channelId: num
 }
 
 /** Makes an existing mapping the channel's manual primary. */
-export function setPrimary(db: Db, providers: ProviderCatalog, channelId: number, xtreamChannelId: number, now: number): void {
+export function setPrimary(
+  db: Db,
+  providers: ProviderCatalog,
+  channelId: number,
+  xtreamChannelId: number,
+  now: number,
+): void {
   requireChannel(db, channelId);
   db.transaction(() => {
-    if (!db.prepare('SELECT 1 FROM channel_mappings WHERE xmltv_channel_id = ? AND xtream_channel_id = ?').get(channelId, xtreamChannelId)) {
+    if (
+      !db
+        .prepare('SELECT 1 FROM channel_mappings WHERE xmltv_channel_id = ? AND xtream_channel_id = ?')
+        .get(channelId, xtreamChannelId)
+    ) {
       throw notFound('mapping');
     }
     markManualPrimary(db, channelId, xtreamChannelId, now);

@@ -27,16 +27,23 @@ interface Ranked {
 }
 
 function compareAutomatic(a: Ranked, b: Ranked): number {
-  return b.row.match_confidence - a.row.match_confidence || b.tier - a.tier || a.row.xtream_channel_id - b.row.xtream_channel_id;
+  return (
+    b.row.match_confidence - a.row.match_confidence ||
+    b.tier - a.tier ||
+    a.row.xtream_channel_id - b.row.xtream_channel_id
+  );
 }
 
 /** Orders a channel's mappings by the rules above; the first is the primary. */
 function orderMappings(rows: MappingRow[], tiers: ReadonlyMap<number, Tier>): MappingRow[] {
   const ranked = rows.map((row) => ({ row, tier: tierRank[tiers.get(row.xtream_channel_id) ?? 'unknown'] }));
-  const primary = ranked.find((r) => r.row.is_manual === 1 && r.row.is_primary === 1) ?? [...ranked].sort(compareAutomatic)[0];
+  const primary =
+    ranked.find((r) => r.row.is_manual === 1 && r.row.is_primary === 1) ?? [...ranked].sort(compareAutomatic)[0];
   if (!primary) return [];
   const rest = ranked.filter((r) => r !== primary);
-  const manual = rest.filter((r) => r.row.is_manual === 1).sort((a, b) => a.row.stream_priority - b.row.stream_priority || compareAutomatic(a, b));
+  const manual = rest
+    .filter((r) => r.row.is_manual === 1)
+    .sort((a, b) => a.row.stream_priority - b.row.stream_priority || compareAutomatic(a, b));
   const automatic = rest.filter((r) => r.row.is_manual === 0).sort(compareAutomatic);
   return [primary, ...manual, ...automatic].map((r) => r.row);
 }
@@ -55,8 +62,12 @@ export function prepareSettle(db: Db, tiersOf: TierLookup) {
     'SELECT id, xtream_channel_id, match_confidence, is_manual, is_primary, stream_priority FROM channel_mappings WHERE xmltv_channel_id = ?',
   );
   // The partial unique index allows one primary per channel at any moment: clear before setting.
-  const clearPrimary = db.prepare('UPDATE channel_mappings SET is_primary = 0, updated_at = ? WHERE xmltv_channel_id = ? AND is_primary = 1 AND id <> ?');
-  const update = db.prepare('UPDATE channel_mappings SET is_primary = ?, stream_priority = ?, updated_at = ? WHERE id = ?');
+  const clearPrimary = db.prepare(
+    'UPDATE channel_mappings SET is_primary = 0, updated_at = ? WHERE xmltv_channel_id = ? AND is_primary = 1 AND id <> ?',
+  );
+  const update = db.prepare(
+    'UPDATE channel_mappings SET is_primary = ?, stream_priority = ?, updated_at = ? WHERE id = ?',
+  );
   const settings = db.prepare(
     `UPDATE xmltv_channel_settings
      SET streams_lost_at = CASE WHEN @has THEN NULL ELSE streams_lost_at END,
@@ -71,7 +82,8 @@ export function prepareSettle(db: Db, tiersOf: TierLookup) {
     clearPrimary.run(now, channelId, primaryId);
     ordered.forEach((row, priority) => {
       const isPrimary = toSqlBool(row.id === primaryId);
-      if (row.is_primary !== isPrimary || row.stream_priority !== priority) update.run(isPrimary, priority, now, row.id);
+      if (row.is_primary !== isPrimary || row.stream_priority !== priority)
+        update.run(isPrimary, priority, now, row.id);
     });
     settings.run({ has: toSqlBool(ordered.length > 0), now, id: channelId });
   };

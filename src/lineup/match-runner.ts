@@ -1,5 +1,10 @@
 import { parseJsonColumn, type Db } from '../db/index.js';
-import { matchChannels, type EpgChannelInput, type MatchCandidate, type ProviderChannelInput } from '../matching/index.js';
+import {
+  matchChannels,
+  type EpgChannelInput,
+  type MatchCandidate,
+  type ProviderChannelInput,
+} from '../matching/index.js';
 import { ensureSettingsRows } from './channel-settings.js';
 import { prepareSettle } from './mapping-order.js';
 import type { ProviderCatalog } from '../xtream/index.js';
@@ -26,7 +31,9 @@ interface EpgRow {
 }
 /** Every lineup channel (XMLTV and synthetic) as matcher input; names are every display-name. */
 function loadEpgChannels(db: Db): EpgChannelInput[] {
-  const rows = db.prepare('SELECT id, channel_id, display_name, display_names FROM xmltv_channels ORDER BY id').all() as EpgRow[];
+  const rows = db
+    .prepare('SELECT id, channel_id, display_name, display_names FROM xmltv_channels ORDER BY id')
+    .all() as EpgRow[];
   return rows.map((row) => {
     const names = parseJsonColumn<unknown>(row.display_names, []);
     const list = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
@@ -37,12 +44,18 @@ function loadEpgChannels(db: Db): EpgChannelInput[] {
 
 /** Provider channels of every active account as matcher input. */
 function loadProviderChannels(providers: ProviderCatalog): ProviderChannelInput[] {
-  return providers.listActive().map((c) => ({ id: c.id, accountId: c.accountId, name: c.name, epgChannelId: c.epgChannelId, tiers: c.tiers }));
+  return providers
+    .listActive()
+    .map((c) => ({ id: c.id, accountId: c.accountId, name: c.name, epgChannelId: c.epgChannelId, tiers: c.tiers }));
 }
 
 /** Runs the matcher over the whole lineup and every active account's provider channels. */
 export function proposeMatches(db: Db, providers: ProviderCatalog, threshold?: number): MatchProposal {
-  return matchChannels(loadEpgChannels(db), loadProviderChannels(providers), threshold === undefined ? {} : { threshold });
+  return matchChannels(
+    loadEpgChannels(db),
+    loadProviderChannels(providers),
+    threshold === undefined ? {} : { threshold },
+  );
 }
 
 /** channel id → "provider:primary:confidence,…" in failover order; equal text = unchanged mappings. */
@@ -72,16 +85,27 @@ export interface ApplyOptions {
  * automatic mappings are replaced by the proposal, then each channel is settled (primary, order,
  * enabled, lost flag).
  */
-export function applyMatches(db: Db, providers: ProviderCatalog, proposal: MatchProposal, now: number, options: ApplyOptions = {}): ApplyResult {
+export function applyMatches(
+  db: Db,
+  providers: ProviderCatalog,
+  proposal: MatchProposal,
+  now: number,
+  options: ApplyOptions = {},
+): ApplyResult {
   return db.transaction(() => {
     ensureSettingsRows(db, now);
     const before = snapshotMappings(db);
     const excluded = new Set(
-      (db.prepare('SELECT xmltv_channel_id AS c, xtream_channel_id AS x FROM channel_mapping_exclusions').all() as { c: number; x: number }[]).map(
-        (r) => `${r.c}:${r.x}`,
-      ),
+      (
+        db.prepare('SELECT xmltv_channel_id AS c, xtream_channel_id AS x FROM channel_mapping_exclusions').all() as {
+          c: number;
+          x: number;
+        }[]
+      ).map((r) => `${r.c}:${r.x}`),
     );
-    const existing = db.prepare('SELECT id, xtream_channel_id, is_manual FROM channel_mappings WHERE xmltv_channel_id = ?');
+    const existing = db.prepare(
+      'SELECT id, xtream_channel_id, is_manual FROM channel_mappings WHERE xmltv_channel_id = ?',
+    );
     const remove = db.prepare('DELETE FROM channel_mappings WHERE id = ?');
     const upsert = db.prepare(
       `INSERT INTO channel_mappings (xmltv_channel_id, xtream_channel_id, match_confidence, is_manual, is_primary, stream_priority, created_at, updated_at)
@@ -96,7 +120,9 @@ export function applyMatches(db: Db, providers: ProviderCatalog, proposal: Match
     for (const channelId of channelIds) {
       const rows = existing.all(channelId) as { id: number; xtream_channel_id: number; is_manual: number }[];
       const manual = new Set(rows.filter((r) => r.is_manual === 1).map((r) => r.xtream_channel_id));
-      const wanted = (proposal.get(channelId) ?? []).filter((c) => !manual.has(c.providerChannelId) && !excluded.has(`${channelId}:${c.providerChannelId}`));
+      const wanted = (proposal.get(channelId) ?? []).filter(
+        (c) => !manual.has(c.providerChannelId) && !excluded.has(`${channelId}:${c.providerChannelId}`),
+      );
       const wantedIds = new Set(wanted.map((c) => c.providerChannelId));
       for (const row of rows) if (row.is_manual === 0 && !wantedIds.has(row.xtream_channel_id)) remove.run(row.id);
       for (const c of wanted) upsert.run(channelId, c.providerChannelId, c.confidence, now, now);
@@ -106,7 +132,9 @@ export function applyMatches(db: Db, providers: ProviderCatalog, proposal: Match
     const after = snapshotMappings(db);
     const result: ApplyResult = { matched: 0, unmatched: 0, changedIds: [], lostIds: [] };
     const hadStreams = new Set(options.previouslyMapped ?? []);
-    const flag = db.prepare('UPDATE xmltv_channel_settings SET streams_lost_at = ?, updated_at = ? WHERE xmltv_channel_id = ? AND streams_lost_at IS NULL');
+    const flag = db.prepare(
+      'UPDATE xmltv_channel_settings SET streams_lost_at = ?, updated_at = ? WHERE xmltv_channel_id = ? AND streams_lost_at IS NULL',
+    );
     for (const channelId of channelIds) {
       const current = after.get(channelId);
       const was = before.get(channelId);

@@ -77,7 +77,10 @@ export function listPlayableChannels(db: Db, providers: ProviderCatalog): Playab
 
 /** The playable channel with this GuideNumber, if any. */
 export function findPlayableByNumber(db: Db, providers: ProviderCatalog, number: number): PlayableChannel | undefined {
-  return toPlayable(db.prepare(`${selectPlayable} AND s.channel_number = ?`).all(number) as PlayableRow[], providers)[0];
+  return toPlayable(
+    db.prepare(`${selectPlayable} AND s.channel_number = ?`).all(number) as PlayableRow[],
+    providers,
+  )[0];
 }
 
 /** One provider stream a tune of a channel may use, with its account's state. */
@@ -112,10 +115,14 @@ export function isValidChannelId(id: string): boolean {
 /** The ranked streams of a playable channel. 400 for a malformed id; 404 for unknown, unplayable or without streams. */
 export function resolveStreamCandidates(db: Db, providers: ProviderCatalog, channelId: string): StreamCandidates {
   if (!isValidChannelId(channelId)) throw invalidInput('invalid channel id');
-  const primary = db.prepare(`SELECT m.xtream_channel_id ${playableFrom} WHERE c.channel_id = ?`).pluck().get(channelId) as number | undefined;
+  const primary = db
+    .prepare(`SELECT m.xtream_channel_id ${playableFrom} WHERE c.channel_id = ?`)
+    .pluck()
+    .get(channelId) as number | undefined;
   const provider = primary === undefined ? undefined : providers.find(primary);
   const variants = provider ? providers.variantsOf([provider.id]) : [];
-  if (!provider || variants.length === 0) throw new AppError('CHANNEL_NOT_FOUND', 'channel not found', { details: { channelId } });
+  if (!provider || variants.length === 0)
+    throw new AppError('CHANNEL_NOT_FOUND', 'channel not found', { details: { channelId } });
   const candidates = rankVariants(variants).map((v) => ({
     providerChannelId: provider.id,
     accountId: provider.accountId,

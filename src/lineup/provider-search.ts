@@ -35,7 +35,13 @@ function withMappings(db: Db, channels: ProviderChannelInfo[]): ProviderChannelS
       .all(JSON.stringify(channels.map((c) => c.id))) as LinkRow[];
     for (const l of links) {
       const list = mapped.get(l.x) ?? [];
-      list.push({ id: l.id, channelId: l.channel_id, displayName: l.display_name, isPrimary: l.is_primary === 1, isManual: l.is_manual === 1 });
+      list.push({
+        id: l.id,
+        channelId: l.channel_id,
+        displayName: l.display_name,
+        isPrimary: l.is_primary === 1,
+        isManual: l.is_manual === 1,
+      });
       mapped.set(l.x, list);
     }
   }
@@ -43,7 +49,11 @@ function withMappings(db: Db, channels: ProviderChannelInfo[]): ProviderChannelS
 }
 
 /** Provider channels of every account whose name contains `q` (case-insensitive for ASCII), by name. */
-export function searchProviderChannels(db: Db, providers: ProviderCatalog, query: ProviderQuery): { items: ProviderChannelSummary[]; total: number } {
+export function searchProviderChannels(
+  db: Db,
+  providers: ProviderCatalog,
+  query: ProviderQuery,
+): { items: ProviderChannelSummary[]; total: number } {
   const page = providers.search({ ...query, limit: query.limit ?? 100, offset: query.offset ?? 0 });
   return { items: withMappings(db, page.items), total: page.total };
 }
@@ -53,11 +63,15 @@ export function searchProviderChannels(db: Db, providers: ProviderCatalog, query
  * ("##### UK SPORTS #####") are not channels and are left out; that test is in code, so the
  * page is cut after filtering.
  */
-export function listOrphans(db: Db, providers: ProviderCatalog, page: { limit?: number; offset?: number }): { items: ProviderChannelSummary[]; total: number } {
-  const mapped = new Set(db.prepare('SELECT DISTINCT xtream_channel_id FROM channel_mappings').pluck().all() as number[]);
-  const orphans = providers
-    .listActive('name')
-    .filter((c) => !mapped.has(c.id) && !isSeparatorName(c.name));
+export function listOrphans(
+  db: Db,
+  providers: ProviderCatalog,
+  page: { limit?: number; offset?: number },
+): { items: ProviderChannelSummary[]; total: number } {
+  const mapped = new Set(
+    db.prepare('SELECT DISTINCT xtream_channel_id FROM channel_mappings').pluck().all() as number[],
+  );
+  const orphans = providers.listActive('name').filter((c) => !mapped.has(c.id) && !isSeparatorName(c.name));
   const offset = page.offset ?? 0;
   return { items: withMappings(db, orphans.slice(offset, offset + (page.limit ?? 100))), total: orphans.length };
 }

@@ -51,7 +51,12 @@ function nameVariants(name: string, home: string | null, prefixed: boolean): Nam
 function blockingKeys(profile: NameProfile): string[] {
   const keys = profile.words.filter((w) => w.length >= 2).map((w) => `w:${w}`);
   if (profile.compact === '') return keys;
-  keys.push(`c:${profile.compact.slice(0, 5)}`, `c:${profile.core.slice(0, 5)}`, `x:${profile.compact}`, `x:${profile.full}`);
+  keys.push(
+    `c:${profile.compact.slice(0, 5)}`,
+    `c:${profile.core.slice(0, 5)}`,
+    `x:${profile.compact}`,
+    `x:${profile.full}`,
+  );
   return keys;
 }
 
@@ -69,7 +74,11 @@ const specificStemFactor = 0.9;
 function idProfiles(id: string, home: string | null): NameProfile[] {
   const [base = '', feed = ''] = id.split('@');
   const stem = base.replace(/\.[a-z]{2}$/i, '');
-  const spell = (text: string) => text.replace(/Plus1$/, ' +1').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
+  const spell = (text: string) =>
+    text
+      .replace(/Plus1$/, ' +1')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
   const profiles = [{ ...profileName(spell(`${stem}${feed}`), home, false), exactOnly: true, weight: idNameFactor }];
   if (feed !== '') profiles.push({ ...profileName(spell(stem), home, false), exactOnly: true, weight: idStemFactor });
   return profiles;
@@ -81,7 +90,9 @@ function idProfiles(id: string, home: string | null): NameProfile[] {
 function weighStems(profiles: NameProfile[], displayNames: NameProfile[], feed: string): NameProfile[] {
   const feedWords = profileName(feed.replace(/([a-z])([A-Z])/g, '$1 $2'), null, false).words;
   const regional = (p: NameProfile) =>
-    displayNames.some((d) => d.compact.includes(p.compact) || feedWords.some((w) => d.words.includes(w) || d.feed === w));
+    displayNames.some(
+      (d) => d.compact.includes(p.compact) || feedWords.some((w) => d.words.includes(w) || d.feed === w),
+    );
   return profiles.map((p) => (p.weight === idStemFactor && !regional(p) ? { ...p, weight: specificStemFactor } : p));
 }
 
@@ -107,7 +118,10 @@ class EpgIndex {
       const names = channel.names.filter((n) => !isSeparatorName(n));
       const country = countryOfXmltvId(channel.channelId);
       const displayNames = names.flatMap((n) => nameVariants(n, country, false));
-      const profiles = distinctProfiles([...displayNames, ...weighStems(idProfiles(channel.channelId, country), displayNames, channel.channelId.split('@')[1] ?? '')]);
+      const profiles = distinctProfiles([
+        ...displayNames,
+        ...weighStems(idProfiles(channel.channelId, country), displayNames, channel.channelId.split('@')[1] ?? ''),
+      ]);
       const station = stationOfXmltvId(channel.channelId);
       return { channel, index, country, station, profiles };
     });
@@ -212,7 +226,11 @@ export function matchChannels(
     if (isSeparatorName(provider.name)) continue;
     const profiles = nameVariants(provider.name, null, true).filter((p) => p.compact !== '');
     if (profiles.length === 0) continue;
-    const profile: ProviderProfile = { profiles, stations: stationsInName(provider.name), country: profiles[0]!.country };
+    const profile: ProviderProfile = {
+      profiles,
+      stations: stationsInName(provider.name),
+      country: profiles[0]!.country,
+    };
     const hinted = index.entryOfXmltvId(provider.epgChannelId);
     const candidates = index.candidates(profile);
     if (hinted !== undefined) candidates.add(hinted);
@@ -225,7 +243,10 @@ export function matchChannels(
       const score = at === hinted ? withXmltvIdEvidence(nameScore) : nameScore;
       const tie = score === bestScore && score > 0;
       // Ties: the closer spelling, then the earlier EPG channel, so the outcome never depends on order of discovery.
-      if (score > bestScore || (tie && (close > bestCloseness || (close === bestCloseness && entry.index < best!.index)))) {
+      if (
+        score > bestScore ||
+        (tie && (close > bestCloseness || (close === bestCloseness && entry.index < best!.index)))
+      ) {
         best = entry;
         bestScore = score;
         bestCloseness = close;
@@ -233,7 +254,11 @@ export function matchChannels(
     }
     if (!best || bestScore < threshold) continue;
     const list = result.get(best.channel.id) ?? [];
-    list.push({ providerChannelId: provider.id, confidence: Math.min(1, bestScore), tier: tierRank[bestTier(provider.tiers)] });
+    list.push({
+      providerChannelId: provider.id,
+      confidence: Math.min(1, bestScore),
+      tier: tierRank[bestTier(provider.tiers)],
+    });
     result.set(best.channel.id, list);
   }
   const sorted = new Map<number, MatchCandidate[]>();

@@ -36,7 +36,7 @@ export function profileName(name: string, home?: string | null, prefixed = true)
   const tokens = normalized === '' ? [] : normalized.split(' ');
   // No prefix: a trailing country word ("BBC One UK", "Sky Sport Austria") says the country.
   const last = tokens.length > 1 ? countryOfWord(tokens[tokens.length - 1]!) : undefined;
-  const country = prefixCountry ?? (prefixed ? last ?? null : null);
+  const country = prefixCountry ?? (prefixed ? (last ?? null) : null);
   const homeCountry = home ?? country ?? last ?? null;
   const words: string[] = [];
   const marks: string[] = [];
@@ -61,5 +61,15 @@ export function profileName(name: string, home?: string | null, prefixed = true)
   const compact = kept.join('');
   const core = kept.filter((t) => !genericWords.has(t)).join('');
   const full = tokens.join('');
-  return { words, marks: marks.sort().join(' '), feed, compact, full, core: /\p{L}/u.test(core) ? core : '', country, home: homeCountry, weight: 1 };
+  return {
+    words,
+    marks: marks.sort().join(' '),
+    feed,
+    compact,
+    full,
+    core: /\p{L}/u.test(core) ? core : '',
+    country,
+    home: homeCountry,
+    weight: 1,
+  };
 }

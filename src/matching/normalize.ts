@@ -32,7 +32,8 @@ export function splitCountryPrefix(name: string, strict = false): { country: str
 }
 
 // Markers that say nothing about which channel it is; removed like the tier markers.
-const extraMarkers = /(?<![\p{L}\p{N}])(?:hdtv|backup|multi[- ]?audio|live|not 24\/7|24\/7|geo[- ]?blocked)(?![\p{L}\p{N}])|ᴸᴵⱽᴱ|ᴴᴰᴿ/giu;
+const extraMarkers =
+  /(?<![\p{L}\p{N}])(?:hdtv|backup|multi[- ]?audio|live|not 24\/7|24\/7|geo[- ]?blocked)(?![\p{L}\p{N}])|ᴸᴵⱽᴱ|ᴴᴰᴿ/giu;
 const foldMap: Record<string, string> = { ß: 'ss', æ: 'ae', ø: 'o', œ: 'oe', đ: 'd', ł: 'l', þ: 'th' };
 
 /** Lower-case, accent-free, punctuation-free text, with "+1" kept as a token and "+" alone as "plus". */

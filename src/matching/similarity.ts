@@ -161,7 +161,10 @@ function isInitialsOf(word: string, words: readonly string[]): boolean {
   if (word.length < 2 || word.length > words.length + 1) return false;
   const plain = words.map((w) => w[0]).join('');
   const withTv = words.map((w) => (w === 'tv' ? 'tv' : w[0])).join('');
-  const content = words.filter((w) => !genericWords.has(w)).map((w) => w[0]).join('');
+  const content = words
+    .filter((w) => !genericWords.has(w))
+    .map((w) => w[0])
+    .join('');
   return word === plain || word === withTv || word === content;
 }
 
@@ -211,10 +214,12 @@ export function compareNames(epg: NameProfile, provider: NameProfile): number {
   // another channel than the unnamed one (it runs three hours later).
   // That holds for North American networks; elsewhere "East" is a region ("BBC One East").
   const eastIsMain = epg.home === null || epg.home === 'us' || epg.home === 'ca';
-  const feedFactor = epg.feed === provider.feed ? 1 : epg.feed === 'west' || provider.feed === 'west' || !eastIsMain ? 0.8 : 0.97;
+  const feedFactor =
+    epg.feed === provider.feed ? 1 : epg.feed === 'west' || provider.feed === 'west' || !eastIsMain ? 0.8 : 0.97;
   let score: number;
   if (epg.compact === provider.compact || epg.full === provider.full) score = 1;
-  else if (epg.core !== '' && epg.core === provider.core) score = swapsGenericWord(epg, provider) ? genericSwapScore : 0.96;
+  else if (epg.core !== '' && epg.core === provider.core)
+    score = swapsGenericWord(epg, provider) ? genericSwapScore : 0.96;
   else if (epg.exactOnly || provider.exactOnly) score = 0;
   else score = fuzzyScale * Math.max(compareWords(epg.words, provider.words), coreDice(epg, provider));
   return score * feedFactor;

@@ -8,7 +8,8 @@ import type { Slot } from './slot-pool.js';
 import type { Upstream } from './upstream.js';
 
 /** Why a session ended. */
-export type EndReason = 'client-closed' | 'upstream-ended' | 'upstream-error' | 'upstream-failed' | 'shutdown' | 'error';
+export type EndReason =
+  'client-closed' | 'upstream-ended' | 'upstream-error' | 'upstream-failed' | 'shutdown' | 'error';
 
 interface SessionDeps {
   registry: SessionRegistry;
@@ -92,7 +93,12 @@ export class StreamSession {
     if (this.client) {
       const level = reason === 'upstream-error' || reason === 'error' ? 'warn' : 'info';
       const durationMs = this.deps.clock.now() - this.info.startedAt;
-      this.deps.events.record({ level, category: 'stream', message: 'Stream ended', details: { ...this.facts(), reason, bytesSent: this.info.bytesSent, durationMs } });
+      this.deps.events.record({
+        level,
+        category: 'stream',
+        message: 'Stream ended',
+        details: { ...this.facts(), reason, bytesSent: this.info.bytesSent, durationMs },
+      });
     } else {
       this.deps.log.debug({ sessionId: this.info.id, reason }, 'stream session ended before relaying');
     }

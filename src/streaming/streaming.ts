@@ -81,15 +81,29 @@ export class Streaming {
     const target = this.resolve(request.channelId);
     const variant = target.candidate;
 
-    const slot = await this.slots.acquire(variant.accountId, { limit: target.maxConnections, waitMs: config.tunerWaitMs, signal: request.signal });
+    const slot = await this.slots.acquire(variant.accountId, {
+      limit: target.maxConnections,
+      waitMs: config.tunerWaitMs,
+      signal: request.signal,
+    });
     if (!slot) {
       // Not a full account: the client left while waiting, or the server is shutting down.
       if (request.signal.aborted || this.slots.isClosed) {
-        throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details: { reason: request.signal.aborted ? 'client left while waiting' : 'shutting down' } });
+        throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, {
+          details: { reason: request.signal.aborted ? 'client left while waiting' : 'shutting down' },
+        });
       }
-      const details = { channelId: target.channelId, accountId: variant.accountId, limit: target.maxConnections, clientAddress: request.clientAddress };
+      const details = {
+        channelId: target.channelId,
+        accountId: variant.accountId,
+        limit: target.maxConnections,
+        clientAddress: request.clientAddress,
+      };
       events.record({ level: 'warn', category: 'tuner', message: 'All tuners in use', details });
-      throw new AppError('TUNER_LIMIT', 'all tuners in use', { headers: { 'X-HDHomeRun-Error': '805 All Tuners In Use' }, details });
+      throw new AppError('TUNER_LIMIT', 'all tuners in use', {
+        headers: { 'X-HDHomeRun-Error': '805 All Tuners In Use' },
+        details,
+      });
     }
 
     const info: SessionInfo = {
@@ -136,7 +150,8 @@ export class Streaming {
         ...(error.status === undefined ? {} : { status: error.status }),
         ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
       };
-      if (error.reason !== 'aborted') events.record({ level: 'warn', category: 'stream', message: 'Upstream unavailable', details });
+      if (error.reason !== 'aborted')
+        events.record({ level: 'warn', category: 'stream', message: 'Upstream unavailable', details });
       throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details });
     }
   }
@@ -153,6 +168,11 @@ export class Streaming {
     if (!candidate.accountActive) {
       throw new AppError('ACCOUNT_INACTIVE', unavailable, { details: { channelId, accountId: candidate.accountId } });
     }
-    return { channelId, candidate, candidates, maxConnections: this.deps.accounts.connectionLimit(candidate.accountId) };
+    return {
+      channelId,
+      candidate,
+      candidates,
+      maxConnections: this.deps.accounts.connectionLimit(candidate.accountId),
+    };
   }
 }

@@ -26,7 +26,8 @@ export interface Upstream {
 }
 
 /** Why an upstream could not be used; only safe facts (never the URL itself). */
-export type UpstreamFailureReason = 'refused' | 'unreachable' | 'timeout' | 'http-status' | 'not-a-stream' | 'aborted' | 'error';
+export type UpstreamFailureReason =
+  'refused' | 'unreachable' | 'timeout' | 'http-status' | 'not-a-stream' | 'aborted' | 'error';
 
 /** An upstream that did not answer 200. Carries no URL, so it is safe to log. */
 export class UpstreamFailure extends Error {
@@ -80,5 +81,9 @@ export async function openUpstream(url: string, dispatcher: Dispatcher, options:
 // A stream keeps its own coarse reasons; an abort nobody here asked for is just an error.
 function classify(error: unknown): UpstreamFailure {
   const { reason, code } = classifyNetworkError(error);
-  return new UpstreamFailure(reason === 'refused' || reason === 'timeout' || reason === 'unreachable' ? reason : 'error', undefined, code);
+  return new UpstreamFailure(
+    reason === 'refused' || reason === 'timeout' || reason === 'unreachable' ? reason : 'error',
+    undefined,
+    code,
+  );
 }

@@ -11,6 +11,7 @@ export function baseUrlOf(request: FastifyRequest, config: Pick<AppConfig, 'adve
   if (host && /^[\w.\-:[\]]+$/.test(host)) return `${request.protocol}://${host}`;
   // HTTP/1.0 clients may send no Host: fall back to the address they reached.
   const address = request.socket.localAddress ?? '127.0.0.1';
-  const hostPart = address.includes(':') && !address.startsWith('::ffff:') ? `[${address}]` : address.replace(/^::ffff:/, '');
+  const hostPart =
+    address.includes(':') && !address.startsWith('::ffff:') ? `[${address}]` : address.replace(/^::ffff:/, '');
   return `http://${hostPart}:${request.socket.localPort ?? config.port}`;
 }

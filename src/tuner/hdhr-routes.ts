@@ -66,36 +66,51 @@ const xml = 'application/xml; charset=utf-8';
  * built from the Host the client used or `--advertise-url`. Bodies are strings or serialized
  * JSON, so Fastify sends a Content-Length: Plex sets up over HTTP/1.0, which has no chunking.
  */
-export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (tuner, { device, streaming, config, clock }) => {
+export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (
+  tuner,
+  { device, streaming, config, clock },
+) => {
   tuner.get('/discover.json', { schema: { querystring: AnyQuery, response: { 200: DiscoverBody } } }, async (request) =>
     buildDiscover(device.describe(), baseUrlOf(request, config)),
   );
 
   // ScanPossible must be 1: current Plex ends its scan with zero channels when it is 0.
-  tuner.get('/lineup_status.json', { schema: { querystring: AnyQuery, response: { 200: LineupStatus } } }, async () => ({
-    ScanInProgress: 0,
-    ScanPossible: 1,
-    Source: 'Cable',
-    SourceList: ['Cable'],
-  }));
+  tuner.get(
+    '/lineup_status.json',
+    { schema: { querystring: AnyQuery, response: { 200: LineupStatus } } },
+    async () => ({
+      ScanInProgress: 0,
+      ScanPossible: 1,
+      Source: 'Cable',
+      SourceList: ['Cable'],
+    }),
+  );
 
-  tuner.get('/lineup.json', { schema: { querystring: AnyQuery, response: { 200: Type.Array(LineupEntry) } } }, async (request) =>
-    buildLineup(device.channels(), baseUrlOf(request, config)),
+  tuner.get(
+    '/lineup.json',
+    { schema: { querystring: AnyQuery, response: { 200: Type.Array(LineupEntry) } } },
+    async (request) => buildLineup(device.channels(), baseUrlOf(request, config)),
   );
 
   tuner.get('/lineup.xml', { schema: { querystring: AnyQuery } }, async (request, reply) =>
     reply.type(xml).send(renderLineupXml(buildLineup(device.channels(), baseUrlOf(request, config)))),
   );
 
-  tuner.get('/device.xml', async (request, reply) => reply.type(xml).send(renderDeviceXml(device.describe(), baseUrlOf(request, config))));
+  tuner.get('/device.xml', async (request, reply) =>
+    reply.type(xml).send(renderDeviceXml(device.describe(), baseUrlOf(request, config))),
+  );
 
   await tuner.register(lineupPostRoute);
 
   // Tuner status pages of real devices: Jellyfin reads `/tuners.html` line by line ("Tuner 0
   // Channel" then "none" when free); HDHomeRun apps read `/status.json`.
   const tuners = () => describeTuners(device, streaming.sessions.list(), clock.now());
-  tuner.get('/status.json', { schema: { response: { 200: Type.Array(TunerStatus) } } }, async () => tuners().map(toStatusJson));
-  tuner.get('/tuners.html', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderTunersHtml(tuners())));
+  tuner.get('/status.json', { schema: { response: { 200: Type.Array(TunerStatus) } } }, async () =>
+    tuners().map(toStatusJson),
+  );
+  tuner.get('/tuners.html', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(renderTunersHtml(tuners())),
+  );
 
   // Real devices tune by GuideNumber: `/auto/v5`. Same proxy as `/stream/{id}`.
   tuner.route<{ Params: { channel: string } }>({
@@ -133,7 +148,18 @@ function renderTunersHtml(states: readonly TunerState[]): string {
     const playing = s.playing && [s.playing.number, s.playing.name].filter((v) => v !== undefined).join(' ');
     return `<tr><td>Tuner ${s.index} Channel</td><td>${playing ? escapeXml(playing) : 'none'}</td></tr>`;
   });
-  return ['<!DOCTYPE html>', '<html>', '<head><meta charset="utf-8"><title>Tuner Status</title></head>', '<body>', '<table>', ...rows, '</table>', '</body>', '</html>', ''].join('\n');
+  return [
+    '<!DOCTYPE html>',
+    '<html>',
+    '<head><meta charset="utf-8"><title>Tuner Status</title></head>',
+    '<body>',
+    '<table>',
+    ...rows,
+    '</table>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -152,7 +178,10 @@ const lineupPostRoute: FastifyPluginAsyncTypebox = async (scope) => {
     '/lineup.post',
     {
       schema: {
-        querystring: Type.Object({ scan: Type.Optional(Type.Union([Type.Literal('start'), Type.Literal('abort')])) }, { additionalProperties: true }),
+        querystring: Type.Object(
+          { scan: Type.Optional(Type.Union([Type.Literal('start'), Type.Literal('abort')])) },
+          { additionalProperties: true },
+        ),
       },
     },
     async (_request, reply) => reply.code(200).header('content-length', '0').send(),

@@ -26,7 +26,10 @@ export interface TunerOptions {
  * What Plex, Jellyfin and Emby see: HDHomeRun HTTP API, M3U, XMLTV (from guide-output) and the
  * stream routes. LAN-open by design: admin authentication (later) applies to `/api` only.
  */
-export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (tuner, { device, streaming, epg, config, clock }) => {
+export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (
+  tuner,
+  { device, streaming, epg, config, clock },
+) => {
   // Each tuner route plugin registers here: await tuner.register(xxxRoutes, { ... });
   await tuner.register(streamRoutes, { streaming });
   await tuner.register(hdhrRoutes, { device, streaming, config, clock });

@@ -5,7 +5,14 @@ import type { TunerDevice } from './tuner-device.js';
 
 /** What the set-up help says is wrong; `code` is stable for a UI, `message` is for people. */
 export interface PlexWarning {
-  code: 'NO_ACCOUNT' | 'NO_ENABLED_CHANNEL' | 'TOO_MANY_CHANNELS' | 'GUIDE_STALE' | 'NO_GUIDE' | 'GUIDE_FAILING' | 'DISCOVERY_OFF';
+  code:
+    | 'NO_ACCOUNT'
+    | 'NO_ENABLED_CHANNEL'
+    | 'TOO_MANY_CHANNELS'
+    | 'GUIDE_STALE'
+    | 'NO_GUIDE'
+    | 'GUIDE_FAILING'
+    | 'DISCOVERY_OFF';
   message: string;
 }
 
@@ -27,9 +34,13 @@ const staleGuideMs = 2 * 24 * 3_600_000;
 /** The warnings for a set-up in this state, most blocking first. */
 export function plexWarnings(facts: PlexFacts): PlexWarning[] {
   const warnings: PlexWarning[] = [];
-  if (facts.activeAccounts === 0) warnings.push({ code: 'NO_ACCOUNT', message: 'No active provider account: add one, or nothing can play.' });
+  if (facts.activeAccounts === 0)
+    warnings.push({ code: 'NO_ACCOUNT', message: 'No active provider account: add one, or nothing can play.' });
   if (facts.enabledChannels === 0) {
-    warnings.push({ code: 'NO_ENABLED_CHANNEL', message: 'No enabled channel with a provider stream: Plex will find an empty lineup.' });
+    warnings.push({
+      code: 'NO_ENABLED_CHANNEL',
+      message: 'No enabled channel with a provider stream: Plex will find an empty lineup.',
+    });
   }
   if (facts.enabledChannels > plexLineupLimit) {
     warnings.push({
@@ -40,10 +51,16 @@ export function plexWarnings(facts: PlexFacts): PlexWarning[] {
   if (facts.guideRefreshedAt === null) {
     warnings.push({ code: 'NO_GUIDE', message: 'No guide has been loaded: channels get placeholder programmes only.' });
   } else if (facts.now - facts.guideRefreshedAt > staleGuideMs) {
-    warnings.push({ code: 'GUIDE_STALE', message: 'The guide was last refreshed more than 2 days ago: Plex will soon run out of programmes.' });
+    warnings.push({
+      code: 'GUIDE_STALE',
+      message: 'The guide was last refreshed more than 2 days ago: Plex will soon run out of programmes.',
+    });
   }
   for (const guide of facts.failingGuides) {
-    warnings.push({ code: 'GUIDE_FAILING', message: `Guide "${guide.name}" failed its last refresh (${guide.reason}): its previous programmes are still used.` });
+    warnings.push({
+      code: 'GUIDE_FAILING',
+      message: `Guide "${guide.name}" failed its last refresh (${guide.reason}): its previous programmes are still used.`,
+    });
   }
   if (!facts.discovery) {
     warnings.push({ code: 'DISCOVERY_OFF', message: 'Network discovery is off: enter the tuner URL in Plex by hand.' });

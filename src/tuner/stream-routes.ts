@@ -7,7 +7,11 @@ export interface StreamRouteOptions {
 }
 
 /** Headers of a relayed stream: raw MPEG-TS, never cached or sniffed. */
-const streamHeaders = { 'content-type': 'video/mp2t', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+const streamHeaders = {
+  'content-type': 'video/mp2t',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
 
 /**
  * Plays one lineup channel (by XMLTV channel id) to this request: validate (400) → resolve (404)

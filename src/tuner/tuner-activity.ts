@@ -19,7 +19,14 @@ export const idleTunerStatus = 'ch=none lock=none ss=0 snq=0 seq=0 bps=0 pps=0';
 export interface TunerState {
   index: number;
   /** Undefined when idle. */
-  playing?: { number: number | undefined; name: string | undefined; clientAddress: string; bps: number; pps: number; locked: boolean };
+  playing?: {
+    number: number | undefined;
+    name: string | undefined;
+    clientAddress: string;
+    bps: number;
+    pps: number;
+    locked: boolean;
+  };
 }
 
 /**
@@ -53,7 +60,11 @@ export function describeTuners(device: TunerDevice, sessions: readonly SessionIn
 }
 
 /** The control-protocol view of tuner n: its `/tunerN/status` line and `/tunerN/vchannel`. */
-export function createTunerActivity(device: TunerDevice, sessions: () => readonly SessionInfo[], clock: Clock): (tuner: number) => TunerActivity {
+export function createTunerActivity(
+  device: TunerDevice,
+  sessions: () => readonly SessionInfo[],
+  clock: Clock,
+): (tuner: number) => TunerActivity {
   return (tuner) => {
     const playing = describeTuners(device, sessions(), clock.now())[tuner]?.playing;
     if (!playing) return { status: idleTunerStatus, vchannel: 'none' };

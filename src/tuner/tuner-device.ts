@@ -104,15 +104,24 @@ function loadIdentity(db: Db, fixedId: string | undefined): DeviceIdentity {
   const storedId = typeof stored?.deviceId === 'number' ? parseDeviceId(formatDeviceId(stored.deviceId)) : undefined;
   const identity: DeviceIdentity = {
     deviceId: storedId ?? generateDeviceId(),
-    deviceAuth: typeof stored?.deviceAuth === 'string' && stored.deviceAuth ? stored.deviceAuth : randomBytes(18).toString('base64url'),
+    deviceAuth:
+      typeof stored?.deviceAuth === 'string' && stored.deviceAuth
+        ? stored.deviceAuth
+        : randomBytes(18).toString('base64url'),
     uuid: typeof stored?.uuid === 'string' && stored.uuid ? stored.uuid : randomUUID(),
   };
-  if (!stored || storedId !== identity.deviceId || stored.deviceAuth !== identity.deviceAuth || stored.uuid !== identity.uuid) {
+  if (
+    !stored ||
+    storedId !== identity.deviceId ||
+    stored.deviceAuth !== identity.deviceAuth ||
+    stored.uuid !== identity.uuid
+  ) {
     setSetting(db, identityKey, identity);
   }
   if (fixedId === undefined) return identity;
   const fixed = parseDeviceId(fixedId);
-  if (fixed === undefined) throw new Error(`invalid device id ${fixedId}: 8 hex digits with a valid HDHomeRun check digit`);
+  if (fixed === undefined)
+    throw new Error(`invalid device id ${fixedId}: 8 hex digits with a valid HDHomeRun check digit`);
   // A fixed id replaces only the id; it is not stored, so removing the flag restores the old one.
   return { ...identity, deviceId: fixed };
 }

@@ -1,3 +1,8 @@
-export { createUpstreamAgent, followRedirects, defaultMaxRedirections, type UpstreamAgentOptions } from './upstream-agent.js';
+export {
+  createUpstreamAgent,
+  followRedirects,
+  defaultMaxRedirections,
+  type UpstreamAgentOptions,
+} from './upstream-agent.js';
 export { classifyNetworkError, type NetworkErrorClass, type NetworkErrorReason } from './network-error.js';
 export { BodyTooLargeError, capBody, discardBody, readCapped } from './response-body.js';

@@ -10,10 +10,22 @@ export interface NetworkErrorClass {
 }
 
 // undici's and the socket layer's codes for a connect, header or body timeout.
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const timeoutCodes = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 
 // No answer from that host at all: DNS, no route, or a connection reset or closed under us.
-const unreachableCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET']);
+const unreachableCodes = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'UND_ERR_SOCKET',
+]);
 
 /** Classifies an error thrown by an undici request or its body by code (and by name for a signal's abort or timeout). */
 export function classifyNetworkError(error: unknown): NetworkErrorClass {

@@ -66,7 +66,11 @@ async function openHttp(url: string, options: GuideFetchOptions): Promise<Readab
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.idleTimeoutMs,
       // Plain bytes, whatever the server thinks: we detect gzip ourselves.
-      headers: { 'user-agent': options.userAgent, accept: 'application/xml, text/xml, application/gzip, */*', 'accept-encoding': 'identity' },
+      headers: {
+        'user-agent': options.userAgent,
+        accept: 'application/xml, text/xml, application/gzip, */*',
+        'accept-encoding': 'identity',
+      },
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {

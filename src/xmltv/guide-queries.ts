@@ -82,7 +82,8 @@ export class GuideReader {
 }
 
 function toProgramme(channelId: string, row: ProgrammeRow, stop: number): GuideProgramme {
-  const [start, , title, subTitle, description, categories, xmltvNs, onscreen, icon, rating, isNew, previouslyShown] = row;
+  const [start, , title, subTitle, description, categories, xmltvNs, onscreen, icon, rating, isNew, previouslyShown] =
+    row;
   return {
     channelId,
     start,
@@ -138,7 +139,9 @@ export function guideFingerprint(db: Db): string {
 
 /** When the freshest enabled guide source was last refreshed (ms), or null if never. */
 export function lastGuideRefresh(db: Db): number | null {
-  const row = db.prepare('SELECT max(last_refresh_at) AS at FROM xmltv_sources WHERE enabled = 1').get() as { at: number | null };
+  const row = db.prepare('SELECT max(last_refresh_at) AS at FROM xmltv_sources WHERE enabled = 1').get() as {
+    at: number | null;
+  };
   return row.at ?? null;
 }
 
@@ -154,5 +157,9 @@ export interface GuideOutputSource {
 
 /** The guide as the EPG output sees it. */
 export function guideOutput(db: Db): GuideOutputSource {
-  return { reader: () => new GuideReader(db), fingerprint: () => guideFingerprint(db), lastRefresh: () => lastGuideRefresh(db) };
+  return {
+    reader: () => new GuideReader(db),
+    fingerprint: () => guideFingerprint(db),
+    lastRefresh: () => lastGuideRefresh(db),
+  };
 }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { AppError, invalidInput, notFound, requiredText, type AppConfig, type Clock, type Logger } from '../core/index.js';
+import {
+  AppError,
+  invalidInput,
+  notFound,
+  requiredText,
+  type AppConfig,
+  type Clock,
+  type Logger,
+} from '../core/index.js';
 import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
@@ -63,12 +71,18 @@ const refreshTimeKey = 'guide.refreshTime';
  * guide atomically), their progress, and the daily refresh with start-up catch-up.
  */
 export class GuideSources {
-  private readonly running = new Map<number, { progress: ImportProgress; abort: AbortController; done: Promise<unknown> }>();
+  private readonly running = new Map<
+    number,
+    { progress: ImportProgress; abort: AbortController; done: Promise<unknown> }
+  >();
   private readonly timer: DailyTimer;
   private closed = false;
 
   constructor(private readonly deps: GuideSourcesDeps) {
-    this.timer = new DailyTimer(() => this.refreshAll('scheduled'), () => deps.clock.now());
+    this.timer = new DailyTimer(
+      () => this.refreshAll('scheduled'),
+      () => deps.clock.now(),
+    );
     const removed = discardInterruptedImports(deps.db);
     if (removed > 0) deps.log.warn({ rows: removed }, 'removed programmes of interrupted guide imports');
   }
@@ -84,8 +98,12 @@ export class GuideSources {
   create(input: SourceInput): SourceView {
     const { db, clock, events } = this.deps;
     const name = requiredText(input.name, 'name');
-    if ((input.url === undefined) === (input.accountId === undefined)) throw invalidInput('give either url or accountId');
-    const location = input.accountId !== undefined ? this.accountLocation(input.accountId) : this.storeLocation(checkLocation(input.url!));
+    if ((input.url === undefined) === (input.accountId === undefined))
+      throw invalidInput('give either url or accountId');
+    const location =
+      input.accountId !== undefined
+        ? this.accountLocation(input.accountId)
+        : this.storeLocation(checkLocation(input.url!));
     let id: number;
     try {
       id = insertSourceRow(db, { name, location, enabled: input.enabled ?? true }, clock.now());
@@ -102,11 +120,19 @@ export class GuideSources {
     const name = patch.name !== undefined ? requiredText(patch.name, 'name') : undefined;
     if (patch.url !== undefined && patch.accountId !== undefined) throw invalidInput('give either url or accountId');
     const location =
-      patch.accountId !== undefined ? this.accountLocation(patch.accountId) : patch.url !== undefined ? this.storeLocation(checkLocation(patch.url)) : undefined;
+      patch.accountId !== undefined
+        ? this.accountLocation(patch.accountId)
+        : patch.url !== undefined
+          ? this.storeLocation(checkLocation(patch.url))
+          : undefined;
     updateSourceRow(
       this.deps.db,
       id,
-      { ...(name !== undefined ? { name } : {}), ...(location ? { location } : {}), ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}) },
+      {
+        ...(name !== undefined ? { name } : {}),
+        ...(location ? { location } : {}),
+        ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+      },
       this.deps.clock.now(),
     );
     const old = secretOfSource(row);
@@ -125,7 +151,12 @@ export class GuideSources {
     const { channelsRemoved } = deleteSourceRow(this.deps.db, this.deps.lineup, id, this.deps.clock.now());
     const secret = secretOfSource(row);
     if (secret) this.deps.credentials.forget(secret);
-    this.deps.events.record({ level: 'info', category: 'guide', message: `Guide "${row.name}" removed`, details: { sourceId: id, channelsRemoved } });
+    this.deps.events.record({
+      level: 'info',
+      category: 'guide',
+      message: `Guide "${row.name}" removed`,
+      details: { sourceId: id, channelsRemoved },
+    });
     if (channelsRemoved > 0) this.notifyImported();
   }
 
@@ -171,9 +202,15 @@ export class GuideSources {
     this.timer.schedule(time);
     const now = this.deps.clock.now();
     const missed = listSourceRows(this.deps.db).filter(
-      (row) => row.enabled === 1 && missedRefresh({ lastRefreshAt: row.last_refresh_at, createdAt: row.created_at }, now, time),
+      (row) =>
+        row.enabled === 1 &&
+        missedRefresh({ lastRefreshAt: row.last_refresh_at, createdAt: row.created_at }, now, time),
     );
-    if (missed.length > 0) void this.refreshAll('missed', missed.map((row) => row.id));
+    if (missed.length > 0)
+      void this.refreshAll(
+        'missed',
+        missed.map((row) => row.id),
+      );
   }
 
   /** Stops the timer and any running import (its previous guide stays). */
@@ -186,7 +223,11 @@ export class GuideSources {
   }
 
   private async refreshAll(reason: 'scheduled' | 'missed', ids?: number[]): Promise<void> {
-    const targets = ids ?? listSourceRows(this.deps.db).filter((row) => row.enabled === 1).map((row) => row.id);
+    const targets =
+      ids ??
+      listSourceRows(this.deps.db)
+        .filter((row) => row.enabled === 1)
+        .map((row) => row.id);
     this.deps.log.info({ reason, sources: targets.length }, 'refreshing guides');
     for (const id of targets) {
       if (this.closed) return;
@@ -229,7 +270,13 @@ export class GuideSources {
         level: 'info',
         category: 'guide',
         message: `Guide "${row.name}" imported: ${plural(counts.channels, 'channel')}, ${plural(counts.programmes, 'programme')}`,
-        details: { sourceId: row.id, ...counts, skippedProgrammes: parsed.skippedProgrammes, bytes: progress.bytesRead, durationMs },
+        details: {
+          sourceId: row.id,
+          ...counts,
+          skippedProgrammes: parsed.skippedProgrammes,
+          bytes: progress.bytesRead,
+          durationMs,
+        },
       });
       this.notifyImported();
       return { ...counts, durationMs };
@@ -242,7 +289,12 @@ export class GuideSources {
         level: 'error',
         category: 'guide',
         message: `Guide "${row.name}" import failed: ${error.message}`,
-        details: { sourceId: row.id, reason: error.message, bytes: progress.bytesRead, programmesRead: progress.programmes },
+        details: {
+          sourceId: row.id,
+          reason: error.message,
+          bytes: progress.bytesRead,
+          programmesRead: progress.programmes,
+        },
       });
       throw error;
     }
@@ -302,7 +354,11 @@ export class GuideSources {
 }
 
 /** Counts bytes for the progress view and stops reading once the import is aborted. */
-async function* counted(input: AsyncIterable<Uint8Array>, progress: ImportProgress, signal: AbortSignal): AsyncIterable<Uint8Array> {
+async function* counted(
+  input: AsyncIterable<Uint8Array>,
+  progress: ImportProgress,
+  signal: AbortSignal,
+): AsyncIterable<Uint8Array> {
   for await (const chunk of input) {
     if (signal.aborted) throw guideError('guide import stopped');
     progress.bytesRead += chunk.length;

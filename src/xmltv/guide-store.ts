@@ -28,7 +28,8 @@ export class GuideWriter {
     private readonly lineup: GuideChannelStore,
     private readonly sourceId: number,
   ) {
-    const current = db.prepare('SELECT generation FROM xmltv_sources WHERE id = ?').pluck().get(sourceId) as number | undefined;
+    const current = db.prepare('SELECT generation FROM xmltv_sources WHERE id = ?').pluck().get(sourceId) as
+      number | undefined;
     if (current === undefined) throw new Error(`guide source ${sourceId} is gone`);
     this.generation = current + 1;
     // Rows of an earlier import that died before it could clean up.
@@ -76,9 +77,13 @@ export class GuideWriter {
       const ids = new Set([...this.channels.keys(), ...this.programmeChannels]);
       const channels = [...ids].map((id) => {
         const channel = this.channels.get(id);
-        return channel ? { ...channel, fromProgrammesOnly: false } : { id, displayNames: [id], icon: null, url: null, fromProgrammesOnly: true };
+        return channel
+          ? { ...channel, fromProgrammesOnly: false }
+          : { id, displayNames: [id], icon: null, url: null, fromProgrammesOnly: true };
       });
-      const link = db.prepare('INSERT OR IGNORE INTO xmltv_source_channels (source_id, xmltv_channel_id) VALUES (?, ?)');
+      const link = db.prepare(
+        'INSERT OR IGNORE INTO xmltv_source_channels (source_id, xmltv_channel_id) VALUES (?, ?)',
+      );
       db.prepare('DELETE FROM xmltv_source_channels WHERE source_id = ?').run(sourceId);
       for (const rowId of this.lineup.upsertGuideChannels(sourceId, channels, now)) link.run(sourceId, rowId);
       db.prepare(

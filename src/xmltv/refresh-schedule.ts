@@ -34,7 +34,11 @@ export function nextOccurrence(now: number, time: DailyTime): number {
  * creation) is older than the last time the refresh came round. Checked at start-up, so a
  * server that was off at 04:00 catches up.
  */
-export function missedRefresh(source: { lastRefreshAt: number | null; createdAt: number }, now: number, time: DailyTime): boolean {
+export function missedRefresh(
+  source: { lastRefreshAt: number | null; createdAt: number },
+  now: number,
+  time: DailyTime,
+): boolean {
   return (source.lastRefreshAt ?? source.createdAt) < previousOccurrence(now, time);
 }
 

@@ -67,7 +67,6 @@ export interface SourceView {
 const columns = `id, name, url, enabled, generation, last_refresh_at, last_attempt_at, last_error, last_duration_ms,
                  channel_count, programme_count, url_secret, url_backend, account_id, created_at, updated_at`;
 
-
 export function toSourceView(row: SourceRow, progress: ImportProgress | undefined): SourceView {
   return {
     id: row.id,
@@ -94,22 +93,42 @@ export function findSourceRow(db: Db, id: number): SourceRow | undefined {
   return db.prepare(`SELECT ${columns} FROM xmltv_sources WHERE id = ?`).get(id) as SourceRow | undefined;
 }
 
-export function insertSourceRow(db: Db, input: { name: string; location: StoredLocation; enabled: boolean }, now: number): number {
+export function insertSourceRow(
+  db: Db,
+  input: { name: string; location: StoredLocation; enabled: boolean },
+  now: number,
+): number {
   const { url, secret, accountId } = input.location;
   return Number(
     db
       .prepare(
         'INSERT INTO xmltv_sources (name, url, url_secret, url_backend, account_id, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(input.name, url, secret?.secret ?? null, secret?.backend ?? null, accountId, toSqlBool(input.enabled), now, now).lastInsertRowid,
+      .run(
+        input.name,
+        url,
+        secret?.secret ?? null,
+        secret?.backend ?? null,
+        accountId,
+        toSqlBool(input.enabled),
+        now,
+        now,
+      ).lastInsertRowid,
   );
 }
 
-export function updateSourceRow(db: Db, id: number, patch: { name?: string; location?: StoredLocation; enabled?: boolean }, now: number): void {
+export function updateSourceRow(
+  db: Db,
+  id: number,
+  patch: { name?: string; location?: StoredLocation; enabled?: boolean },
+  now: number,
+): void {
   const row = findSourceRow(db, id);
   if (!row) return;
   const location = patch.location ?? { url: row.url, secret: secretOfSource(row), accountId: row.account_id };
-  db.prepare('UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, account_id = ?, enabled = ?, updated_at = ? WHERE id = ?').run(
+  db.prepare(
+    'UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, account_id = ?, enabled = ?, updated_at = ? WHERE id = ?',
+  ).run(
     patch.name ?? row.name,
     location.url,
     location.secret?.secret ?? null,
@@ -123,14 +142,24 @@ export function updateSourceRow(db: Db, id: number, patch: { name?: string; loca
 
 /** Records a failed import: the guide itself stays as it was. */
 export function recordImportFailure(db: Db, id: number, reason: string, now: number): void {
-  db.prepare('UPDATE xmltv_sources SET last_error = ?, last_attempt_at = ?, updated_at = ? WHERE id = ?').run(reason, now, now, id);
+  db.prepare('UPDATE xmltv_sources SET last_error = ?, last_attempt_at = ?, updated_at = ? WHERE id = ?').run(
+    reason,
+    now,
+    now,
+    id,
+  );
 }
 
 /**
  * Deletes a source, its programmes, and the lineup channels that only it brought (a guide
  * channel no other source carries has nothing left to show; the lineup keeps synthetic ones).
  */
-export function deleteSourceRow(db: Db, lineup: GuideChannelStore, id: number, now: number): { channelsRemoved: number } {
+export function deleteSourceRow(
+  db: Db,
+  lineup: GuideChannelStore,
+  id: number,
+  now: number,
+): { channelsRemoved: number } {
   return db.transaction(() => {
     const onlyHere = db
       .prepare(
@@ -142,7 +171,10 @@ export function deleteSourceRow(db: Db, lineup: GuideChannelStore, id: number, n
     const removed = lineup.removeGuideChannels(onlyHere);
     db.prepare('DELETE FROM xmltv_sources WHERE id = ?').run(id);
     // A channel some other source still carries now belongs to it.
-    const owners = db.prepare('SELECT xmltv_channel_id, min(source_id) FROM xmltv_source_channels GROUP BY xmltv_channel_id').raw().all() as [number, number][];
+    const owners = db
+      .prepare('SELECT xmltv_channel_id, min(source_id) FROM xmltv_source_channels GROUP BY xmltv_channel_id')
+      .raw()
+      .all() as [number, number][];
     lineup.adoptGuideChannels(new Map(owners), now);
     return { channelsRemoved: removed };
   })();

@@ -1,9 +1,22 @@
 import { Readable, pipeline } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
-import { createTvReader, GuideFormatError, type XmltvHandlers, type XmltvLimits, type XmltvParseResult } from './xmltv-records.js';
+import {
+  createTvReader,
+  GuideFormatError,
+  type XmltvHandlers,
+  type XmltvLimits,
+  type XmltvParseResult,
+} from './xmltv-records.js';
 
-export { GuideFormatError, type XmltvChannel, type XmltvHandlers, type XmltvLimits, type XmltvParseResult, type XmltvProgramme } from './xmltv-records.js';
+export {
+  GuideFormatError,
+  type XmltvChannel,
+  type XmltvHandlers,
+  type XmltvLimits,
+  type XmltvParseResult,
+  type XmltvProgramme,
+} from './xmltv-records.js';
 export { parseXmltvTime } from './xmltv-time.js';
 
 /*
@@ -17,7 +30,11 @@ export { parseXmltvTime } from './xmltv-time.js';
 const sliceBytes = 64 * 1024;
 
 /** Parses XMLTV bytes (plain or gzip, detected by magic bytes 1f 8b, NOT by file name) as a stream. */
-export async function parseXmltv(input: AsyncIterable<Uint8Array>, handlers: XmltvHandlers, limits: XmltvLimits = {}): Promise<XmltvParseResult> {
+export async function parseXmltv(
+  input: AsyncIterable<Uint8Array>,
+  handlers: XmltvHandlers,
+  limits: XmltvLimits = {},
+): Promise<XmltvParseResult> {
   const reader = createTvReader(handlers, limits.maxDepth ?? 32, limits.maxTextLength ?? 64 * 1024);
   const fixer = createAmpersandEscaper((text) => reader.write(text));
   const feed = createTextFeed(fixer.write, fixer.end);
@@ -58,13 +75,19 @@ async function* chain(first: Uint8Array, rest: AsyncIterator<Uint8Array> | null)
 
 async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   // Errors reach us through the iteration below; the callback only keeps pipeline from throwing.
-  const output = pipeline(Readable.from(source, { objectMode: false }), createGunzip({ chunkSize: sliceBytes }), () => undefined);
+  const output = pipeline(
+    Readable.from(source, { objectMode: false }),
+    createGunzip({ chunkSize: sliceBytes }),
+    () => undefined,
+  );
   try {
     for await (const chunk of output) yield chunk as Buffer;
   } catch (error) {
     // zlib's own errors (bad header, CRC, truncated) carry a Z_* code; a source error passes as is.
     const code = (error as { code?: unknown }).code;
-    throw typeof code === 'string' && code.startsWith('Z_') ? new GuideFormatError('broken gzip data', { cause: error }) : error;
+    throw typeof code === 'string' && code.startsWith('Z_')
+      ? new GuideFormatError('broken gzip data', { cause: error })
+      : error;
   }
 }
 
@@ -82,11 +105,55 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 // literal text. XML's own references pass untouched, and so does CDATA, where "&" is legal.
 const looseReference = /&(#[0-9]{1,7};|#x[0-9a-fA-F]{1,6};|(?:amp|lt|gt|quot|apos);|([A-Za-z][A-Za-z0-9]{1,31});)?/g;
 const htmlEntities: Record<string, number> = {
-  nbsp: 160, iexcl: 161, copy: 169, laquo: 171, reg: 174, deg: 176, raquo: 187, frac12: 189,
-  Agrave: 192, Aacute: 193, Auml: 196, Ccedil: 199, Egrave: 200, Eacute: 201, Ntilde: 209, Ouml: 214, Uuml: 220, szlig: 223,
-  agrave: 224, aacute: 225, acirc: 226, auml: 228, aring: 229, ccedil: 231, egrave: 232, eacute: 233, ecirc: 234, euml: 235,
-  iacute: 237, icirc: 238, iuml: 239, ntilde: 241, oacute: 243, ocirc: 244, ouml: 246, oslash: 248, uacute: 250, ucirc: 251, uuml: 252,
-  ndash: 8211, mdash: 8212, lsquo: 8216, rsquo: 8217, ldquo: 8220, rdquo: 8221, bull: 8226, hellip: 8230, euro: 8364, trade: 8482,
+  nbsp: 160,
+  iexcl: 161,
+  copy: 169,
+  laquo: 171,
+  reg: 174,
+  deg: 176,
+  raquo: 187,
+  frac12: 189,
+  Agrave: 192,
+  Aacute: 193,
+  Auml: 196,
+  Ccedil: 199,
+  Egrave: 200,
+  Eacute: 201,
+  Ntilde: 209,
+  Ouml: 214,
+  Uuml: 220,
+  szlig: 223,
+  agrave: 224,
+  aacute: 225,
+  acirc: 226,
+  auml: 228,
+  aring: 229,
+  ccedil: 231,
+  egrave: 232,
+  eacute: 233,
+  ecirc: 234,
+  euml: 235,
+  iacute: 237,
+  icirc: 238,
+  iuml: 239,
+  ntilde: 241,
+  oacute: 243,
+  ocirc: 244,
+  ouml: 246,
+  oslash: 248,
+  uacute: 250,
+  ucirc: 251,
+  uuml: 252,
+  ndash: 8211,
+  mdash: 8212,
+  lsquo: 8216,
+  rsquo: 8217,
+  ldquo: 8220,
+  rdquo: 8221,
+  bull: 8226,
+  hellip: 8230,
+  euro: 8364,
+  trade: 8482,
 };
 // Longer than any reference the pattern accepts: an "&" this close to a slice's end waits for the next slice.
 const referenceSpan = 40;
@@ -139,7 +206,8 @@ function createAmpersandEscaper(write: (text: string) => void): { write: (text: 
         const lt = text.lastIndexOf('<');
         if (lt !== -1 && text.length - lt < cdataOpen.length && cdataOpen.startsWith(text.slice(lt))) hold = lt;
         const amp = text.lastIndexOf('&');
-        if (amp !== -1 && text.length - amp < referenceSpan && text.indexOf(';', amp) === -1) hold = Math.min(hold, amp);
+        if (amp !== -1 && text.length - amp < referenceSpan && text.indexOf(';', amp) === -1)
+          hold = Math.min(hold, amp);
       }
       out += escapeBare(text.slice(0, hold));
       pending = text.slice(hold);
@@ -157,7 +225,10 @@ function createAmpersandEscaper(write: (text: string) => void): { write: (text: 
 }
 
 /** Bytes in, text out; holds the first bytes back until the XML declaration's encoding is known. */
-function createTextFeed(write: (text: string) => void, done: () => void = () => undefined): { push(bytes: Uint8Array): void; end(): void } {
+function createTextFeed(
+  write: (text: string) => void,
+  done: () => void = () => undefined,
+): { push(bytes: Uint8Array): void; end(): void } {
   let decoder: TextDecoder | undefined;
   let head: Uint8Array = new Uint8Array(0);
   return {

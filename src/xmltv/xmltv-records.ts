@@ -99,10 +99,18 @@ const inSkippedProgramme = 3;
 type ProgrammeText = 'title' | 'subTitle' | 'description' | 'episodeNumXmltvNs' | 'episodeNumOnscreen' | 'rating';
 type Field = ProgrammeText | 'categories' | 'displayNames' | 'url';
 
-const programmeTexts: Record<string, ProgrammeText | undefined> = { title: 'title', 'sub-title': 'subTitle', desc: 'description' };
+const programmeTexts: Record<string, ProgrammeText | undefined> = {
+  title: 'title',
+  'sub-title': 'subTitle',
+  desc: 'description',
+};
 
 /** The XMLTV-specific part: saxes events in, channels and programmes out. */
-export function createTvReader(handlers: XmltvHandlers, maxDepth: number, maxText: number): { write(text: string): void; end(): XmltvParseResult } {
+export function createTvReader(
+  handlers: XmltvHandlers,
+  maxDepth: number,
+  maxText: number,
+): { write(text: string): void; end(): XmltvParseResult } {
   const parser = new SaxesParser();
   const buffers = saxesBuffers(parser);
   const channelIds = new Set<string>();
@@ -133,7 +141,8 @@ export function createTvReader(handlers: XmltvHandlers, maxDepth: number, maxTex
   const malformed = (error: unknown): unknown => {
     const saxes = error !== handlerError && error instanceof Error ? /^(\d+):\d+: (.*)$/s.exec(error.message) : null;
     if (!saxes) return error;
-    if (!rootSeen && /<html[\s>]/i.test(prologue)) return new GuideFormatError('not an XMLTV document (root element <html>)');
+    if (!rootSeen && /<html[\s>]/i.test(prologue))
+      return new GuideFormatError('not an XMLTV document (root element <html>)');
     const detail = (saxes[2] ?? '').replace(/\.$/, '').slice(0, 80);
     // saxes says this on the ";" that ended a bare "&"'s run (usually the same or the next line).
     const why = detail === 'disallowed character in entity name' ? 'unescaped "&"' : detail;
@@ -318,7 +327,8 @@ export function createTvReader(handlers: XmltvHandlers, maxDepth: number, maxTex
       if (typeof entity === 'string' && entity !== '' && /[\s<>&"'=/]/.test(entity)) {
         fail(`malformed XML at line ${parser.line - entity.split('\n').length + 1} (unescaped "&")`);
       }
-      if ([pending, name, entity, piTarget, openWakaBang].some((b) => typeof b === 'string' && b.length > maxText)) fail('text too long');
+      if ([pending, name, entity, piTarget, openWakaBang].some((b) => typeof b === 'string' && b.length > maxText))
+        fail('text too long');
       if (Array.isArray(attribList) && attribList.length > maxAttributes) fail('too many attributes');
     },
     end() {

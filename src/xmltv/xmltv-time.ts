@@ -15,13 +15,30 @@ const space = 32;
 // Offsets in minutes. Only zones seen in real guides and unambiguous enough to trust; anything
 // else is refused (null) rather than guessed, so a programme is skipped, not put at a wrong time.
 const zoneOffsets = new Map<string, number>([
-  ['UTC', 0], ['GMT', 0], ['Z', 0], ['UT', 0], ['WET', 0],
-  ['BST', 60], ['CET', 60], ['WEST', 60], ['MET', 60],
-  ['CEST', 120], ['EET', 120], ['MEST', 120],
-  ['EEST', 180], ['MSK', 180],
-  ['EST', -300], ['EDT', -240], ['CST', -360], ['CDT', -300],
-  ['MST', -420], ['MDT', -360], ['PST', -480], ['PDT', -420],
-  ['AEST', 600], ['AEDT', 660],
+  ['UTC', 0],
+  ['GMT', 0],
+  ['Z', 0],
+  ['UT', 0],
+  ['WET', 0],
+  ['BST', 60],
+  ['CET', 60],
+  ['WEST', 60],
+  ['MET', 60],
+  ['CEST', 120],
+  ['EET', 120],
+  ['MEST', 120],
+  ['EEST', 180],
+  ['MSK', 180],
+  ['EST', -300],
+  ['EDT', -240],
+  ['CST', -360],
+  ['CDT', -300],
+  ['MST', -420],
+  ['MDT', -360],
+  ['PST', -480],
+  ['PDT', -420],
+  ['AEST', 600],
+  ['AEDT', 660],
 ]);
 
 function isDigit(code: number): boolean {

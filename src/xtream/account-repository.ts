@@ -36,7 +36,6 @@ export interface AccountView {
   lastCheckedAt: string | null;
 }
 
-
 /** The user's limit wins (advertised limits are often wrong), else the provider's from the last test, else 1. */
 export function effectiveMaxConnections(row: Pick<AccountRow, 'max_connections' | 'provider_max_connections'>): number {
   return row.max_connections ?? row.provider_max_connections ?? 1;
@@ -59,7 +58,10 @@ export function toAccountView(row: AccountRow): AccountView {
 }
 
 /** The stored password reference of a row. */
-export const secretOf = (row: AccountRow): StoredSecret => ({ backend: row.password_backend, secret: row.password_secret });
+export const secretOf = (row: AccountRow): StoredSecret => ({
+  backend: row.password_backend,
+  secret: row.password_secret,
+});
 
 /** Reads one account row, or undefined. */
 export function findAccountRow(db: Db, id: number): AccountRow | undefined {
@@ -88,7 +90,16 @@ export function insertAccountRow(db: Db, row: NewAccountRow): number {
         `INSERT INTO accounts (name, server_url, username, password_secret, password_backend, max_connections, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(row.name, row.serverUrl, row.username, row.secret.secret, row.secret.backend, row.maxConnections, row.now, row.now).lastInsertRowid,
+      .run(
+        row.name,
+        row.serverUrl,
+        row.username,
+        row.secret.secret,
+        row.secret.backend,
+        row.maxConnections,
+        row.now,
+        row.now,
+      ).lastInsertRowid,
   );
 }
 
@@ -114,7 +125,11 @@ export function updateAccountRow(db: Db, id: number, changes: AccountChanges, no
   const columns = updatable.filter((c) => c in changes);
   if (columns.length === 0) return;
   const set = columns.map((c) => `${c} = ?`).join(', ');
-  db.prepare(`UPDATE accounts SET ${set}, updated_at = ? WHERE id = ?`).run(...columns.map((c) => changes[c] ?? null), now, id);
+  db.prepare(`UPDATE accounts SET ${set}, updated_at = ? WHERE id = ?`).run(
+    ...columns.map((c) => changes[c] ?? null),
+    now,
+    id,
+  );
 }
 
 /** Deletes an account; its provider channels, streams and mappings go with it (ON DELETE CASCADE). */

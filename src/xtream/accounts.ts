@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { AppError, invalidInput, isAppError, requiredText, type AppConfig, type Clock, type Logger } from '../core/index.js';
+import {
+  AppError,
+  invalidInput,
+  isAppError,
+  requiredText,
+  type AppConfig,
+  type Clock,
+  type Logger,
+} from '../core/index.js';
 import { toSqlBool, type Db } from '../db/index.js';
 import type { CredentialStore, StoredSecret } from '../credentials/index.js';
 import type { EventLog } from '../events/index.js';
@@ -88,12 +96,24 @@ export class Accounts {
     const secret = credentials.save(`account-${randomUUID()}`, input.password);
     let id: number;
     try {
-      id = insertAccountRow(db, { name, serverUrl, username, secret, maxConnections: input.maxConnections ?? null, now: clock.now() });
+      id = insertAccountRow(db, {
+        name,
+        serverUrl,
+        username,
+        secret,
+        maxConnections: input.maxConnections ?? null,
+        now: clock.now(),
+      });
     } catch (error) {
       credentials.forget(secret);
       throw error;
     }
-    events.record({ level: 'info', category: 'account', message: `Account "${name}" added`, details: { accountId: id, backend: secret.backend } });
+    events.record({
+      level: 'info',
+      category: 'account',
+      message: `Account "${name}" added`,
+      details: { accountId: id, backend: secret.backend },
+    });
     return this.get(id);
   }
 
@@ -118,7 +138,9 @@ export class Accounts {
     if (patch.maxConnections !== undefined) changes.max_connections = patch.maxConnections;
     if (patch.isActive !== undefined) changes.is_active = toSqlBool(patch.isActive);
     const credentialsChanged =
-      patch.password !== undefined || (changes.server_url ?? row.server_url) !== row.server_url || (changes.username ?? row.username) !== row.username;
+      patch.password !== undefined ||
+      (changes.server_url ?? row.server_url) !== row.server_url ||
+      (changes.username ?? row.username) !== row.username;
     if (credentialsChanged) changes.status = 'unchecked';
     let newSecret: StoredSecret | undefined;
     if (patch.password !== undefined) {
@@ -134,7 +156,12 @@ export class Accounts {
     }
     if (newSecret) credentials.forget(secretOf(row));
     const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
-    events.record({ level: 'info', category: 'account', message: `Account "${changes.name ?? row.name}" updated`, details: { accountId: id, fields } });
+    events.record({
+      level: 'info',
+      category: 'account',
+      message: `Account "${changes.name ?? row.name}" updated`,
+      details: { accountId: id, fields },
+    });
     return this.get(id);
   }
 
@@ -143,7 +170,12 @@ export class Accounts {
     const row = this.row(id);
     deleteAccountRow(this.deps.db, id);
     this.deps.credentials.forget(secretOf(row));
-    this.deps.events.record({ level: 'info', category: 'account', message: `Account "${row.name}" deleted`, details: { accountId: id } });
+    this.deps.events.record({
+      level: 'info',
+      category: 'account',
+      message: `Account "${row.name}" deleted`,
+      details: { accountId: id },
+    });
     this.deps.onRemoved?.(id);
   }
 
@@ -170,10 +202,16 @@ export class Accounts {
         level: 'info',
         category: 'account',
         message: `Account "${row.name}" checked: ${info.status}`,
-        details: { accountId: id, status: info.status, providerMaxConnections: info.maxConnections, activeConnections: info.activeConnections },
+        details: {
+          accountId: id,
+          status: info.status,
+          providerMaxConnections: info.maxConnections,
+          activeConnections: info.activeConnections,
+        },
       });
     } catch (error) {
-      if (findAccountRow(db, id)) updateAccountRow(db, id, { status: 'error', last_checked_at: clock.now() }, clock.now());
+      if (findAccountRow(db, id))
+        updateAccountRow(db, id, { status: 'error', last_checked_at: clock.now() }, clock.now());
       this.recordFailure(row, 'account', 'check', error);
       throw error;
     }
@@ -192,11 +230,15 @@ export class Accounts {
       const client = this.client(row);
       const [categories, streams] = await Promise.all([client.getLiveCategories(), client.getLiveStreams()]);
       this.row(id); // deleted while we waited?
-      const known = (db.prepare('SELECT count(*) AS n FROM xtream_streams WHERE account_id = ?').get(id) as { n: number }).n;
+      const known = (
+        db.prepare('SELECT count(*) AS n FROM xtream_streams WHERE account_id = ?').get(id) as { n: number }
+      ).n;
       // An empty list from a panel that had channels yesterday is a glitch far more often than a
       // real change; wiping the lineup on it would lose every mapping.
       if (streams.length === 0 && known > 0) {
-        throw new AppError('PROVIDER_BAD_RESPONSE', 'provider returned no channels', { details: { accountId: id, knownStreams: known } });
+        throw new AppError('PROVIDER_BAD_RESPONSE', 'provider returned no channels', {
+          details: { accountId: id, knownStreams: known },
+        });
       }
       const stored = storeScan(db, id, categories, groupStreams(streams), clock.now(), this.deps.mappedLineupChannels);
       result = { ...stored, durationMs: Math.round(performance.now() - started) };

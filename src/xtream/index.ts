@@ -5,5 +5,10 @@ export { effectiveMaxConnections, type AccountView } from './account-repository.
 export type { ProviderChannelView } from './provider-channels.js';
 export type { ScanResult } from './scan-store.js';
 export { Accounts, type AccountsDeps, type AccountInput, type AccountPatch } from './accounts.js';
-export { ProviderCatalog, type ProviderChannelInfo, type ProviderSearch, type StreamVariant } from './provider-catalog.js';
+export {
+  ProviderCatalog,
+  type ProviderChannelInfo,
+  type ProviderSearch,
+  type StreamVariant,
+} from './provider-catalog.js';
 export type { MappedLineupLookup } from './scan-store.js';

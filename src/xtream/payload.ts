@@ -30,7 +30,8 @@ export interface ProviderStream {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An integer from a number or a numeric string; anything else → null. */
 export function toInteger(value: unknown): number | null {

@@ -74,7 +74,9 @@ export class ProviderCatalog {
 
   /** Provider channels of every active account, by row id (matcher input) or by name (orphans). */
   listActive(order: 'id' | 'name' = 'id'): ProviderChannelInfo[] {
-    return (this.db.prepare(`${select} WHERE a.is_active = 1 ${order === 'name' ? byName : 'ORDER BY x.id'}`).all() as Row[]).map(toInfo);
+    return (
+      this.db.prepare(`${select} WHERE a.is_active = 1 ${order === 'name' ? byName : 'ORDER BY x.id'}`).all() as Row[]
+    ).map(toInfo);
   }
 
   /** Provider channels whose name contains `q`, of one account or all, by name. */
@@ -105,13 +107,18 @@ export class ProviderCatalog {
   /** The provider channels with these ids (missing ones left out), keyed by id. */
   describe(ids: readonly number[]): Map<number, ProviderChannelInfo> {
     if (ids.length === 0) return new Map();
-    const rows = this.db.prepare(`${select} WHERE x.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify([...new Set(ids)])) as Row[];
+    const rows = this.db
+      .prepare(`${select} WHERE x.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify([...new Set(ids)])) as Row[];
     return new Map(rows.map((row) => [row.id, toInfo(row)]));
   }
 
   /** Best tier of every provider channel (settling a whole lineup ranks mappings by it). */
   bestTiers(): Map<number, Tier> {
-    const rows = this.db.prepare('SELECT id, qualities FROM xtream_channels').all() as { id: number; qualities: string }[];
+    const rows = this.db.prepare('SELECT id, qualities FROM xtream_channels').all() as {
+      id: number;
+      qualities: string;
+    }[];
     return new Map(rows.map((r) => [r.id, bestTier(parseTiers(parseJsonColumn<unknown>(r.qualities, [])))]));
   }
 
@@ -119,8 +126,14 @@ export class ProviderCatalog {
   variantsOf(providerChannelIds: readonly number[]): StreamVariant[] {
     if (providerChannelIds.length === 0) return [];
     const rows = this.db
-      .prepare('SELECT xtream_channel_id, stream_id, tier FROM xtream_streams WHERE xtream_channel_id IN (SELECT value FROM json_each(?)) ORDER BY id')
-      .all(JSON.stringify([...new Set(providerChannelIds)])) as { xtream_channel_id: number; stream_id: number; tier: Tier }[];
+      .prepare(
+        'SELECT xtream_channel_id, stream_id, tier FROM xtream_streams WHERE xtream_channel_id IN (SELECT value FROM json_each(?)) ORDER BY id',
+      )
+      .all(JSON.stringify([...new Set(providerChannelIds)])) as {
+      xtream_channel_id: number;
+      stream_id: number;
+      tier: Tier;
+    }[];
     return rows.map((r) => ({ providerChannelId: r.xtream_channel_id, streamId: r.stream_id, tier: r.tier }));
   }
 }

@@ -28,8 +28,14 @@ interface StreamRow {
 }
 
 /** A page of an account's provider channels, by name; two queries whatever the page size. */
-export function listProviderChannels(db: Db, accountId: number, page: { limit: number; offset: number }): { items: ProviderChannelView[]; total: number } {
-  const total = (db.prepare('SELECT count(*) AS n FROM xtream_channels WHERE account_id = ?').get(accountId) as { n: number }).n;
+export function listProviderChannels(
+  db: Db,
+  accountId: number,
+  page: { limit: number; offset: number },
+): { items: ProviderChannelView[]; total: number } {
+  const total = (
+    db.prepare('SELECT count(*) AS n FROM xtream_channels WHERE account_id = ?').get(accountId) as { n: number }
+  ).n;
   const channels = db
     .prepare(
       `SELECT id, name, qualities, icon, category_name, epg_channel_id FROM xtream_channels

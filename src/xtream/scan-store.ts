@@ -75,8 +75,12 @@ export function storeScan(
 ): Omit<ScanResult, 'durationMs'> {
   const categoryNames = new Map(categories.map((c) => [c.id, c.name]));
   return db.transaction(() => {
-    const existingStreams = db.prepare('SELECT stream_id, xtream_channel_id FROM xtream_streams WHERE account_id = ?').all(accountId) as ExistingStream[];
-    const existingChannels = db.prepare('SELECT id, group_key, name FROM xtream_channels WHERE account_id = ?').all(accountId) as ExistingChannel[];
+    const existingStreams = db
+      .prepare('SELECT stream_id, xtream_channel_id FROM xtream_streams WHERE account_id = ?')
+      .all(accountId) as ExistingStream[];
+    const existingChannels = db
+      .prepare('SELECT id, group_key, name FROM xtream_channels WHERE account_id = ?')
+      .all(accountId) as ExistingChannel[];
     const channelOfStream = new Map(existingStreams.map((s) => [s.stream_id, s.xtream_channel_id]));
     const channelByKey = new Map(existingChannels.map((c) => [c.group_key, c]));
     const channelById = new Map(existingChannels.map((c) => [c.id, c]));
@@ -129,7 +133,15 @@ export function storeScan(
       const icon = group.streams.find((s) => s.icon)?.icon ?? null;
       const epg = group.streams.find((s) => s.epgChannelId)?.epgChannelId ?? null;
       const category = best.categoryId;
-      const values = [group.key, group.name, icon, category, category ? categoryNames.get(category) ?? null : null, epg, JSON.stringify(group.qualities)];
+      const values = [
+        group.key,
+        group.name,
+        icon,
+        category,
+        category ? (categoryNames.get(category) ?? null) : null,
+        epg,
+        JSON.stringify(group.qualities),
+      ];
       const existing = assigned.get(group);
       let channelId: number;
       if (existing) {
@@ -142,7 +154,19 @@ export function storeScan(
       }
       for (const s of group.streams) {
         seenStreams.add(s.streamId);
-        upsertStream.run(accountId, channelId, s.streamId, s.name, s.tier, s.num, s.icon, s.categoryId, s.epgChannelId, now, now);
+        upsertStream.run(
+          accountId,
+          channelId,
+          s.streamId,
+          s.name,
+          s.tier,
+          s.num,
+          s.icon,
+          s.categoryId,
+          s.epgChannelId,
+          now,
+          now,
+        );
       }
     }
 

@@ -17,7 +17,12 @@ export function buildStreamUrl(serverUrl: string, username: string, password: st
 }
 
 /** `player_api.php` URL for an action ('' = authenticate); contains the password. */
-export function buildApiUrl(serverUrl: string, username: string, password: string, params: Record<string, string> = {}): string {
+export function buildApiUrl(
+  serverUrl: string,
+  username: string,
+  password: string,
+  params: Record<string, string> = {},
+): string {
   const query = new URLSearchParams({ username, password, ...params });
   return `${providerBase(serverUrl)}/player_api.php?${query.toString()}`;
 }

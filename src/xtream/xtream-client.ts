@@ -47,7 +47,10 @@ export class XtreamClient {
     } catch (error) {
       throw badResponse('', error);
     }
-    if (!info) throw new AppError('PROVIDER_AUTH_FAILED', 'provider rejected the credentials', { details: { action: 'authenticate' } });
+    if (!info)
+      throw new AppError('PROVIDER_AUTH_FAILED', 'provider rejected the credentials', {
+        details: { action: 'authenticate' },
+      });
     return info;
   }
 
@@ -91,20 +94,32 @@ export class XtreamClient {
       status = response.statusCode;
       text = (await readCapped(response.body, maxBodyBytes)).toString('utf8');
     } catch (error) {
-      if (error instanceof BodyTooLargeError) throw new AppError('PROVIDER_BAD_RESPONSE', 'provider response too large', { details: { maxBytes: maxBodyBytes } });
+      if (error instanceof BodyTooLargeError)
+        throw new AppError('PROVIDER_BAD_RESPONSE', 'provider response too large', {
+          details: { maxBytes: maxBodyBytes },
+        });
       throw networkError(what, error, signal.aborted);
     } finally {
-      this.options.log?.debug({ action: what, url: redactUrl(url), ms: Math.round(performance.now() - started) }, 'provider request');
+      this.options.log?.debug(
+        { action: what, url: redactUrl(url), ms: Math.round(performance.now() - started) },
+        'provider request',
+      );
     }
     if (status >= 400) {
       // Many panels answer bad credentials with 401/403 instead of auth: 0.
       if (action === '' && (status === 401 || status === 403)) {
-        throw new AppError('PROVIDER_AUTH_FAILED', 'provider rejected the credentials', { details: { action: what, status } });
+        throw new AppError('PROVIDER_AUTH_FAILED', 'provider rejected the credentials', {
+          details: { action: what, status },
+        });
       }
-      throw new AppError('PROVIDER_HTTP_ERROR', `provider answered HTTP ${status}`, { details: { action: what, status } });
+      throw new AppError('PROVIDER_HTTP_ERROR', `provider answered HTTP ${status}`, {
+        details: { action: what, status },
+      });
     }
     if (text.trim() === '') {
-      throw new AppError('PROVIDER_BAD_RESPONSE', 'provider sent an empty response', { details: { action: what, status } });
+      throw new AppError('PROVIDER_BAD_RESPONSE', 'provider sent an empty response', {
+        details: { action: what, status },
+      });
     }
     try {
       return JSON.parse(text) as unknown;
@@ -112,7 +127,12 @@ export class XtreamClient {
       // An HTML error page from a CDN, or a panel's PHP warning. Not even its start is logged: PHP
       // warnings echo the request URL, and with it the password.
       throw new AppError('PROVIDER_BAD_RESPONSE', 'provider sent an invalid response', {
-        details: { action: what, status, bytes: Buffer.byteLength(text), looksLike: /^\s*</.test(text) ? 'html' : 'text' },
+        details: {
+          action: what,
+          status,
+          bytes: Buffer.byteLength(text),
+          looksLike: /^\s*</.test(text) ? 'html' : 'text',
+        },
       });
     }
   }

@@ -4,7 +4,18 @@ import { liveStream, startFakeProvider, type FakeProvider } from '../support/fak
 import { startApp, type TestApp } from '../support/start-app.js';
 
 const password = 'p@ss/w:rd?#&';
-const accountKeys = ['activeConnections', 'expiresAt', 'id', 'isActive', 'lastCheckedAt', 'maxConnections', 'name', 'serverUrl', 'status', 'username'];
+const accountKeys = [
+  'activeConnections',
+  'expiresAt',
+  'id',
+  'isActive',
+  'lastCheckedAt',
+  'maxConnections',
+  'name',
+  'serverUrl',
+  'status',
+  'username',
+];
 
 function memoryKeyring(): KeyringBackend & { entries: Map<string, string> } {
   const entries = new Map<string, string>();
@@ -21,7 +32,11 @@ describe('accounts API', () => {
   let t: TestApp;
   let keyring: ReturnType<typeof memoryKeyring>;
   const create = (body: Record<string, unknown> = {}) =>
-    t.app.inject({ method: 'POST', url: '/api/accounts', payload: { name: 'Alice TV', serverUrl: `${provider.url}/`, username: 'alice', password, ...body } });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/accounts',
+      payload: { name: 'Alice TV', serverUrl: `${provider.url}/`, username: 'alice', password, ...body },
+    });
 
   beforeEach(async () => {
     provider = await startFakeProvider({
@@ -31,7 +46,12 @@ describe('accounts API', () => {
           password,
           userInfo: { max_connections: '4', active_cons: '1', exp_date: '1893456000' },
           categories: [{ category_id: '1', category_name: 'UK' }],
-          streams: [liveStream(1, 'UK: BBC One HD'), liveStream(2, 'UK: BBC One SD'), liveStream(3, 'UK: ITV 1'), liveStream(4, 'UK: Channel 4 FHD')],
+          streams: [
+            liveStream(1, 'UK: BBC One HD'),
+            liveStream(2, 'UK: BBC One SD'),
+            liveStream(3, 'UK: ITV 1'),
+            liveStream(4, 'UK: Channel 4 FHD'),
+          ],
         },
       ],
     });
@@ -48,7 +68,14 @@ describe('accounts API', () => {
     expect(res.statusCode).toBe(201);
     const body = res.json<Record<string, unknown> & { id: number }>();
     expect(Object.keys(body).sort()).toEqual(accountKeys);
-    expect(body).toMatchObject({ name: 'Alice TV', serverUrl: provider.url, username: 'alice', maxConnections: 1, isActive: true, status: 'unchecked' });
+    expect(body).toMatchObject({
+      name: 'Alice TV',
+      serverUrl: provider.url,
+      username: 'alice',
+      maxConnections: 1,
+      isActive: true,
+      status: 'unchecked',
+    });
     expect(res.body).not.toContain(password);
     expect([...keyring.entries.values()]).toEqual([password]);
     const list = await t.app.inject({ method: 'GET', url: '/api/accounts' });
@@ -60,15 +87,27 @@ describe('accounts API', () => {
     const { id } = (await create()).json<{ id: number }>();
     const res = await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'Active', maxConnections: 4, activeConnections: 1, expiresAt: '2030-01-01T00:00:00.000Z', lastCheckedAt: expect.any(String) });
+    expect(res.json()).toMatchObject({
+      status: 'Active',
+      maxConnections: 4,
+      activeConnections: 1,
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      lastCheckedAt: expect.any(String),
+    });
     expect(provider.requests.at(-1)).toMatchObject({ path: '/player_api.php', username: 'alice', password });
   });
 
   it('lets a user-set maxConnections override the provider, and null restore it', async () => {
     const { id } = (await create({ maxConnections: 2 })).json<{ id: number }>();
     await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` });
-    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}` })).json()).toMatchObject({ maxConnections: 2 });
-    const patched = await t.app.inject({ method: 'PATCH', url: `/api/accounts/${id}`, payload: { maxConnections: null, name: 'Renamed', isActive: false } });
+    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}` })).json()).toMatchObject({
+      maxConnections: 2,
+    });
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/accounts/${id}`,
+      payload: { maxConnections: null, name: 'Renamed', isActive: false },
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ maxConnections: 4, name: 'Renamed', isActive: false });
   });
@@ -76,10 +115,18 @@ describe('accounts API', () => {
   it('replaces the stored secret when the password changes, and the new one is used', async () => {
     const { id } = (await create()).json<{ id: number }>();
     provider.setAccount({ username: 'alice', password: 'new-secret' });
-    const patched = await t.app.inject({ method: 'PATCH', url: `/api/accounts/${id}`, payload: { password: 'new-secret' } });
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/accounts/${id}`,
+      payload: { password: 'new-secret' },
+    });
     expect(patched.json()).toMatchObject({ status: 'unchecked' });
     expect([...keyring.entries.values()]).toEqual(['new-secret']);
-    expect(t.domains.accounts.streamCredentials(id)).toEqual({ serverUrl: provider.url, username: 'alice', password: 'new-secret' });
+    expect(t.domains.accounts.streamCredentials(id)).toEqual({
+      serverUrl: provider.url,
+      username: 'alice',
+      password: 'new-secret',
+    });
     expect((await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` })).statusCode).toBe(200);
   });
 
@@ -101,7 +148,9 @@ describe('accounts API', () => {
     });
     const rest = await t.app.inject({ method: 'GET', url: `/api/accounts/${id}/channels?limit=100000&offset=2` });
     expect(rest.json<{ items: { name: string }[] }>().items.map((c) => c.name)).toEqual(['UK: ITV 1']);
-    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}/channels?limit=100001` })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}/channels?limit=100001` })).statusCode).toBe(
+      400,
+    );
   });
 
   it('deletes an account with its channels and its keyring entry', async () => {
@@ -110,7 +159,9 @@ describe('accounts API', () => {
     const del = await t.app.inject({ method: 'DELETE', url: `/api/accounts/${id}` });
     expect(del.statusCode).toBe(204);
     expect(keyring.entries.size).toBe(0);
-    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}` })).json()).toEqual({ error: 'account not found' });
+    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}` })).json()).toEqual({
+      error: 'account not found',
+    });
     expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}/channels` })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'DELETE', url: `/api/accounts/${id}` })).statusCode).toBe(404);
   });
@@ -120,7 +171,10 @@ describe('accounts API', () => {
     const res = await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` });
     expect(res.statusCode).toBe(502);
     expect(res.json()).toEqual({ error: 'provider rejected the credentials' });
-    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}` })).json()).toMatchObject({ status: 'error', lastCheckedAt: expect.any(String) });
+    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}` })).json()).toMatchObject({
+      status: 'error',
+      lastCheckedAt: expect.any(String),
+    });
     provider.overrideApi('get_live_streams', { body: '<html>Cloudflare error</html>', contentType: 'text/html' });
     const scan = await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/scan` });
     expect(scan.statusCode).toBe(502);
@@ -142,14 +196,26 @@ describe('accounts API', () => {
       expect(res.statusCode, what).toBe(400);
       expect(res.json<{ error: string }>().error, what).toMatch(/invalid request|must/);
     }
-    const missing = await t.app.inject({ method: 'POST', url: '/api/accounts', payload: { name: 'x', serverUrl: 'http://a.b' } });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/accounts',
+      payload: { name: 'x', serverUrl: 'http://a.b' },
+    });
     expect(missing.statusCode).toBe(400);
     expect((await t.app.inject({ method: 'GET', url: '/api/accounts/abc' })).statusCode).toBe(400);
     const { id } = (await create()).json<{ id: number }>();
-    const patch = await t.app.inject({ method: 'PATCH', url: `/api/accounts/${id}`, payload: { password: 'x', status: 'Active' } });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/accounts/${id}`,
+      payload: { password: 'x', status: 'Active' },
+    });
     expect(patch.statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'PATCH', url: `/api/accounts/${id}`, payload: { isActive: 'yes' } })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}/channels?limit=10&foo=1` })).statusCode).toBe(400);
+    expect(
+      (await t.app.inject({ method: 'PATCH', url: `/api/accounts/${id}`, payload: { isActive: 'yes' } })).statusCode,
+    ).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: `/api/accounts/${id}/channels?limit=10&foo=1` })).statusCode).toBe(
+      400,
+    );
     expect(keyring.entries.size).toBe(1); // rejected requests stored nothing
   });
 });

@@ -33,8 +33,19 @@ describe('matching run and mapping overrides', () => {
     accountB = seedAccountRow(db, { name: 'B' });
     // Lineup channels from a guide start disabled: unmatched channels are off by default.
     bbcOne = seedLineupChannel(db, { channelId: 'BBCOne.uk', displayName: 'BBC One', enabled: false, number: 101 });
-    mainEvent = seedLineupChannel(db, { channelId: 'SkySportsMainEvent.uk', displayName: 'Sky Sports Main Event', enabled: false, number: 401 });
-    itv = seedLineupChannel(db, { channelId: 'ITV1.uk', displayName: 'ITV1', displayNames: ['ITV1', 'ITV'], enabled: false, number: 103 });
+    mainEvent = seedLineupChannel(db, {
+      channelId: 'SkySportsMainEvent.uk',
+      displayName: 'Sky Sports Main Event',
+      enabled: false,
+      number: 401,
+    });
+    itv = seedLineupChannel(db, {
+      channelId: 'ITV1.uk',
+      displayName: 'ITV1',
+      displayNames: ['ITV1', 'ITV'],
+      enabled: false,
+      number: 103,
+    });
     seedLineupChannel(db, { channelId: 'Nothing.uk', displayName: 'No Stream Anywhere', enabled: false, number: 999 });
     const add = (accountId: number, name: string, tiers: ('4K' | 'FHD' | 'HD' | 'SD')[], base: number) =>
       seedProviderChannel(db, { accountId, name, streams: tiers.map((tier, i) => ({ streamId: base + i, tier })) });
@@ -72,33 +83,59 @@ describe('matching run and mapping overrides', () => {
     expect(sports.mappings[0]!.confidence).toBeGreaterThan(sports.mappings[1]!.confidence);
     // A sibling ("BBC Two") is not a mapping of BBC One, and the rest stays off and unmatched.
     expect(bbc.mappings.map((m) => m.xtreamChannelId)).not.toContain(p.bbcTwo);
-    const unmatched = (await t.inject({ method: 'GET', url: '/api/channels?matched=false' })).json<{ items: (Channel & { channelId: string })[] }>();
-    expect(unmatched.items).toEqual([expect.objectContaining({ channelId: 'Nothing.uk', enabled: false, matchStatus: 'unmatched' })]);
-    const primaries = t.db.prepare('SELECT xmltv_channel_id, count(*) AS n FROM channel_mappings WHERE is_primary = 1 GROUP BY xmltv_channel_id').all() as { n: number }[];
+    const unmatched = (await t.inject({ method: 'GET', url: '/api/channels?matched=false' })).json<{
+      items: (Channel & { channelId: string })[];
+    }>();
+    expect(unmatched.items).toEqual([
+      expect.objectContaining({ channelId: 'Nothing.uk', enabled: false, matchStatus: 'unmatched' }),
+    ]);
+    const primaries = t.db
+      .prepare(
+        'SELECT xmltv_channel_id, count(*) AS n FROM channel_mappings WHERE is_primary = 1 GROUP BY xmltv_channel_id',
+      )
+      .all() as { n: number }[];
     expect(primaries.every((r) => r.n === 1)).toBe(true);
 
     // A second run changes nothing and records a summary event.
     expect(await run()).toEqual({ matched: 3, unmatched: 1, changed: 0 });
-    const event = t.db.prepare("SELECT message FROM event_log WHERE category = 'matching' ORDER BY id DESC LIMIT 1").get() as { message: string };
+    const event = t.db
+      .prepare("SELECT message FROM event_log WHERE category = 'matching' ORDER BY id DESC LIMIT 1")
+      .get() as { message: string };
     expect(event.message).toBe('Matching: 3 channels matched, 1 unmatched, 0 changed');
   });
 
   it('keeps a manual primary, a removed mapping and an added one across automatic runs', async () => {
     await run();
-    const primary = await t.inject({ method: 'POST', url: `/api/channels/${bbcOne}/primary`, payload: { xtreamChannelId: p.bbcSdA } });
+    const primary = await t.inject({
+      method: 'POST',
+      url: `/api/channels/${bbcOne}/primary`,
+      payload: { xtreamChannelId: p.bbcSdA },
+    });
     expect(primary.statusCode).toBe(200);
-    expect(primary.json<Channel>().mappings[0]).toMatchObject({ xtreamChannelId: p.bbcSdA, isPrimary: true, isManual: true });
+    expect(primary.json<Channel>().mappings[0]).toMatchObject({
+      xtreamChannelId: p.bbcSdA,
+      isPrimary: true,
+      isManual: true,
+    });
 
     const removed = await t.inject({ method: 'DELETE', url: `/api/channels/${mainEvent}/mappings/${p.mainEvent4k}` });
     expect(removed.json<Channel>().mappings.map((m) => m.xtreamChannelId)).toEqual([p.mainEventSd]);
-    const added = await t.inject({ method: 'POST', url: `/api/channels/${itv}/mappings`, payload: { xtreamChannelId: p.bbcTwo } });
+    const added = await t.inject({
+      method: 'POST',
+      url: `/api/channels/${itv}/mappings`,
+      payload: { xtreamChannelId: p.bbcTwo },
+    });
     expect(added.json<Channel>().mappings).toEqual([
       expect.objectContaining({ xtreamChannelId: p.itv, isPrimary: true, isManual: false }),
       expect.objectContaining({ xtreamChannelId: p.bbcTwo, isPrimary: false, isManual: true }),
     ]);
 
     // A better stream appears for BBC One: it joins, but the user's primary stays.
-    const better = seedProviderChannel(t.db, { accountId: accountB, name: 'BBC One', streams: [{ streamId: 900, tier: '4K' }] });
+    const better = seedProviderChannel(t.db, {
+      accountId: accountB,
+      name: 'BBC One',
+      streams: [{ streamId: 900, tier: '4K' }],
+    });
     await run();
     expect((await channel(bbcOne)).mappings.map((m) => [m.xtreamChannelId, m.isPrimary])).toEqual([
       [p.bbcSdA, true],
@@ -109,7 +146,11 @@ describe('matching run and mapping overrides', () => {
     expect((await channel(itv)).mappings.map((m) => m.xtreamChannelId)).toEqual([p.itv, p.bbcTwo]);
 
     // Adding the removed one back by hand lifts the exclusion.
-    await t.inject({ method: 'POST', url: `/api/channels/${mainEvent}/mappings`, payload: { xtreamChannelId: p.mainEvent4k, isPrimary: true } });
+    await t.inject({
+      method: 'POST',
+      url: `/api/channels/${mainEvent}/mappings`,
+      payload: { xtreamChannelId: p.mainEvent4k, isPrimary: true },
+    });
     await run();
     expect((await channel(mainEvent)).mappings.map((m) => [m.xtreamChannelId, m.isPrimary, m.isManual])).toEqual([
       [p.mainEvent4k, true, true],
@@ -132,10 +173,14 @@ describe('matching run and mapping overrides', () => {
       [p.bbcSdA, true, true, 0],
       [p.bbcTwo, false, true, 1],
     ];
-    expect(put.json<Channel>().mappings.map((m) => [m.xtreamChannelId, m.isPrimary, m.isManual, m.priority])).toEqual(expected);
+    expect(put.json<Channel>().mappings.map((m) => [m.xtreamChannelId, m.isPrimary, m.isManual, m.priority])).toEqual(
+      expected,
+    );
     await run();
     // bbcFhdB was left out of the list: it stays out.
-    expect((await channel(bbcOne)).mappings.map((m) => [m.xtreamChannelId, m.isPrimary, m.isManual, m.priority])).toEqual(expected);
+    expect(
+      (await channel(bbcOne)).mappings.map((m) => [m.xtreamChannelId, m.isPrimary, m.isManual, m.priority]),
+    ).toEqual(expected);
 
     const cleared = await t.inject({ method: 'PUT', url: `/api/channels/${bbcOne}/mappings`, payload: [] });
     expect(cleared.json()).toMatchObject({ mappings: [], matchStatus: 'unmatched', enabled: false });
@@ -158,7 +203,15 @@ describe('matching run and mapping overrides', () => {
     seedMapping(t.db, { lineupChannelId: bbcOne, providerChannelId: p.bbcSdA, manual: true });
     const cases: [string, string, unknown, number][] = [
       ['PUT', `/api/channels/${bbcOne}/mappings`, [{ xtreamChannelId: p.itv }, { xtreamChannelId: p.itv }], 400],
-      ['PUT', `/api/channels/${bbcOne}/mappings`, [{ xtreamChannelId: p.itv, isPrimary: true }, { xtreamChannelId: p.bbcTwo, isPrimary: true }], 400],
+      [
+        'PUT',
+        `/api/channels/${bbcOne}/mappings`,
+        [
+          { xtreamChannelId: p.itv, isPrimary: true },
+          { xtreamChannelId: p.bbcTwo, isPrimary: true },
+        ],
+        400,
+      ],
       ['PUT', `/api/channels/${bbcOne}/mappings`, [{ xtreamChannelId: 9999 }], 404],
       ['PUT', `/api/channels/${bbcOne}/mappings`, { xtreamChannelId: p.itv }, 400],
       ['PUT', `/api/channels/${bbcOne}/mappings`, [{ xtreamChannelId: p.itv, extra: 1 }], 400],
@@ -171,11 +224,17 @@ describe('matching run and mapping overrides', () => {
       ['POST', `/api/channels/${bbcOne}/primary`, {}, 400],
     ];
     for (const [method, url, payload, status] of cases) {
-      const res = await t.inject({ method: method as 'PUT', url, ...(payload === undefined ? {} : { payload: payload as object }) });
+      const res = await t.inject({
+        method: method as 'PUT',
+        url,
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
       expect(res.statusCode, `${method} ${url} ${JSON.stringify(payload)}`).toBe(status);
       expect(res.json()).toEqual({ error: expect.any(String) });
     }
-    expect((await channel(bbcOne)).mappings.map((m) => [m.xtreamChannelId, m.isPrimary, m.isManual])).toEqual([[p.bbcSdA, true, true]]);
+    expect((await channel(bbcOne)).mappings.map((m) => [m.xtreamChannelId, m.isPrimary, m.isManual])).toEqual([
+      [p.bbcSdA, true, true],
+    ]);
   });
 
   it('leaves inactive accounts out of automatic matching', async () => {

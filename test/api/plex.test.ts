@@ -21,23 +21,43 @@ describe('GET /api/plex', () => {
   async function getPlex(app: TestApp, host = 'tuner.lan:5004') {
     const res = await app.app.inject({ url: '/api/plex', headers: { host } });
     expect(res.statusCode).toBe(200);
-    return res.json<{ tunerUrl: string; m3uUrl: string; epgUrl: string; tunerCount: number; enabledChannels: number; warnings: { code: string; message: string }[] }>();
+    return res.json<{
+      tunerUrl: string;
+      m3uUrl: string;
+      epgUrl: string;
+      tunerCount: number;
+      enabledChannels: number;
+      warnings: { code: string; message: string }[];
+    }>();
   }
 
   it('on a fresh install: URLs from the Host used, and warnings for no account, no channel, no guide, discovery off', async () => {
     const { t } = await open();
     const body = await getPlex(t);
-    expect(body).toMatchObject({ tunerUrl: 'http://tuner.lan:5004', m3uUrl: 'http://tuner.lan:5004/playlist.m3u', epgUrl: 'http://tuner.lan:5004/epg.xml', tunerCount: 1, enabledChannels: 0 });
+    expect(body).toMatchObject({
+      tunerUrl: 'http://tuner.lan:5004',
+      m3uUrl: 'http://tuner.lan:5004/playlist.m3u',
+      epgUrl: 'http://tuner.lan:5004/epg.xml',
+      tunerCount: 1,
+      enabledChannels: 0,
+    });
     expect(body.warnings.map((w) => w.code)).toEqual(['NO_ACCOUNT', 'NO_ENABLED_CHANNEL', 'NO_GUIDE', 'DISCOVERY_OFF']);
   });
 
   it('with accounts, channels and a fresh guide: tuner count summed, no warnings', async () => {
-    const { t, db } = await open({ config: { discovery: true, hdhomerunPort: 0, ssdpPort: 0, advertiseUrl: 'http://10.0.0.2:5004' } });
+    const { t, db } = await open({
+      config: { discovery: true, hdhomerunPort: 0, ssdpPort: 0, advertiseUrl: 'http://10.0.0.2:5004' },
+    });
     const a = seedAccountRow(db, { maxConnections: 2 });
     seedAccountRow(db, { maxConnections: 3 });
     const ch = seedLineupChannel(db, { channelId: 'one', number: 1 });
-    seedMapping(db, { lineupChannelId: ch, providerChannelId: seedProviderChannel(db, { accountId: a, name: 'One', streams: [{ streamId: 1, tier: 'HD' }] }) });
-    db.prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('g', '/g.xml', Date.now() - 3_600_000, 0, 0);
+    seedMapping(db, {
+      lineupChannelId: ch,
+      providerChannelId: seedProviderChannel(db, { accountId: a, name: 'One', streams: [{ streamId: 1, tier: 'HD' }] }),
+    });
+    db.prepare(
+      'INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ).run('g', '/g.xml', Date.now() - 3_600_000, 0, 0);
     const body = await getPlex(t);
     expect(body).toMatchObject({ tunerUrl: 'http://10.0.0.2:5004', tunerCount: 5, enabledChannels: 1, warnings: [] });
   });
@@ -46,7 +66,9 @@ describe('GET /api/plex', () => {
     const refreshedAt = Date.UTC(2026, 0, 1);
     let now = refreshedAt + 3_600_000;
     const { t, db } = await open({ deps: { clock: { now: () => now } } });
-    db.prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('g', '/g.xml', refreshedAt, 0, 0);
+    db.prepare(
+      'INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ).run('g', '/g.xml', refreshedAt, 0, 0);
     expect((await getPlex(t)).warnings.map((w) => w.code)).not.toContain('GUIDE_STALE');
     now = refreshedAt + 3 * 86_400_000;
     expect((await getPlex(t)).warnings.map((w) => w.code)).toContain('GUIDE_STALE');
@@ -58,10 +80,19 @@ describe('GET /api/plex', () => {
     db.transaction(() => {
       for (let i = 1; i <= 481; i++) {
         const ch = seedLineupChannel(db, { channelId: `c${i}`, number: i });
-        seedMapping(db, { lineupChannelId: ch, providerChannelId: seedProviderChannel(db, { accountId: a, name: `C${i}`, streams: [{ streamId: i, tier: 'SD' }] }) });
+        seedMapping(db, {
+          lineupChannelId: ch,
+          providerChannelId: seedProviderChannel(db, {
+            accountId: a,
+            name: `C${i}`,
+            streams: [{ streamId: i, tier: 'SD' }],
+          }),
+        });
       }
     })();
-    db.prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('g', '/g.xml', Date.now() - 3 * 86_400_000, 0, 0);
+    db.prepare(
+      'INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ).run('g', '/g.xml', Date.now() - 3 * 86_400_000, 0, 0);
     const body = await getPlex(t);
     expect(body.enabledChannels).toBe(481);
     expect(body.warnings.map((w) => w.code)).toEqual(['TOO_MANY_CHANNELS', 'GUIDE_STALE', 'DISCOVERY_OFF']);
@@ -78,7 +109,11 @@ describe('GET /api/plex', () => {
     guides.update(off.id, { enabled: false });
     const body = await getPlex(t);
     expect(body.warnings.filter((w) => w.code === 'GUIDE_FAILING')).toEqual([
-      { code: 'GUIDE_FAILING', message: 'Guide "Broken" failed its last refresh (guide file not found): its previous programmes are still used.' },
+      {
+        code: 'GUIDE_FAILING',
+        message:
+          'Guide "Broken" failed its last refresh (guide file not found): its previous programmes are still used.',
+      },
     ]);
   });
 });

@@ -54,7 +54,11 @@ describe('table ownership', () => {
   it('gives every table the migrations create an owner', () => {
     const created = readdirSync(migrationsDir)
       .filter((name) => name.endsWith('.sql'))
-      .flatMap((name) => [...readFileSync(join(migrationsDir, name), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]!));
+      .flatMap((name) =>
+        [...readFileSync(join(migrationsDir, name), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map(
+          (m) => m[1]!,
+        ),
+      );
     expect(created.filter((table) => !(table in owners) && !table.endsWith('_new'))).toEqual([]);
   });
 
@@ -64,7 +68,8 @@ describe('table ownership', () => {
       const domain = relative(srcDir, file).split(sep)[0]!;
       const code = withoutComments(readFileSync(file, 'utf8'));
       for (const [table, owner] of Object.entries(owners)) {
-        if (domain !== owner && mentions(code, table)) trespasses.push(`${relative(repoRoot, file)} names ${table} (owned by ${owner}/)`);
+        if (domain !== owner && mentions(code, table))
+          trespasses.push(`${relative(repoRoot, file)} names ${table} (owned by ${owner}/)`);
       }
     }
     expect(trespasses).toEqual([]);
@@ -72,7 +77,9 @@ describe('table ownership', () => {
 
   it('sees a trespass when there is one (the check itself can fail)', () => {
     expect(mentions(withoutComments("db.prepare('SELECT * FROM channel_mappings')"), 'channel_mappings')).toBe(true);
-    expect(mentions(withoutComments("db.prepare('SELECT count(*) FROM accounts WHERE is_active = 1')"), 'accounts')).toBe(true);
+    expect(
+      mentions(withoutComments("db.prepare('SELECT count(*) FROM accounts WHERE is_active = 1')"), 'accounts'),
+    ).toBe(true);
     expect(mentions(withoutComments('// the accounts domain: FROM accounts'), 'accounts')).toBe(false);
     expect(mentions('const accounts = new Accounts()', 'accounts')).toBe(false);
   });

@@ -127,7 +127,8 @@ describe('isSeparatorName', () => {
   });
 
   it('gives a separator no tier, whatever marker its label has', () => {
-    for (const [name] of separatorCases.filter(([, separator]) => separator)) expect(detectTier(name), name).toBe('unknown');
+    for (const [name] of separatorCases.filter(([, separator]) => separator))
+      expect(detectTier(name), name).toBe('unknown');
   });
 });
 

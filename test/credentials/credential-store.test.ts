@@ -93,7 +93,9 @@ describe('CredentialStore', () => {
       const a = credentials.save('a', password);
       const b = credentials.save('b', password);
       expect(a.secret).not.toBe(b.secret);
-      expect(Buffer.from(a.secret, 'base64').subarray(0, 12)).not.toEqual(Buffer.from(b.secret, 'base64').subarray(0, 12));
+      expect(Buffer.from(a.secret, 'base64').subarray(0, 12)).not.toEqual(
+        Buffer.from(b.secret, 'base64').subarray(0, 12),
+      );
       expect(credentials.reveal(a)).toBe(password);
       expect(credentials.reveal(b)).toBe(password);
     });
@@ -153,7 +155,11 @@ describe('CredentialStore', () => {
     });
 
     it('falls back to AES when the keyring accepts a write but keeps nothing', () => {
-      const forgetful: KeyringBackend = { setPassword: () => undefined, getPassword: () => null, deletePassword: () => undefined };
+      const forgetful: KeyringBackend = {
+        setPassword: () => undefined,
+        getPassword: () => null,
+        deletePassword: () => undefined,
+      };
       const credentials = store(forgetful);
       const stored = credentials.save('account-1', password);
       expect(stored.backend).toBe('aes');

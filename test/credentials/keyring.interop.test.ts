@@ -29,14 +29,22 @@ describe('OS keyring (Secret Service)', () => {
     const stored = credentials.save(entry, password);
     expect(stored).toEqual({ backend: 'keyring', secret: entry });
     expect(keyring.getPassword(entry)).toBe(password);
-    expect(new CredentialStore({ dataDir: dir.path, keyring: createOsKeyring('tunerbridge-interop-test'), log: createLogger('silent') }).reveal(stored)).toBe(password);
+    expect(
+      new CredentialStore({
+        dataDir: dir.path,
+        keyring: createOsKeyring('tunerbridge-interop-test'),
+        log: createLogger('silent'),
+      }).reveal(stored),
+    ).toBe(password);
     credentials.forget(stored);
     expect(keyring.getPassword(entry)).toBeNull();
   });
 
   it('reports an entry that is gone as unavailable', () => {
     const credentials = new CredentialStore({ dataDir: dir.path, keyring, log: createLogger('silent') });
-    expect(() => credentials.reveal({ backend: 'keyring', secret: `account-${randomUUID()}` })).toThrow('account password unavailable');
+    expect(() => credentials.reveal({ backend: 'keyring', secret: `account-${randomUUID()}` })).toThrow(
+      'account password unavailable',
+    );
   });
 
   it('keeps an account password in the real keyring through the API, and deletes it with the account', async () => {
@@ -44,16 +52,25 @@ describe('OS keyring (Secret Service)', () => {
     const provider = await startFakeProvider({ accounts: [{ username: 'kr-user', password }] });
     const t = await startApp({ listen: false, deps: { keyring } });
     try {
-      const created = await t.app.inject({ method: 'POST', url: '/api/accounts', payload: { name: 'Keyring', serverUrl: provider.url, username: 'kr-user', password } });
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/accounts',
+        payload: { name: 'Keyring', serverUrl: provider.url, username: 'kr-user', password },
+      });
       expect(created.statusCode).toBe(201);
       const { id } = created.json<{ id: number }>();
       const event = t.domains.events.list({ category: 'account' }).items.at(-1);
       expect(event?.details).toMatchObject({ accountId: id, backend: 'keyring' });
       expect(t.domains.accounts.streamCredentials(id).password).toBe(password);
-      expect((await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` })).json()).toMatchObject({ status: 'Active' });
+      expect((await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` })).json()).toMatchObject({
+        status: 'Active',
+      });
       expect(provider.requests.at(-1)?.password).toBe(password);
       const db = new Database(join(t.dataDir, 'tunerbridge.db'), { readonly: true });
-      const row = db.prepare('SELECT password_backend, password_secret FROM accounts WHERE id = ?').get(id) as { password_backend: string; password_secret: string };
+      const row = db.prepare('SELECT password_backend, password_secret FROM accounts WHERE id = ?').get(id) as {
+        password_backend: string;
+        password_secret: string;
+      };
       db.close();
       expect(row.password_backend).toBe('keyring');
       expect(row.password_secret).not.toContain(password);

@@ -4,9 +4,15 @@ import { buildStreamUrl } from '../../src/xtream/index.js';
 
 describe('redactUrl', () => {
   it('masks user and password path segments of stream URLs, with or without a path prefix', () => {
-    expect(redactUrl('http://prov.example:8080/live/alice/s3cret/123.ts')).toBe('http://prov.example:8080/live/***/***/123.ts');
-    expect(redactUrl('https://prov.example/xc/live/alice/s3cret/9.m3u8')).toBe('https://prov.example/xc/live/***/***/9.m3u8');
-    expect(redactUrl('http://p.example/timeshift/alice/s3cret/60/2024-01-01:10-00/5.ts')).toBe('http://p.example/timeshift/***/***/60/2024-01-01:10-00/5.ts');
+    expect(redactUrl('http://prov.example:8080/live/alice/s3cret/123.ts')).toBe(
+      'http://prov.example:8080/live/***/***/123.ts',
+    );
+    expect(redactUrl('https://prov.example/xc/live/alice/s3cret/9.m3u8')).toBe(
+      'https://prov.example/xc/live/***/***/9.m3u8',
+    );
+    expect(redactUrl('http://p.example/timeshift/alice/s3cret/60/2024-01-01:10-00/5.ts')).toBe(
+      'http://p.example/timeshift/***/***/60/2024-01-01:10-00/5.ts',
+    );
   });
 
   it('masks a percent-encoded password built by buildStreamUrl', () => {
@@ -17,7 +23,9 @@ describe('redactUrl', () => {
   });
 
   it('masks credential query parameters and userinfo', () => {
-    const redacted = redactUrl('http://bob:pw@p.example/player_api.php?username=alice&password=s3cret&action=get_live_streams');
+    const redacted = redactUrl(
+      'http://bob:pw@p.example/player_api.php?username=alice&password=s3cret&action=get_live_streams',
+    );
     expect(redacted).not.toMatch(/alice|s3cret|bob|pw@/);
     expect(redacted).toContain('action=get_live_streams');
     expect(redacted).toContain('username=***');

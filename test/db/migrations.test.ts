@@ -32,12 +32,22 @@ const current: MigrationText[] = readdirSync(migrationsDir)
   .sort()
   .map((file) => ({ number: Number(file.slice(0, 3)), file, sql: readFileSync(join(migrationsDir, file), 'utf8') }));
 const upTo = (number: number) => current.filter((m) => m.number <= number);
-const fixture = (number: number, file: string): MigrationText => ({ number, file, sql: readFileSync(join(fixturesDir, file), 'utf8') });
+const fixture = (number: number, file: string): MigrationText => ({
+  number,
+  file,
+  sql: readFileSync(join(fixturesDir, file), 'utf8'),
+});
 
 const numbers = (migrations: MigrationText[]) => migrations.map((m) => m.file.slice(0, 3)).join(', ');
 const states: { name: string; migrations: MigrationText[] }[] = [
-  ...current.slice(0, -1).map((_, i) => current.slice(0, i + 1)).map((migrations) => ({ name: `migrations ${numbers(migrations)}`, migrations })),
-  { name: 'migrations 001, 005, 006 as 006 first landed (c006578: no xmltv_sources.account_id)', migrations: [...upTo(5), fixture(6, '006-guide-import.c006578.sql')] },
+  ...current
+    .slice(0, -1)
+    .map((_, i) => current.slice(0, i + 1))
+    .map((migrations) => ({ name: `migrations ${numbers(migrations)}`, migrations })),
+  {
+    name: 'migrations 001, 005, 006 as 006 first landed (c006578: no xmltv_sources.account_id)',
+    migrations: [...upTo(5), fixture(6, '006-guide-import.c006578.sql')],
+  },
 ];
 
 /** Builds a database the way the migration runner of that release did: each file in a transaction, then user_version. */
@@ -57,14 +67,26 @@ function buildFrom(file: string, migrations: MigrationText[]): void {
 /** Everything that makes up the schema: every table, index and trigger's SQL (whitespace folded), columns and foreign keys per table. */
 function schemaOf(db: Db) {
   const objects = db
-    .prepare("SELECT type, name, tbl_name AS tableName, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+    .prepare(
+      "SELECT type, name, tbl_name AS tableName, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )
     .all() as { type: string; name: string; tableName: string; sql: string | null }[];
   const tables = objects.filter((o) => o.type === 'table').map((o) => o.name);
   return {
     userVersion: db.pragma('user_version', { simple: true }) as number,
     objects: objects.map((o) => ({ ...o, sql: o.sql?.replace(/\s+/g, ' ').trim() ?? null })),
-    columns: Object.fromEntries(tables.map((t) => [t, db.prepare('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid').all(t)])),
-    foreignKeys: Object.fromEntries(tables.map((t) => [t, db.prepare('SELECT "table", "from", "to", on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(t)])),
+    columns: Object.fromEntries(
+      tables.map((t) => [
+        t,
+        db.prepare('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid').all(t),
+      ]),
+    ),
+    foreignKeys: Object.fromEntries(
+      tables.map((t) => [
+        t,
+        db.prepare('SELECT "table", "from", "to", on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(t),
+      ]),
+    ),
   };
 }
 
@@ -87,9 +109,13 @@ describe('migrations', () => {
   };
 
   it('are never edited once landed: each file matches its checksum in fixtures/landed-migrations.json', () => {
-    const landed = JSON.parse(readFileSync(join(fixturesDir, 'landed-migrations.json'), 'utf8')) as Record<string, string>;
+    const landed = JSON.parse(readFileSync(join(fixturesDir, 'landed-migrations.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     // A new migration adds its line there when it lands; a repair is a new migration, never an edit.
-    for (const m of current) expect(sha256(m.sql), `${m.file} differs from the migration that landed`).toBe(landed[m.file]);
+    for (const m of current)
+      expect(sha256(m.sql), `${m.file} differs from the migration that landed`).toBe(landed[m.file]);
     expect(Object.keys(landed).sort()).toEqual(current.map((m) => m.file));
   });
 
@@ -100,17 +126,31 @@ describe('migrations', () => {
       buildFrom(file, state.migrations);
       // Rows every earlier schema can hold (normalized_name was still NOT NULL then).
       const old = new Database(file);
-      old.prepare("INSERT INTO accounts (id, name, server_url, username, password_secret, password_backend, created_at, updated_at) VALUES (1, 'A', 'http://p', 'u', 's', 'aes', 1, 1)").run();
       old
-        .prepare("INSERT INTO xtream_channels (id, account_id, group_key, name, normalized_name, created_at, updated_at) VALUES (1, 1, 'bbc one', 'BBC One', 'bbc one', 1, 1)")
+        .prepare(
+          "INSERT INTO accounts (id, name, server_url, username, password_secret, password_backend, created_at, updated_at) VALUES (1, 'A', 'http://p', 'u', 's', 'aes', 1, 1)",
+        )
         .run();
-      old.prepare("INSERT INTO xmltv_sources (id, name, url, created_at, updated_at) VALUES (1, 'G', '/tmp/guide.xml', 1, 1)").run();
+      old
+        .prepare(
+          "INSERT INTO xtream_channels (id, account_id, group_key, name, normalized_name, created_at, updated_at) VALUES (1, 1, 'bbc one', 'BBC One', 'bbc one', 1, 1)",
+        )
+        .run();
+      old
+        .prepare(
+          "INSERT INTO xmltv_sources (id, name, url, created_at, updated_at) VALUES (1, 'G', '/tmp/guide.xml', 1, 1)",
+        )
+        .run();
       old.close();
 
       const upgraded = openAt('old.db');
       expect(schemaOf(upgraded)).toEqual(fresh);
-      expect(upgraded.prepare('SELECT id, account_id, group_key, name FROM xtream_channels').all()).toEqual([{ id: 1, account_id: 1, group_key: 'bbc one', name: 'BBC One' }]);
-      expect(upgraded.prepare('SELECT id, name, url, account_id FROM xmltv_sources').all()).toEqual([{ id: 1, name: 'G', url: '/tmp/guide.xml', account_id: null }]);
+      expect(upgraded.prepare('SELECT id, account_id, group_key, name FROM xtream_channels').all()).toEqual([
+        { id: 1, account_id: 1, group_key: 'bbc one', name: 'BBC One' },
+      ]);
+      expect(upgraded.prepare('SELECT id, name, url, account_id FROM xmltv_sources').all()).toEqual([
+        { id: 1, name: 'G', url: '/tmp/guide.xml', account_id: null },
+      ]);
       expect(upgraded.pragma('foreign_key_check')).toEqual([]);
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
     });
@@ -120,8 +160,12 @@ describe('migrations', () => {
     const file = join(temp.path, 'old.db');
     buildFrom(file, states.at(-1)!.migrations);
     const db = openAt('old.db');
-    db.prepare("INSERT INTO accounts (id, name, server_url, username, password_secret, password_backend, created_at, updated_at) VALUES (1, 'A', 'http://p', 'u', 's', 'aes', 1, 1)").run();
-    db.prepare("INSERT INTO xmltv_sources (name, url, account_id, created_at, updated_at) VALUES ('Own guide', 'http://p/xmltv.php', 1, 1, 1)").run();
+    db.prepare(
+      "INSERT INTO accounts (id, name, server_url, username, password_secret, password_backend, created_at, updated_at) VALUES (1, 'A', 'http://p', 'u', 's', 'aes', 1, 1)",
+    ).run();
+    db.prepare(
+      "INSERT INTO xmltv_sources (name, url, account_id, created_at, updated_at) VALUES ('Own guide', 'http://p/xmltv.php', 1, 1, 1)",
+    ).run();
     db.prepare('DELETE FROM accounts WHERE id = 1').run();
     expect(db.prepare('SELECT count(*) FROM xmltv_sources').pluck().get()).toBe(0);
   });

@@ -76,14 +76,24 @@ describe('openDatabase on a real SQLite file', () => {
     const accountId = seedAccountRow(db);
     const lineupChannelId = seedLineupChannel(db, { channelId: 'BBCOne.uk' });
     const first = seedProviderChannel(db, { accountId, name: 'BBC One', streams: [{ streamId: 1, tier: 'HD' }] });
-    const second = seedProviderChannel(db, { accountId, name: 'BBC One Backup', streams: [{ streamId: 2, tier: 'SD' }] });
+    const second = seedProviderChannel(db, {
+      accountId,
+      name: 'BBC One Backup',
+      streams: [{ streamId: 2, tier: 'SD' }],
+    });
     seedMapping(db, { lineupChannelId, providerChannelId: first, primary: true });
 
     const conn = db;
-    expect(() => seedMapping(conn, { lineupChannelId, providerChannelId: second, primary: true })).toThrow(/UNIQUE constraint failed: channel_mappings\.xmltv_channel_id/);
+    expect(() => seedMapping(conn, { lineupChannelId, providerChannelId: second, primary: true })).toThrow(
+      /UNIQUE constraint failed: channel_mappings\.xmltv_channel_id/,
+    );
     // A second, non-primary mapping is fine: failover streams.
     seedMapping(db, { lineupChannelId, providerChannelId: second, primary: false, priority: 1 });
-    const rows = db.prepare('SELECT xtream_channel_id, is_primary FROM channel_mappings WHERE xmltv_channel_id = ? ORDER BY stream_priority').all(lineupChannelId);
+    const rows = db
+      .prepare(
+        'SELECT xtream_channel_id, is_primary FROM channel_mappings WHERE xmltv_channel_id = ? ORDER BY stream_priority',
+      )
+      .all(lineupChannelId);
     expect(rows).toEqual([
       { xtream_channel_id: first, is_primary: 1 },
       { xtream_channel_id: second, is_primary: 0 },
@@ -95,8 +105,19 @@ describe('openDatabase on a real SQLite file', () => {
     const gone = seedAccountRow(db, { name: 'Gone' });
     const kept = seedAccountRow(db, { name: 'Kept' });
     const lineupChannelId = seedLineupChannel(db, { channelId: 'BBCOne.uk' });
-    const goneChannel = seedProviderChannel(db, { accountId: gone, name: 'BBC One', streams: [{ streamId: 1, tier: 'HD' }, { streamId: 2, tier: 'SD' }] });
-    const keptChannel = seedProviderChannel(db, { accountId: kept, name: 'BBC One', streams: [{ streamId: 1, tier: 'FHD' }] });
+    const goneChannel = seedProviderChannel(db, {
+      accountId: gone,
+      name: 'BBC One',
+      streams: [
+        { streamId: 1, tier: 'HD' },
+        { streamId: 2, tier: 'SD' },
+      ],
+    });
+    const keptChannel = seedProviderChannel(db, {
+      accountId: kept,
+      name: 'BBC One',
+      streams: [{ streamId: 1, tier: 'FHD' }],
+    });
     seedMapping(db, { lineupChannelId, providerChannelId: goneChannel, primary: true });
     seedMapping(db, { lineupChannelId, providerChannelId: keptChannel, primary: false, priority: 1 });
     const count = (sql: string, id: number) => db!.prepare(sql).pluck().get(id) as number;

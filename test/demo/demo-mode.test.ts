@@ -29,8 +29,16 @@ describe('demo mode', () => {
   it('starts scanned, matched and enabled: lineup, guide and a playable MPEG-TS stream through /auto/v{n}', async () => {
     const { t } = await startDemoApp(tempDir());
 
-    const lineup = (await t.app.inject({ url: '/lineup.json' })).json<{ GuideNumber: string; GuideName: string; URL: string; HD?: 1 }[]>();
-    expect(lineup.map((c) => c.GuideName)).toEqual(['Demo News', 'Demo Sports', 'Demo Movies', 'Demo Kids', 'Demo Music']);
+    const lineup = (await t.app.inject({ url: '/lineup.json' })).json<
+      { GuideNumber: string; GuideName: string; URL: string; HD?: 1 }[]
+    >();
+    expect(lineup.map((c) => c.GuideName)).toEqual([
+      'Demo News',
+      'Demo Sports',
+      'Demo Movies',
+      'Demo Kids',
+      'Demo Music',
+    ]);
     expect(lineup.find((c) => c.GuideName === 'Demo Kids')?.HD).toBeUndefined();
     expect(lineup.find((c) => c.GuideName === 'Demo Sports')?.HD).toBe(1);
 
@@ -39,7 +47,9 @@ describe('demo mode', () => {
     expect(t.domains.guides.list()[0]!.url).toContain('password=***');
     const epg = (await t.app.inject({ url: '/epg.xml' })).body;
     expect(epg).toContain('<channel id="demo-news.tunerbridge">');
-    expect(epg).toMatch(/<programme start="\d{14} \+0000" stop="\d{14} \+0000" channel="demo-news.tunerbridge">\s*<title>(Morning Headlines|World Report|Business Today|Evening News)<\/title>/);
+    expect(epg).toMatch(
+      /<programme start="\d{14} \+0000" stop="\d{14} \+0000" channel="demo-news.tunerbridge">\s*<title>(Morning Headlines|World Report|Business Today|Evening News)<\/title>/,
+    );
     expect(epg).not.toContain('— Live');
 
     const stream = await openStream(`${t.url}/auto/v${lineup[0]!.GuideNumber}`);
@@ -51,7 +61,10 @@ describe('demo mode', () => {
     for (let i = 0; i < 50; i++) expect(bytes[i * 188]).toBe(0x47);
     expect(t.domains.streaming.sessions.list()).toHaveLength(1);
 
-    const plex = (await t.app.inject({ url: '/api/plex' })).json<{ warnings: { code: string }[]; tunerCount: number }>();
+    const plex = (await t.app.inject({ url: '/api/plex' })).json<{
+      warnings: { code: string }[];
+      tunerCount: number;
+    }>();
     expect(plex.tunerCount).toBe(2);
     expect(plex.warnings.map((w) => w.code)).not.toContain('NO_ENABLED_CHANNEL');
     expect(plex.warnings.map((w) => w.code)).not.toContain('NO_ACCOUNT');

@@ -34,7 +34,9 @@ describe('the real hdhomerun_config client', () => {
     const ports = await started.domains.discovery!.ready();
     if (ports.hdhomerunUdp !== 65001 || ports.hdhomerunTcp !== 65001) {
       await started.close();
-      throw new Error('port 65001 (UDP or TCP) is already in use on this machine: stop the other HDHomeRun service to run this suite');
+      throw new Error(
+        'port 65001 (UDP or TCP) is already in use on this machine: stop the other HDHomeRun service to run this suite',
+      );
     }
     t = started;
     const db = openDatabase(join(t.dataDir, 'tunerbridge.db'));

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { crc32, decodePacket, encodePacket, encodeTlv, findTlv, packetType, readCString, tag } from '../../src/discovery/hdhr-packet.js';
-import { answerControlPacket, answerDiscoverDatagram, encodeDiscoverReply, matchesDiscoverRequest } from '../../src/discovery/hdhr-protocol.js';
+import {
+  crc32,
+  decodePacket,
+  encodePacket,
+  encodeTlv,
+  findTlv,
+  packetType,
+  readCString,
+  tag,
+} from '../../src/discovery/hdhr-packet.js';
+import {
+  answerControlPacket,
+  answerDiscoverDatagram,
+  encodeDiscoverReply,
+  matchesDiscoverRequest,
+} from '../../src/discovery/hdhr-protocol.js';
 import type { DeviceDescription } from '../../src/tuner/tuner-device.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -47,7 +61,9 @@ describe('HDHomeRun packets', () => {
     const tlv = encodeTlv(tag.baseUrl, long);
     // 300 = 0b10_0101100: low 7 bits 0x2c | 0x80, then 300 >> 7 = 2.
     expect([...tlv.subarray(0, 3)]).toEqual([tag.baseUrl, 0xac, 0x02]);
-    const decoded = decodePacket(encodePacket(packetType.discoverReply, [{ tag: tag.baseUrl, value: Buffer.from(long) }]));
+    const decoded = decodePacket(
+      encodePacket(packetType.discoverReply, [{ tag: tag.baseUrl, value: Buffer.from(long) }]),
+    );
     if (!decoded.ok) throw new Error(decoded.reason);
     expect(findTlv(decoded.packet, tag.baseUrl)!.toString()).toBe(long);
   });
@@ -68,15 +84,24 @@ describe('discover requests', () => {
   });
 
   const request = (...tlvs: [number, Buffer][]) => {
-    const decoded = decodePacket(encodePacket(packetType.discoverRequest, tlvs.map(([t, value]) => ({ tag: t, value }))));
+    const decoded = decodePacket(
+      encodePacket(
+        packetType.discoverRequest,
+        tlvs.map(([t, value]) => ({ tag: t, value })),
+      ),
+    );
     if (!decoded.ok) throw new Error(decoded.reason);
     return decoded.packet;
   };
 
   it('answers wildcard and tuner types, its own id; ignores other types and ids', () => {
     expect(matchesDiscoverRequest(request([tag.deviceType, hex('ffffffff')]), me.deviceId)).toBe(true);
-    expect(matchesDiscoverRequest(request([tag.deviceType, hex('00000001')], [tag.deviceId, hex('12345674')]), me.deviceId)).toBe(true);
-    expect(matchesDiscoverRequest(request([tag.deviceType, hex('00000001')], [tag.deviceId, hex('1234567b')]), me.deviceId)).toBe(false);
+    expect(
+      matchesDiscoverRequest(request([tag.deviceType, hex('00000001')], [tag.deviceId, hex('12345674')]), me.deviceId),
+    ).toBe(true);
+    expect(
+      matchesDiscoverRequest(request([tag.deviceType, hex('00000001')], [tag.deviceId, hex('1234567b')]), me.deviceId),
+    ).toBe(false);
     expect(matchesDiscoverRequest(request([tag.deviceType, hex('00000005')]), me.deviceId)).toBe(false);
     expect(matchesDiscoverRequest(request(), me.deviceId)).toBe(true);
   });
@@ -97,7 +122,14 @@ describe('discover requests', () => {
   it('appends the device auth after the lineup URL when there is one', () => {
     const decoded = decodePacket(encodeDiscoverReply({ ...me, deviceAuth: 'abc' }));
     if (!decoded.ok) throw new Error(decoded.reason);
-    expect(decoded.packet.tlvs.map((t) => t.tag)).toEqual([tag.deviceType, tag.deviceId, tag.tunerCount, tag.baseUrl, tag.lineupUrl, tag.deviceAuth]);
+    expect(decoded.packet.tlvs.map((t) => t.tag)).toEqual([
+      tag.deviceType,
+      tag.deviceId,
+      tag.tunerCount,
+      tag.baseUrl,
+      tag.lineupUrl,
+      tag.deviceAuth,
+    ]);
     expect(findTlv(decoded.packet, tag.deviceAuth)!.toString()).toBe('abc');
   });
 });

@@ -7,7 +7,15 @@ import { createConfig, createLogger, systemClock } from '../../src/core/index.js
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { NetworkDiscovery } from '../../src/discovery/index.js';
 import { TunerDevice } from '../../src/tuner/index.js';
-import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, type Packet } from '../../src/discovery/hdhr-packet.js';
+import {
+  decodePacket,
+  encodePacket,
+  findTlv,
+  packetType,
+  readCString,
+  tag,
+  type Packet,
+} from '../../src/discovery/hdhr-packet.js';
 import { baseUrlFor, localAddressFor, specificIpv4 } from '../../src/discovery/local-address.js';
 import { parseSsdpMessage } from '../../src/discovery/ssdp.js';
 import { deviceSources } from '../support/lineup.js';
@@ -21,7 +29,12 @@ afterEach(async () => {
 });
 
 /** A client UDP socket on 127.0.0.1 that collects every datagram it receives. */
-async function udpClient(): Promise<{ socket: Socket; port: number; messages: { data: Buffer; port: number }[]; next(count?: number): Promise<void> }> {
+async function udpClient(): Promise<{
+  socket: Socket;
+  port: number;
+  messages: { data: Buffer; port: number }[];
+  next(count?: number): Promise<void>;
+}> {
   const socket = createSocket('udp4');
   const messages: { data: Buffer; port: number }[] = [];
   const waiters = new Set<() => void>();
@@ -44,7 +57,10 @@ async function udpClient(): Promise<{ socket: Socket; port: number; messages: { 
             resolve();
           }
         };
-        const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${count} datagrams arrived`)), 5000);
+        const timer = setTimeout(
+          () => reject(new Error(`only ${messages.length} of ${count} datagrams arrived`)),
+          5000,
+        );
         waiters.add(check);
         check();
       }),
@@ -88,7 +104,9 @@ describe('HDHomeRun discovery over UDP (a real dgram round-trip on loopback)', (
     const packet = decoded(reply.data);
     expect(packet.type).toBe(packetType.discoverReply);
     expect(findTlv(packet, tag.deviceType)!.readUInt32BE(0)).toBe(1);
-    expect(findTlv(packet, tag.deviceId)!.readUInt32BE(0).toString(16).toUpperCase().padStart(8, '0')).toBe(discover.DeviceID);
+    expect(findTlv(packet, tag.deviceId)!.readUInt32BE(0).toString(16).toUpperCase().padStart(8, '0')).toBe(
+      discover.DeviceID,
+    );
     expect(findTlv(packet, tag.tunerCount)![0]).toBe(3);
     expect(findTlv(packet, tag.baseUrl)!.toString()).toBe(t.url);
     expect(findTlv(packet, tag.lineupUrl)!.toString()).toBe(`${t.url}/lineup.json`);
@@ -168,11 +186,14 @@ function controlExchange(port: number, writes: Buffer[], count: number): Promise
       }
     });
     socket.on('error', reject);
-    socket.on('close', () => (packets.length < count ? reject(new Error(`closed after ${packets.length} replies`)) : undefined));
+    socket.on('close', () =>
+      packets.length < count ? reject(new Error(`closed after ${packets.length} replies`)) : undefined,
+    );
   });
 }
 
-const getRequest = (name: string) => encodePacket(packetType.getSetRequest, [{ tag: tag.getSetName, value: Buffer.from(`${name}\0`) }]);
+const getRequest = (name: string) =>
+  encodePacket(packetType.getSetRequest, [{ tag: tag.getSetName, value: Buffer.from(`${name}\0`) }]);
 
 describe('HDHomeRun control protocol over TCP', () => {
   it('answers get requests, pipelined or split across writes', async () => {
@@ -181,7 +202,10 @@ describe('HDHomeRun control protocol over TCP', () => {
     const both = Buffer.concat([getRequest('/sys/model'), getRequest('/sys/version')]);
     const split = getRequest('/tuner0/status');
     const replies = await controlExchange(port, [both, split.subarray(0, 5), split.subarray(5)], 3);
-    const values = replies.map((p) => [readCString(findTlv(p, tag.getSetName)!), readCString(findTlv(p, tag.getSetValue)!)]);
+    const values = replies.map((p) => [
+      readCString(findTlv(p, tag.getSetName)!),
+      readCString(findTlv(p, tag.getSetValue)!),
+    ]);
     expect(replies.every((p) => p.type === packetType.getSetReply)).toBe(true);
     expect(values[0]).toEqual(['/sys/model', 'hdhomerun5_atsc']);
     expect(values[1]![0]).toBe('/sys/version');
@@ -193,7 +217,9 @@ describe('HDHomeRun control protocol over TCP', () => {
     const t = await appWithDiscovery();
     const bad = getRequest('/sys/model');
     bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
-    await expect(controlExchange((await t.domains.discovery!.ready()).hdhomerunTcp!, [bad], 1)).rejects.toThrow(/closed after 0 replies/);
+    await expect(controlExchange((await t.domains.discovery!.ready()).hdhomerunTcp!, [bad], 1)).rejects.toThrow(
+      /closed after 0 replies/,
+    );
   });
 });
 
@@ -211,14 +237,25 @@ describe('ports already in use', () => {
       db.close();
     });
     const lines: string[] = [];
-    const log = createLogger('debug', new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }));
+    const log = createLogger(
+      'debug',
+      new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) }),
+    );
     const config = createConfig({ hdhomerunPort: busyPort, ssdpPort: 0 });
-    const discovery = new NetworkDiscovery({ device: new TunerDevice(db, config, deviceSources(db)), log, clock: systemClock, config, ssdpNotifyTarget: { address: '127.0.0.1', port: 9 } });
+    const discovery = new NetworkDiscovery({
+      device: new TunerDevice(db, config, deviceSources(db)),
+      log,
+      clock: systemClock,
+      config,
+      ssdpNotifyTarget: { address: '127.0.0.1', port: 9 },
+    });
     cleanups.push(() => discovery.close());
     const ports = await discovery.start(5004);
     expect(ports.hdhomerunUdp).toBeUndefined();
     expect(ports.ssdp).toBeGreaterThan(0);
-    const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.msg.includes('HDHomeRun discovery (UDP) not started'));
+    const warning = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .find((l) => l.msg.includes('HDHomeRun discovery (UDP) not started'));
     expect(warning?.msg).toContain('port already in use');
     expect(warning?.level).toBe(40);
   });
@@ -233,9 +270,18 @@ describe('ports already in use, through the app', () => {
     const ports = await t.domains.discovery!.ready();
     expect(ports.hdhomerunUdp).toBeUndefined();
     expect((await fetch(`${t.url}/discover.json`)).status).toBe(200);
-    expect(t.logs.some((l) => l.includes('HDHomeRun discovery (UDP) not started') && l.includes('"level":40'))).toBe(true);
-    const events = (await t.app.inject('/api/events?category=tuner')).json<{ items: { level: string; message: string }[] }>().items;
-    expect(events).toEqual([expect.objectContaining({ level: 'warn', message: `HDHomeRun discovery (UDP) not started on port ${busy.address().port}: port already in use` })]);
+    expect(t.logs.some((l) => l.includes('HDHomeRun discovery (UDP) not started') && l.includes('"level":40'))).toBe(
+      true,
+    );
+    const events = (await t.app.inject('/api/events?category=tuner')).json<{
+      items: { level: string; message: string }[];
+    }>().items;
+    expect(events).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        message: `HDHomeRun discovery (UDP) not started on port ${busy.address().port}: port already in use`,
+      }),
+    ]);
   });
 });
 
@@ -250,7 +296,13 @@ describe('SSDP', () => {
     const config = createConfig({ hdhomerunPort: 0, ssdpPort: 0, advertiseUrl });
     const device = new TunerDevice(db, config, deviceSources(db));
     const notified = await udpClient();
-    const discovery = new NetworkDiscovery({ device, log: createLogger('silent'), clock: systemClock, config, ssdpNotifyTarget: { address: '127.0.0.1', port: notified.port } });
+    const discovery = new NetworkDiscovery({
+      device,
+      log: createLogger('silent'),
+      clock: systemClock,
+      config,
+      ssdpNotifyTarget: { address: '127.0.0.1', port: notified.port },
+    });
     let closed = false;
     cleanups.push(() => (closed ? undefined : discovery.close()));
     const ports = await discovery.start(5004);
@@ -265,7 +317,9 @@ describe('SSDP', () => {
     };
   }
   const search = (st: string, mx?: number) =>
-    Buffer.from(`M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\n${mx ? `MX: ${mx}\r\n` : ''}ST: ${st}\r\n\r\n`);
+    Buffer.from(
+      `M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\n${mx ? `MX: ${mx}\r\n` : ''}ST: ${st}\r\n\r\n`,
+    );
 
   it('announces itself with NOTIFY ssdp:alive on start and ssdp:byebye on close', async () => {
     const s = await startSsdp();
@@ -299,7 +353,16 @@ describe('SSDP', () => {
     await client.next(7);
     const replies = client.messages.map((m) => m.data.toString());
     expect(replies.every((r) => r.startsWith('HTTP/1.1 200 OK\r\n'))).toBe(true);
-    const headers = replies.map((r) => new Map(r.split('\r\n').slice(1).filter(Boolean).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()])));
+    const headers = replies.map(
+      (r) =>
+        new Map(
+          r
+            .split('\r\n')
+            .slice(1)
+            .filter(Boolean)
+            .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+        ),
+    );
     // The Printer search got no answer: the first reply is the MediaServer one.
     expect(headers.map((h) => h.get('ST'))).toEqual([
       'urn:schemas-upnp-org:device:MediaServer:1',
@@ -321,8 +384,16 @@ describe('SSDP', () => {
   it('answers a multicast-style search with MX after its random delay, and ignores NOTIFY and non-discover requests', async () => {
     const s = await startSsdp();
     const client = await udpClient();
-    client.socket.send(Buffer.from('NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n\r\n'), s.ssdpPort, '127.0.0.1');
-    client.socket.send(Buffer.from('M-SEARCH * HTTP/1.1\r\nMAN: "ssdp:update"\r\nST: ssdp:all\r\n\r\n'), s.ssdpPort, '127.0.0.1');
+    client.socket.send(
+      Buffer.from('NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n\r\n'),
+      s.ssdpPort,
+      '127.0.0.1',
+    );
+    client.socket.send(
+      Buffer.from('M-SEARCH * HTTP/1.1\r\nMAN: "ssdp:update"\r\nST: ssdp:all\r\n\r\n'),
+      s.ssdpPort,
+      '127.0.0.1',
+    );
     client.socket.send(search('upnp:rootdevice', 1), s.ssdpPort, '127.0.0.1');
     await client.next(1);
     await new Promise((r) => setTimeout(r, 100));
@@ -350,8 +421,12 @@ describe('local address selection', () => {
   it('hands out the advertised URL, else the one listen address, else the address the sender reaches', () => {
     const http = { httpPort: 5004, advertiseUrl: undefined, listenAddress: undefined };
     expect(baseUrlFor('10.8.3.1', http, interfaces)).toBe('http://10.8.0.2:5004');
-    expect(baseUrlFor('10.8.3.1', { ...http, listenAddress: '192.168.1.5' }, interfaces)).toBe('http://192.168.1.5:5004');
-    expect(baseUrlFor('10.8.3.1', { ...http, listenAddress: '192.168.1.5', advertiseUrl: 'https://tv.lan' }, interfaces)).toBe('https://tv.lan');
+    expect(baseUrlFor('10.8.3.1', { ...http, listenAddress: '192.168.1.5' }, interfaces)).toBe(
+      'http://192.168.1.5:5004',
+    );
+    expect(
+      baseUrlFor('10.8.3.1', { ...http, listenAddress: '192.168.1.5', advertiseUrl: 'https://tv.lan' }, interfaces),
+    ).toBe('https://tv.lan');
     expect(specificIpv4('192.168.1.5')).toBe('192.168.1.5');
     expect(specificIpv4('0.0.0.0')).toBeUndefined();
     expect(specificIpv4('::')).toBeUndefined();

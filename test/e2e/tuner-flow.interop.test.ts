@@ -3,7 +3,16 @@ import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePacket, encodePacket, findTlv, packetType, readCString, tag, u32, wildcard } from '../../src/discovery/hdhr-packet.js';
+import {
+  decodePacket,
+  encodePacket,
+  findTlv,
+  packetType,
+  readCString,
+  tag,
+  u32,
+  wildcard,
+} from '../../src/discovery/hdhr-packet.js';
 import { liveStream, startFakeProvider, type FakeProvider } from '../support/fake-xtream-provider.js';
 import { startApp, type TestApp } from '../support/start-app.js';
 import { openStream } from '../streaming/stream-fixture.js';
@@ -50,7 +59,11 @@ describe('end to end: provider → scan → guide import → match → discover 
           username: 'alice',
           password: 'secret-pw',
           categories: [{ category_id: '1', category_name: 'UK', parent_id: 0 }],
-          streams: [liveStream(101, 'UK: BBC One SD'), liveStream(102, 'UK: BBC One HD'), liveStream(201, 'UK: Channel 4 HD')],
+          streams: [
+            liveStream(101, 'UK: BBC One SD'),
+            liveStream(102, 'UK: BBC One HD'),
+            liveStream(201, 'UK: Channel 4 HD'),
+          ],
         },
       ],
     });
@@ -63,7 +76,12 @@ describe('end to end: provider → scan → guide import → match → discover 
 
   it('plays the matched channel as MPEG-TS that ffprobe reads', async () => {
     const { accounts, guides } = t.domains;
-    const account = accounts.create({ name: 'Provider', serverUrl: provider.url, username: 'alice', password: 'secret-pw' });
+    const account = accounts.create({
+      name: 'Provider',
+      serverUrl: provider.url,
+      username: 'alice',
+      password: 'secret-pw',
+    });
     await accounts.scan(account.id);
     const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
     const guideFile = join(t.dataDir, 'guide.xml');
@@ -87,7 +105,11 @@ describe('end to end: provider → scan → guide import → match → discover 
     const baseUrl = await discoverBaseUrl(ports.hdhomerunUdp!);
     expect(baseUrl).toBe(t.url);
 
-    const entries = (await (await fetch(`${baseUrl}/lineup.json`)).json()) as { GuideNumber: string; GuideName: string; HD?: 1 }[];
+    const entries = (await (await fetch(`${baseUrl}/lineup.json`)).json()) as {
+      GuideNumber: string;
+      GuideName: string;
+      HD?: 1;
+    }[];
     const bbc = entries.find((e) => e.GuideName === 'BBC One');
     expect(bbc).toMatchObject({ HD: 1 });
     expect(entries.map((e) => e.GuideName).sort()).toEqual(['BBC One', 'Channel 4']);
@@ -110,8 +132,15 @@ describe('end to end: provider → scan → guide import → match → discover 
     expect(provider.streamRequests().map((r) => r.streamId)).toEqual([102]);
     const file = join(t.dataDir, 'e2e.ts');
     writeFileSync(file, stream.head());
-    const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:format=format_name', '-of', 'json', file], { encoding: 'utf8' });
-    const parsed = JSON.parse(probe) as { streams: { codec_type: string; codec_name: string }[]; format: { format_name: string } };
+    const probe = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:format=format_name', '-of', 'json', file],
+      { encoding: 'utf8' },
+    );
+    const parsed = JSON.parse(probe) as {
+      streams: { codec_type: string; codec_name: string }[];
+      format: { format_name: string };
+    };
     expect(parsed.format.format_name).toBe('mpegts');
     expect(parsed.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
   });

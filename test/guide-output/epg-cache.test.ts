@@ -30,7 +30,14 @@ describe('EpgCache rendering ahead', () => {
     now = Date.UTC(2026, 10, 24, 12, 10);
     const account = seedAccountRow(db);
     const id = seedLineupChannel(db, { channelId: 'ch.1', displayName: 'One', number: 1 });
-    seedMapping(db, { lineupChannelId: id, providerChannelId: seedProviderChannel(db, { accountId: account, name: 'P1', streams: [{ streamId: 1, tier: 'HD' }] }) });
+    seedMapping(db, {
+      lineupChannelId: id,
+      providerChannelId: seedProviderChannel(db, {
+        accountId: account,
+        name: 'P1',
+        streams: [{ streamId: 1, tier: 'HD' }],
+      }),
+    });
     source = seedSource(db);
     seedProgramme(db, { sourceId: source, channelId: 'ch.1', start: now - hour, title: 'Before' });
   });
@@ -43,7 +50,16 @@ describe('EpgCache rendering ahead', () => {
 
   // No timer unless a test asks for one; no settling unless it asks for it.
   function cache(options: Partial<EpgCacheOptions> = {}): EpgCache {
-    const c = new EpgCache({ lineup: createLineup(db, clock), guide: guideOutput(db), clock, dir, days: createConfig().epgDays, checkEveryMs: 0, settleMs: 0, ...options });
+    const c = new EpgCache({
+      lineup: createLineup(db, clock),
+      guide: guideOutput(db),
+      clock,
+      dir,
+      days: createConfig().epgDays,
+      checkEveryMs: 0,
+      settleMs: 0,
+      ...options,
+    });
     caches.push(c);
     return c;
   }
@@ -143,7 +159,9 @@ describe('EpgCache rendering ahead', () => {
   it('keeps its fingerprint while an import writes the next generation, and changes it when the import switches', async () => {
     const epg = cache();
     const key = epg.fingerprint();
-    db.prepare("INSERT INTO programmes (source_id, generation, channel_id, start_at, stop_at, title) VALUES (?, 1, 'ch.1', ?, ?, 'Next import')").run(source, now, now + hour);
+    db.prepare(
+      "INSERT INTO programmes (source_id, generation, channel_id, start_at, stop_at, title) VALUES (?, 1, 'ch.1', ?, ?, 'Next import')",
+    ).run(source, now, now + hour);
     expect(epg.fingerprint()).toBe(key);
     expect(await epg.xml()).toMatchObject({ etag: `"${key}"` });
     db.prepare('UPDATE xmltv_sources SET generation = 1 WHERE id = ?').run(source);

@@ -29,7 +29,9 @@ export function parseXml(xml: string): XmlNode {
 export function seedSource(db: Db, name = 'Guide'): number {
   const t = Date.now();
   return Number(
-    db.prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name, `/tmp/${name}.xml`, t, t, t).lastInsertRowid,
+    db
+      .prepare('INSERT INTO xmltv_sources (name, url, last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run(name, `/tmp/${name}.xml`, t, t, t).lastInsertRowid,
   );
 }
 

@@ -11,7 +11,10 @@ import { seedProgramme, seedSource } from './epg-fixture.js';
 /** Runs Debian's xmllint against the committed XMLTV DTD; returns its exit code and messages. */
 function validate(path: string): { status: number; output: string } {
   try {
-    const output = execFileSync('xmllint', ['--noout', '--nonet', '--dtdvalid', fixturePath('xmltv.dtd'), path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync('xmllint', ['--noout', '--nonet', '--dtdvalid', fixturePath('xmltv.dtd'), path], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { status: 0, output };
   } catch (error) {
     const e = error as { status: number; stderr: string };
@@ -36,8 +39,18 @@ describe('/epg.xml against the XMLTV DTD (xmllint)', () => {
     const source = seedSource(db);
     const names = ['BBC One & "Two" <HD>', 'Ça, Télé 台', 'My Cam'];
     names.forEach((name, i) => {
-      const id = seedLineupChannel(db, { channelId: `ch${i}.tv`, displayName: name, number: i + 1, icon: i === 0 ? 'http://x/a.png?a=1&b=2' : null, synthetic: i === 2 });
-      const provider = seedProviderChannel(db, { accountId: account, name: `P${i}`, streams: [{ streamId: i + 1, tier: 'HD' }] });
+      const id = seedLineupChannel(db, {
+        channelId: `ch${i}.tv`,
+        displayName: name,
+        number: i + 1,
+        icon: i === 0 ? 'http://x/a.png?a=1&b=2' : null,
+        synthetic: i === 2,
+      });
+      const provider = seedProviderChannel(db, {
+        accountId: account,
+        name: `P${i}`,
+        streams: [{ streamId: i + 1, tier: 'HD' }],
+      });
       seedMapping(db, { lineupChannelId: id, providerChannelId: provider });
     });
     const now = Date.now();
@@ -112,7 +125,10 @@ describe('/epg.xml against the XMLTV DTD (xmllint)', () => {
 
   it('the validator does reject a programme with children out of DTD order', () => {
     const path = join(t.dataDir, 'bad.xml');
-    writeFileSync(path, '<tv><programme start="20260101000000 +0000" channel="a"><desc>d</desc><title>t</title></programme></tv>');
+    writeFileSync(
+      path,
+      '<tv><programme start="20260101000000 +0000" channel="a"><desc>d</desc><title>t</title></programme></tv>',
+    );
     expect(validate(path).status).not.toBe(0);
   });
 });

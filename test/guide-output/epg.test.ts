@@ -12,7 +12,33 @@ const now = Date.UTC(2026, 10, 24, 12, 10);
 const clock = { now: () => now };
 
 // The DTD's order of programme children (the ones we can write).
-const programmeOrder = ['title', 'sub-title', 'desc', 'credits', 'date', 'category', 'keyword', 'language', 'orig-language', 'length', 'icon', 'url', 'country', 'episode-num', 'video', 'audio', 'previously-shown', 'premiere', 'last-chance', 'new', 'subtitles', 'rating', 'star-rating', 'review', 'image'];
+const programmeOrder = [
+  'title',
+  'sub-title',
+  'desc',
+  'credits',
+  'date',
+  'category',
+  'keyword',
+  'language',
+  'orig-language',
+  'length',
+  'icon',
+  'url',
+  'country',
+  'episode-num',
+  'video',
+  'audio',
+  'previously-shown',
+  'premiere',
+  'last-chance',
+  'new',
+  'subtitles',
+  'rating',
+  'star-rating',
+  'review',
+  'image',
+];
 
 function childNames(node: XmlNode): string[] {
   return node.children.map((c) => c.name);
@@ -32,9 +58,26 @@ describe('/epg.xml', () => {
     await t.close();
   });
 
-  function addChannel(channelId: string, name: string, number: number, options: { enabled?: boolean; synthetic?: boolean; icon?: string } = {}) {
-    const id = seedLineupChannel(db, { channelId, displayName: name, number, enabled: options.enabled ?? true, synthetic: options.synthetic ?? false, icon: options.icon ?? null });
-    const provider = seedProviderChannel(db, { accountId: account, name: `P ${channelId}`, streams: [{ streamId: number, tier: 'HD' }], icon: 'http://provider/logo.png' });
+  function addChannel(
+    channelId: string,
+    name: string,
+    number: number,
+    options: { enabled?: boolean; synthetic?: boolean; icon?: string } = {},
+  ) {
+    const id = seedLineupChannel(db, {
+      channelId,
+      displayName: name,
+      number,
+      enabled: options.enabled ?? true,
+      synthetic: options.synthetic ?? false,
+      icon: options.icon ?? null,
+    });
+    const provider = seedProviderChannel(db, {
+      accountId: account,
+      name: `P ${channelId}`,
+      streams: [{ streamId: number, tier: 'HD' }],
+      icon: 'http://provider/logo.png',
+    });
     seedMapping(db, { lineupChannelId: id, providerChannelId: provider });
     return id;
   }
@@ -74,7 +117,11 @@ describe('/epg.xml', () => {
     const channels = tv.children.filter((c) => c.name === 'channel');
     expect(channels.map((c) => c.attrs.id)).toEqual(['bbc1.uk']);
     expect(childNames(tv).lastIndexOf('channel')).toBeLessThan(childNames(tv).indexOf('programme'));
-    expect(channels[0]!.children.filter((c) => c.name === 'display-name').map((c) => c.text)).toEqual(['BBC One & Two', '101', '101 BBC One & Two']);
+    expect(channels[0]!.children.filter((c) => c.name === 'display-name').map((c) => c.text)).toEqual([
+      'BBC One & Two',
+      '101',
+      '101 BBC One & Two',
+    ]);
     expect(channels[0]!.children.find((c) => c.name === 'icon')?.attrs.src).toBe('http://guide/bbc.png');
 
     const programmes = tv.children.filter((c) => c.name === 'programme');
@@ -82,7 +129,19 @@ describe('/epg.xml', () => {
     const news = programmes[0]!;
     expect(news.attrs.start).toBe('20261124111000 +0000');
     expect(news.attrs.stop).toBe('20261124131000 +0000');
-    expect(childNames(news)).toEqual(['title', 'sub-title', 'desc', 'category', 'category', 'icon', 'episode-num', 'episode-num', 'previously-shown', 'new', 'rating']);
+    expect(childNames(news)).toEqual([
+      'title',
+      'sub-title',
+      'desc',
+      'category',
+      'category',
+      'icon',
+      'episode-num',
+      'episode-num',
+      'previously-shown',
+      'new',
+      'rating',
+    ]);
     const positions = childNames(news).map((n) => programmeOrder.indexOf(n));
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(news.children[0]!.text).toBe('News <at> "Six"');
@@ -134,7 +193,10 @@ describe('/epg.xml', () => {
     seedProgramme(db, { sourceId: a, channelId: 'ch.1', start: now, title: 'From A' });
     seedProgramme(db, { sourceId: b, channelId: 'ch.1', start: now + hour, title: 'Only B' });
     const tv = await getGuide();
-    expect(tv.children.filter((c) => c.name === 'programme').map((p) => p.children[0]!.text)).toEqual(['From A', 'Only B']);
+    expect(tv.children.filter((c) => c.name === 'programme').map((p) => p.children[0]!.text)).toEqual([
+      'From A',
+      'Only B',
+    ]);
   });
 
   it('answers 304 to the current ETag, and renders anew when the lineup or the guide changes', async () => {
@@ -154,8 +216,13 @@ describe('/epg.xml', () => {
     expect(afterGuide.body).toContain('<title>Fresh</title>');
 
     // Through the lineup domain, which owns the table and tells the guide output that it changed.
-    expect((await t.app.inject({ method: 'PATCH', url: `/api/channels/${id}`, payload: { enabled: false } })).statusCode).toBe(200);
-    const afterLineup = await t.app.inject({ url: '/epg.xml', headers: { 'if-none-match': afterGuide.headers.etag as string } });
+    expect(
+      (await t.app.inject({ method: 'PATCH', url: `/api/channels/${id}`, payload: { enabled: false } })).statusCode,
+    ).toBe(200);
+    const afterLineup = await t.app.inject({
+      url: '/epg.xml',
+      headers: { 'if-none-match': afterGuide.headers.etag as string },
+    });
     expect(afterLineup.statusCode).toBe(200);
     expect(parseXml(afterLineup.body).children).toHaveLength(0);
   });
@@ -173,7 +240,10 @@ describe('/epg.xml', () => {
     const file = await t.app.inject({ url: '/epg.xml.gz' });
     expect(file.headers['content-type']).toBe('application/gzip');
     expect(gunzipSync(file.rawPayload).toString('utf8')).toContain('<display-name>Ünïcode</display-name>');
-    const cached = await t.app.inject({ url: '/epg.xml.gz', headers: { 'if-none-match': file.headers.etag as string } });
+    const cached = await t.app.inject({
+      url: '/epg.xml.gz',
+      headers: { 'if-none-match': file.headers.etag as string },
+    });
     expect(cached.statusCode).toBe(304);
   });
 });

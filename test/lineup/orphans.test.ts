@@ -29,10 +29,26 @@ describe('provider channel search, orphans and promotion', () => {
     account = seedAccountRow(t.db, { name: 'Main' });
     const inactive = seedAccountRow(t.db, { name: 'Old', active: false });
     bbc = seedLineupChannel(t.db, { channelId: 'BBCOne.uk', displayName: 'BBC One', number: 1 });
-    mapped = seedProviderChannel(t.db, { accountId: account, name: 'UK: BBC One', streams: [{ streamId: 1, tier: 'FHD' }, { streamId: 2, tier: 'SD' }] });
+    mapped = seedProviderChannel(t.db, {
+      accountId: account,
+      name: 'UK: BBC One',
+      streams: [
+        { streamId: 1, tier: 'FHD' },
+        { streamId: 2, tier: 'SD' },
+      ],
+    });
     seedMapping(t.db, { lineupChannelId: bbc, providerChannelId: mapped });
-    orphan = seedProviderChannel(t.db, { accountId: account, name: 'UK: Local News', icon: 'http://logo.invalid/local.png', streams: [{ streamId: 3, tier: 'HD' }] });
-    separator = seedProviderChannel(t.db, { accountId: account, name: '##### UK NEWS #####', streams: [{ streamId: 4, tier: 'unknown' }] });
+    orphan = seedProviderChannel(t.db, {
+      accountId: account,
+      name: 'UK: Local News',
+      icon: 'http://logo.invalid/local.png',
+      streams: [{ streamId: 3, tier: 'HD' }],
+    });
+    separator = seedProviderChannel(t.db, {
+      accountId: account,
+      name: '##### UK NEWS #####',
+      streams: [{ streamId: 4, tier: 'unknown' }],
+    });
     seedProviderChannel(t.db, { accountId: inactive, name: 'UK: Old Stuff', streams: [{ streamId: 5, tier: 'SD' }] });
   });
   afterEach(() => t.close());
@@ -57,16 +73,24 @@ describe('provider channel search, orphans and promotion', () => {
         },
       ],
     });
-    const all = (await t.inject({ method: 'GET', url: '/api/provider-channels?limit=2&offset=0' })).json<Page<ProviderChannel>>();
+    const all = (await t.inject({ method: 'GET', url: '/api/provider-channels?limit=2&offset=0' })).json<
+      Page<ProviderChannel>
+    >();
     expect(all.total).toBe(4);
     expect(all.items).toHaveLength(2);
-    expect((await t.inject({ method: 'GET', url: `/api/provider-channels?accountId=${account}` })).json<Page<ProviderChannel>>().total).toBe(3);
+    expect(
+      (await t.inject({ method: 'GET', url: `/api/provider-channels?accountId=${account}` })).json<
+        Page<ProviderChannel>
+      >().total,
+    ).toBe(3);
     expect((await t.inject({ method: 'GET', url: '/api/provider-channels?limit=0' })).statusCode).toBe(400);
     expect((await t.inject({ method: 'GET', url: '/api/provider-channels?name=x' })).statusCode).toBe(400);
   });
 
   it('lists orphans of active accounts without separator rows', async () => {
-    const res = (await t.inject({ method: 'GET', url: '/api/provider-channels/orphans' })).json<Page<ProviderChannel>>();
+    const res = (await t.inject({ method: 'GET', url: '/api/provider-channels/orphans' })).json<
+      Page<ProviderChannel>
+    >();
     expect(res.total).toBe(1);
     expect(res.items.map((c) => c.id)).toEqual([orphan]);
     expect(res.items.map((c) => c.id)).not.toContain(separator);
@@ -86,9 +110,15 @@ describe('provider channel search, orphans and promotion', () => {
       matchStatus: 'matched',
       mappings: [{ xtreamChannelId: orphan, isPrimary: true, isManual: true, tier: 'HD' }],
     });
-    expect((await t.inject({ method: 'GET', url: '/api/provider-channels/orphans' })).json<Page<ProviderChannel>>().total).toBe(0);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/provider-channels/orphans' })).json<Page<ProviderChannel>>().total,
+    ).toBe(0);
     // The tuner now serves it.
-    expect(createLineup(t.db).listPlayable().map((c) => c.id)).toContain(channel.id);
+    expect(
+      createLineup(t.db)
+        .listPlayable()
+        .map((c) => c.id),
+    ).toContain(channel.id);
     // An automatic run keeps it.
     await t.inject({ method: 'POST', url: '/api/matching/run' });
     expect((await t.inject({ method: 'GET', url: `/api/channels/${channel.id}` })).json()).toMatchObject({

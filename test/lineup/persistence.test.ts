@@ -16,11 +16,25 @@ describe('lineup persistence', () => {
     const account = seedAccountRow(t.db);
     const bbc = seedLineupChannel(t.db, { channelId: 'BBCOne.uk', displayName: 'BBC One', enabled: false, number: 1 });
     const itv = seedLineupChannel(t.db, { channelId: 'ITV1.uk', displayName: 'ITV', enabled: false, number: 3 });
-    const hd = seedProviderChannel(t.db, { accountId: account, name: 'UK: BBC One', streams: [{ streamId: 1, tier: 'HD' }] });
-    const fhd = seedProviderChannel(t.db, { accountId: account, name: 'BBC One', streams: [{ streamId: 2, tier: 'FHD' }] });
-    const itvStream = seedProviderChannel(t.db, { accountId: account, name: 'UK: ITV', streams: [{ streamId: 3, tier: 'SD' }] });
+    const hd = seedProviderChannel(t.db, {
+      accountId: account,
+      name: 'UK: BBC One',
+      streams: [{ streamId: 1, tier: 'HD' }],
+    });
+    const fhd = seedProviderChannel(t.db, {
+      accountId: account,
+      name: 'BBC One',
+      streams: [{ streamId: 2, tier: 'FHD' }],
+    });
+    const itvStream = seedProviderChannel(t.db, {
+      accountId: account,
+      name: 'UK: ITV',
+      streams: [{ streamId: 3, tier: 'SD' }],
+    });
     await t.inject({ method: 'POST', url: '/api/matching/run' });
-    const cam = (await t.inject({ method: 'POST', url: '/api/channels', payload: { displayName: 'Cam' } })).json<{ id: number }>().id;
+    const cam = (await t.inject({ method: 'POST', url: '/api/channels', payload: { displayName: 'Cam' } })).json<{
+      id: number;
+    }>().id;
     await t.inject({ method: 'PATCH', url: `/api/channels/${cam}`, payload: { number: 77, enabled: true } });
     await t.inject({ method: 'POST', url: `/api/channels/${bbc}/primary`, payload: { xtreamChannelId: hd } });
     await t.inject({ method: 'DELETE', url: `/api/channels/${itv}/mappings/${itvStream}` });
@@ -39,7 +53,10 @@ describe('lineup persistence', () => {
         id: bbc,
         number: 1,
         enabled: true,
-        mappings: [expect.objectContaining({ xtreamChannelId: hd, isPrimary: true, isManual: true }), expect.objectContaining({ xtreamChannelId: fhd })],
+        mappings: [
+          expect.objectContaining({ xtreamChannelId: hd, isPrimary: true, isManual: true }),
+          expect.objectContaining({ xtreamChannelId: fhd }),
+        ],
       }),
     ]);
     // The removed mapping stays removed after the restart, too.

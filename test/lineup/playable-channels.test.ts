@@ -20,26 +20,91 @@ describe('playable channels (what the tuner outputs list)', () => {
   });
 
   it('lists enabled, numbered channels with a primary mapping, by number, with the primary provider channel facts', () => {
-    const bbc = seedLineupChannel(db, { channelId: 'bbc1.uk', displayName: 'BBC One', icon: 'http://guide/bbc.png', number: 20 });
-    const bbcProvider = seedProviderChannel(db, { accountId: account, name: 'UK: BBC One', icon: 'http://prov/bbc.png', categoryName: 'UK', streams: [{ streamId: 1, tier: 'SD' }, { streamId: 2, tier: 'FHD' }] });
-    const bbcBackup = seedProviderChannel(db, { accountId: account, name: 'BBC One backup', categoryName: 'Backup', streams: [{ streamId: 3, tier: '4K' }] });
+    const bbc = seedLineupChannel(db, {
+      channelId: 'bbc1.uk',
+      displayName: 'BBC One',
+      icon: 'http://guide/bbc.png',
+      number: 20,
+    });
+    const bbcProvider = seedProviderChannel(db, {
+      accountId: account,
+      name: 'UK: BBC One',
+      icon: 'http://prov/bbc.png',
+      categoryName: 'UK',
+      streams: [
+        { streamId: 1, tier: 'SD' },
+        { streamId: 2, tier: 'FHD' },
+      ],
+    });
+    const bbcBackup = seedProviderChannel(db, {
+      accountId: account,
+      name: 'BBC One backup',
+      categoryName: 'Backup',
+      streams: [{ streamId: 3, tier: '4K' }],
+    });
     seedMapping(db, { lineupChannelId: bbc, providerChannelId: bbcProvider, primary: true });
     seedMapping(db, { lineupChannelId: bbc, providerChannelId: bbcBackup, primary: false, priority: 1 });
 
-    const synthetic = seedLineupChannel(db, { channelId: 'local.news', displayName: 'Local News', number: 3, synthetic: true });
-    seedMapping(db, { lineupChannelId: synthetic, providerChannelId: seedProviderChannel(db, { accountId: account, name: 'News', streams: [{ streamId: 4, tier: 'unknown' }] }) });
+    const synthetic = seedLineupChannel(db, {
+      channelId: 'local.news',
+      displayName: 'Local News',
+      number: 3,
+      synthetic: true,
+    });
+    seedMapping(db, {
+      lineupChannelId: synthetic,
+      providerChannelId: seedProviderChannel(db, {
+        accountId: account,
+        name: 'News',
+        streams: [{ streamId: 4, tier: 'unknown' }],
+      }),
+    });
 
     const disabled = seedLineupChannel(db, { channelId: 'off.uk', number: 1, enabled: false });
-    seedMapping(db, { lineupChannelId: disabled, providerChannelId: seedProviderChannel(db, { accountId: account, name: 'Off', streams: [{ streamId: 5, tier: 'HD' }] }) });
+    seedMapping(db, {
+      lineupChannelId: disabled,
+      providerChannelId: seedProviderChannel(db, {
+        accountId: account,
+        name: 'Off',
+        streams: [{ streamId: 5, tier: 'HD' }],
+      }),
+    });
     seedLineupChannel(db, { channelId: 'unmapped.uk', number: 2 });
     const unnumbered = seedLineupChannel(db, { channelId: 'nonumber.uk', number: 99 });
     db.prepare('UPDATE xmltv_channel_settings SET channel_number = NULL WHERE xmltv_channel_id = ?').run(unnumbered);
-    seedMapping(db, { lineupChannelId: unnumbered, providerChannelId: seedProviderChannel(db, { accountId: account, name: 'NoNum', streams: [{ streamId: 6, tier: 'HD' }] }) });
+    seedMapping(db, {
+      lineupChannelId: unnumbered,
+      providerChannelId: seedProviderChannel(db, {
+        accountId: account,
+        name: 'NoNum',
+        streams: [{ streamId: 6, tier: 'HD' }],
+      }),
+    });
 
     expect(createLineup(db).listPlayable()).toEqual([
-      { id: synthetic, channelId: 'local.news', displayName: 'Local News', number: 3, icon: null, providerIcon: null, groupTitle: null, bestTier: 'unknown', isSynthetic: true },
+      {
+        id: synthetic,
+        channelId: 'local.news',
+        displayName: 'Local News',
+        number: 3,
+        icon: null,
+        providerIcon: null,
+        groupTitle: null,
+        bestTier: 'unknown',
+        isSynthetic: true,
+      },
       // The backup's 4K does not count: tiers come from the primary mapping, which is what plays.
-      { id: bbc, channelId: 'bbc1.uk', displayName: 'BBC One', number: 20, icon: 'http://guide/bbc.png', providerIcon: 'http://prov/bbc.png', groupTitle: 'UK', bestTier: 'FHD', isSynthetic: false },
+      {
+        id: bbc,
+        channelId: 'bbc1.uk',
+        displayName: 'BBC One',
+        number: 20,
+        icon: 'http://guide/bbc.png',
+        providerIcon: 'http://prov/bbc.png',
+        groupTitle: 'UK',
+        bestTier: 'FHD',
+        isSynthetic: false,
+      },
     ]);
     expect(createLineup(db).findPlayableByNumber(20)?.channelId).toBe('bbc1.uk');
     expect(createLineup(db).findPlayableByNumber(1)).toBeUndefined();

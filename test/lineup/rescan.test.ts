@@ -30,7 +30,11 @@ describe('automatic rematch after a provider scan', () => {
   beforeEach(async () => {
     provider = await startFakeProvider({ accounts: [{ username: 'u', password: 'p', streams: firstLineup }] });
     t = await startLineupApp();
-    const created = await t.inject({ method: 'POST', url: '/api/accounts', payload: { name: 'Fake', serverUrl: provider.url, username: 'u', password: 'p' } });
+    const created = await t.inject({
+      method: 'POST',
+      url: '/api/accounts',
+      payload: { name: 'Fake', serverUrl: provider.url, username: 'u', password: 'p' },
+    });
     accountId = created.json<{ id: number }>().id;
     // What a guide import leaves: channels disabled, numbered.
     ids = {
@@ -51,9 +55,9 @@ describe('automatic rematch after a provider scan', () => {
   };
   const channel = async (id: number) => (await t.inject({ method: 'GET', url: `/api/channels/${id}` })).json<Channel>();
   const lastMatchingEvent = () =>
-    t.db.prepare("SELECT level, message, details FROM event_log WHERE category = 'matching' ORDER BY id DESC LIMIT 1").get() as
-      | { level: string; message: string; details: string }
-      | undefined;
+    t.db
+      .prepare("SELECT level, message, details FROM event_log WHERE category = 'matching' ORDER BY id DESC LIMIT 1")
+      .get() as { level: string; message: string; details: string } | undefined;
 
   it('matches a first scan, then survives renamed and reordered streams, flags the lost channel, and keeps manual choices and numbers', async () => {
     await scan();
@@ -63,9 +67,16 @@ describe('automatic rematch after a provider scan', () => {
       ['UK: BBC One', 'HD', true],
       ['UK: BBC One Backup', 'unknown', false],
     ]);
-    expect(await channel(ids.itv)).toMatchObject({ enabled: true, matchStatus: 'matched', mappings: [{ name: 'UK: ITV' }] });
+    expect(await channel(ids.itv)).toMatchObject({
+      enabled: true,
+      matchStatus: 'matched',
+      mappings: [{ name: 'UK: ITV' }],
+    });
     expect(await channel(ids.dave)).toMatchObject({ enabled: false, matchStatus: 'unmatched' });
-    expect(lastMatchingEvent()).toMatchObject({ level: 'info', message: '3 channels rematched, 0 lost their only stream' });
+    expect(lastMatchingEvent()).toMatchObject({
+      level: 'info',
+      message: '3 channels rematched, 0 lost their only stream',
+    });
 
     // The user prefers the backup stream and gives Channel 4 its own number.
     const backup = bbc.mappings[1]!.xtreamChannelId;
@@ -96,7 +107,11 @@ describe('automatic rematch after a provider scan', () => {
     const itv = await channel(ids.itv);
     expect(itv).toMatchObject({ matchStatus: 'lost', enabled: false, mappings: [] });
     expect(Date.parse(itv.streamsLostAt!)).toBeGreaterThan(0);
-    expect(await channel(ids.dave)).toMatchObject({ matchStatus: 'matched', enabled: true, mappings: [{ name: 'UK: Dave', tier: 'HD' }] });
+    expect(await channel(ids.dave)).toMatchObject({
+      matchStatus: 'matched',
+      enabled: true,
+      mappings: [{ name: 'UK: Dave', tier: 'HD' }],
+    });
 
     const event = lastMatchingEvent()!;
     expect(event.level).toBe('warn');
@@ -104,18 +119,26 @@ describe('automatic rematch after a provider scan', () => {
     expect(JSON.parse(event.details)).toMatchObject({ accountId, rematched: 2, lost: 1, lostChannelIds: [ids.itv] });
 
     // Numbers never follow the provider.
-    const numbers = (await t.inject({ method: 'GET', url: '/api/channels' })).json<{ items: Channel[] }>().items.map((c) => [c.id, c.number]);
+    const numbers = (await t.inject({ method: 'GET', url: '/api/channels' }))
+      .json<{ items: Channel[] }>()
+      .items.map((c) => [c.id, c.number]);
     expect(numbers).toEqual([
       [ids.bbc, 101],
       [ids.itv, 103],
       [ids.c4, 4],
       [ids.dave, 119],
     ]);
-    expect((await t.inject({ method: 'GET', url: '/api/channels?matched=false' })).json<{ items: Channel[] }>().items).toEqual([
-      expect.objectContaining({ id: ids.itv, matchStatus: 'lost' }),
-    ]);
-    expect((await t.inject({ method: 'GET', url: '/api/channels?status=lost' })).json<{ items: Channel[] }>().items.map((c) => c.id)).toEqual([ids.itv]);
-    expect((await t.inject({ method: 'GET', url: '/api/channels?status=unmatched' })).json<{ total: number }>().total).toBe(0);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/channels?matched=false' })).json<{ items: Channel[] }>().items,
+    ).toEqual([expect.objectContaining({ id: ids.itv, matchStatus: 'lost' })]);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/channels?status=lost' }))
+        .json<{ items: Channel[] }>()
+        .items.map((c) => c.id),
+    ).toEqual([ids.itv]);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/channels?status=unmatched' })).json<{ total: number }>().total,
+    ).toBe(0);
 
     // ITV comes back: matched again, the lost flag clears.
     provider.setAccount({ username: 'u', password: 'p', streams: [...firstLineup, liveStream(7, 'UK: Dave HD')] });
@@ -125,8 +148,12 @@ describe('automatic rematch after a provider scan', () => {
 
   it('logs no rematch when a rescan changes nothing', async () => {
     await scan();
-    const before = (t.db.prepare("SELECT count(*) AS n FROM event_log WHERE category = 'matching'").get() as { n: number }).n;
+    const before = (
+      t.db.prepare("SELECT count(*) AS n FROM event_log WHERE category = 'matching'").get() as { n: number }
+    ).n;
     await scan();
-    expect((t.db.prepare("SELECT count(*) AS n FROM event_log WHERE category = 'matching'").get() as { n: number }).n).toBe(before);
+    expect(
+      (t.db.prepare("SELECT count(*) AS n FROM event_log WHERE category = 'matching'").get() as { n: number }).n,
+    ).toBe(before);
   });
 });

@@ -13,12 +13,27 @@ describe('tier selection', () => {
   });
 
   it('prefers FHD over HD when there is no 4K', () => {
-    expect(selectTier([{ streamId: 7, tier: 'HD' }, { streamId: 8, tier: 'FHD' }])?.streamId).toBe(8);
+    expect(
+      selectTier([
+        { streamId: 7, tier: 'HD' },
+        { streamId: 8, tier: 'FHD' },
+      ])?.streamId,
+    ).toBe(8);
   });
 
   it('treats a stream without a tier marker as SD: below HD, explicit SD first on a tie', () => {
-    expect(selectTier([{ streamId: 5, tier: 'unknown' }, { streamId: 6, tier: 'HD' }])?.streamId).toBe(6);
-    expect(selectTier([{ streamId: 5, tier: 'unknown' }, { streamId: 9, tier: 'SD' }])?.streamId).toBe(9);
+    expect(
+      selectTier([
+        { streamId: 5, tier: 'unknown' },
+        { streamId: 6, tier: 'HD' },
+      ])?.streamId,
+    ).toBe(6);
+    expect(
+      selectTier([
+        { streamId: 5, tier: 'unknown' },
+        { streamId: 9, tier: 'SD' },
+      ])?.streamId,
+    ).toBe(9);
     expect(selectTier([{ streamId: 5, tier: 'unknown' }])?.streamId).toBe(5);
   });
 

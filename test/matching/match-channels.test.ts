@@ -6,11 +6,24 @@ let nextId = 1;
 function epg(channelId: string, ...names: string[]): EpgChannelInput {
   return { id: nextId++, channelId, names };
 }
-function provider(name: string, options: { epgChannelId?: string; tiers?: Tier[]; accountId?: number } = {}): ProviderChannelInput {
-  return { id: nextId++, accountId: options.accountId ?? 1, name, epgChannelId: options.epgChannelId ?? null, tiers: options.tiers ?? [] };
+function provider(
+  name: string,
+  options: { epgChannelId?: string; tiers?: Tier[]; accountId?: number } = {},
+): ProviderChannelInput {
+  return {
+    id: nextId++,
+    accountId: options.accountId ?? 1,
+    name,
+    epgChannelId: options.epgChannelId ?? null,
+    tiers: options.tiers ?? [],
+  };
 }
 /** Ids of the provider channels matched to an EPG channel, best first. */
-function matchedIds(epgChannels: EpgChannelInput[], providers: ProviderChannelInput[], channel: EpgChannelInput): number[] {
+function matchedIds(
+  epgChannels: EpgChannelInput[],
+  providers: ProviderChannelInput[],
+  channel: EpgChannelInput,
+): number[] {
   return (matchChannels(epgChannels, providers).get(channel.id) ?? []).map((m) => m.providerChannelId);
 }
 
@@ -121,7 +134,10 @@ describe('matchChannels', () => {
     const powerNation = epg('PowerNationTV.us', 'PowerNation TV');
     const today = epg('TodayAllDay.us', 'TODAY All Day');
     const espn = epg('ESPN.us', 'ESPN');
-    const p = [provider('|US| TODAY All Day 1080p', { epgChannelId: 'PowerNationTV.us' }), provider('US | ESPN 2', { epgChannelId: 'ESPN.us' })];
+    const p = [
+      provider('|US| TODAY All Day 1080p', { epgChannelId: 'PowerNationTV.us' }),
+      provider('US | ESPN 2', { epgChannelId: 'ESPN.us' }),
+    ];
     const result = matchChannels([powerNation, today, espn], p);
     expect(result.get(powerNation.id)).toEqual([]);
     expect(result.get(today.id)?.map((m) => m.providerChannelId)).toEqual([p[0]!.id]);
@@ -160,7 +176,11 @@ describe('matchChannels', () => {
     const westerns = epg('PlutoTVWesterns.us', 'Pluto TV Westerns');
     const comedy = [provider('US: Pluto TV Comedy')];
     expect(matchChannels([westerns], comedy).get(westerns.id)).toEqual([]);
-    expect(matchChannels([westerns], comedy, { threshold: 0.5 }).get(westerns.id)?.map((m) => m.providerChannelId)).toEqual([comedy[0]!.id]);
+    expect(
+      matchChannels([westerns], comedy, { threshold: 0.5 })
+        .get(westerns.id)
+        ?.map((m) => m.providerChannelId),
+    ).toEqual([comedy[0]!.id]);
   });
 
   it('separates same-named channels of different countries by the prefix and the XMLTV id', () => {
@@ -184,7 +204,11 @@ describe('matchChannels', () => {
   it('matches local stations by call sign and digital sub-channel', () => {
     const kaal = epg('KAAL61.us', 'ABC (KAAL) Austin, MN');
     const wjw2 = epg('WJWDT2.us', 'Antenna TV (WJW-DT2) Cleveland, OH');
-    const p = [provider('[US] ABC 6 Austin TX (KAAL)'), provider('[US] WJW-DT1'), provider('[US] Antenna TV (WJW DT-2)')];
+    const p = [
+      provider('[US] ABC 6 Austin TX (KAAL)'),
+      provider('[US] WJW-DT1'),
+      provider('[US] Antenna TV (WJW DT-2)'),
+    ];
     const channels = [kaal, wjw2];
     expect(matchedIds(channels, p, kaal)).toEqual([p[0]!.id]);
     expect(matchedIds(channels, p, wjw2)).toEqual([p[2]!.id]);
@@ -193,7 +217,11 @@ describe('matchChannels', () => {
   it('reads low-power and Mexican call signs', () => {
     const kbpx = epg('KBPXLD5.us', 'GEB TV');
     const xew = epg('XEWTDT.mx', 'Las Estrellas');
-    const p = [provider('[US] Geb Tv (KBPX LD5) HD'), provider('[US] Geb Tv (KBPX LD4)'), provider('MX: Canal de las Estrellas (XEW-TDT)')];
+    const p = [
+      provider('[US] Geb Tv (KBPX LD5) HD'),
+      provider('[US] Geb Tv (KBPX LD4)'),
+      provider('MX: Canal de las Estrellas (XEW-TDT)'),
+    ];
     const channels = [kbpx, xew];
     expect(matchedIds(channels, p, kbpx)).toEqual([p[0]!.id]);
     expect(matchedIds(channels, p, xew)).toEqual([p[2]!.id]);
@@ -247,7 +275,9 @@ describe('matchChannels', () => {
     ['ITV', 'UK: ITVBe'],
   ])('keeps %j apart from %j even when the provider tags it with that channel’s id', (epgName, providerName) => {
     const channel = epg('Parent.uk', epgName);
-    expect(matchChannels([channel], [provider(providerName, { epgChannelId: 'Parent.uk' })]).get(channel.id)).toEqual([]);
+    expect(matchChannels([channel], [provider(providerName, { epgChannelId: 'Parent.uk' })]).get(channel.id)).toEqual(
+      [],
+    );
   });
 
   it('does not treat a spin-off as the channel it extends', () => {

@@ -39,7 +39,11 @@ describe('password leak check', () => {
   const captured: Captured[] = [];
 
   /** A real HTTP call to the listening server; status, headers and body are all captured. */
-  async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  async function call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
     const res = await request(`${t.url}${path}`, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
@@ -71,7 +75,12 @@ describe('password leak check', () => {
 
   it('never shows a password in logs, events, responses or errors across a full scenario', async () => {
     // Create, test, scan, list.
-    const created = await call('POST', '/api/accounts', { name: 'Leaky', serverUrl: provider.url, username: 'leak-user', password: firstPassword });
+    const created = await call('POST', '/api/accounts', {
+      name: 'Leaky',
+      serverUrl: provider.url,
+      username: 'leak-user',
+      password: firstPassword,
+    });
     expect(created.status).toBe(201);
     const id = (created.json as { id: number }).id;
     expect((await call('POST', `/api/accounts/${id}/test`)).status).toBe(200);
@@ -83,9 +92,16 @@ describe('password leak check', () => {
     expect(provider.requests.filter((r) => r.password === firstPassword).length).toBeGreaterThanOrEqual(3);
 
     // Provider failures of every kind. One panel echoes the request (and the password) in its error page.
-    provider.overrideApi('', { status: 500, body: `Fatal error in player_api.php?username=leak-user&password=${firstPassword}`, contentType: 'text/html' });
+    provider.overrideApi('', {
+      status: 500,
+      body: `Fatal error in player_api.php?username=leak-user&password=${firstPassword}`,
+      contentType: 'text/html',
+    });
     expect((await call('POST', `/api/accounts/${id}/test`)).status).toBe(502);
-    provider.overrideApi('', { body: `<b>Warning</b>: password=${encodeURIComponent(firstPassword)} not valid`, contentType: 'text/html' });
+    provider.overrideApi('', {
+      body: `<b>Warning</b>: password=${encodeURIComponent(firstPassword)} not valid`,
+      contentType: 'text/html',
+    });
     expect((await call('POST', `/api/accounts/${id}/test`)).status).toBe(502);
     provider.overrideApi('get_live_streams', { body: { user_info: { auth: 0, password: firstPassword } } });
     expect((await call('POST', `/api/accounts/${id}/scan`)).status).toBe(502);
@@ -94,23 +110,40 @@ describe('password leak check', () => {
     provider.overrideApi('', undefined);
     provider.overrideApi('get_live_streams', undefined);
     provider.setAccount({ username: 'leak-user', password: 'something-else' });
-    expect((await call('POST', `/api/accounts/${id}/test`)).json).toEqual({ error: 'provider rejected the credentials' });
+    expect((await call('POST', `/api/accounts/${id}/test`)).json).toEqual({
+      error: 'provider rejected the credentials',
+    });
 
     // Change the password, then point the account at a dead port.
     provider.setAccount({ username: 'leak-user', password: secondPassword });
-    expect((await call('PATCH', `/api/accounts/${id}`, { password: secondPassword, name: 'Leaky 2' })).status).toBe(200);
+    expect((await call('PATCH', `/api/accounts/${id}`, { password: secondPassword, name: 'Leaky 2' })).status).toBe(
+      200,
+    );
     expect((await call('POST', `/api/accounts/${id}/test`)).status).toBe(200);
     const dead = createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const deadPort = (dead.address() as { port: number }).port;
     await new Promise<void>((r) => dead.close(() => r()));
-    expect((await call('PATCH', `/api/accounts/${id}`, { serverUrl: `http://127.0.0.1:${deadPort}` })).status).toBe(200);
+    expect((await call('PATCH', `/api/accounts/${id}`, { serverUrl: `http://127.0.0.1:${deadPort}` })).status).toBe(
+      200,
+    );
     expect((await call('POST', `/api/accounts/${id}/test`)).status).toBe(502);
     expect((await call('PATCH', `/api/accounts/${id}`, { serverUrl: provider.url })).status).toBe(200);
 
     // Validation errors echo nothing of what was sent.
-    expect((await call('POST', '/api/accounts', { name: 'Bad', serverUrl: 'ftp://x', username: 'u', password: firstPassword })).status).toBe(400);
-    expect((await call('PATCH', `/api/accounts/${id}`, { password: secondPassword, oops: firstPassword })).status).toBe(400);
+    expect(
+      (
+        await call('POST', '/api/accounts', {
+          name: 'Bad',
+          serverUrl: 'ftp://x',
+          username: 'u',
+          password: firstPassword,
+        })
+      ).status,
+    ).toBe(400);
+    expect((await call('PATCH', `/api/accounts/${id}`, { password: secondPassword, oops: firstPassword })).status).toBe(
+      400,
+    );
     expect((await call('PATCH', `/api/accounts/${id}`, { password: 12345 })).status).toBe(400);
 
     // Guides: provider xmltv.php links carry the credentials in their query.
@@ -122,7 +155,9 @@ describe('password leak check', () => {
       expect(guide.status).toBe(201);
       const guideId = (guide.json as { id: number }).id;
       expect((await call('POST', `/api/xmltv-sources/${guideId}/refresh`)).json).toMatchObject({ channels: 1 });
-      expect(guideServer.requests).toEqual([`/xmltv.php?username=leak-user&password=${encodeURIComponent(firstPassword)}`]);
+      expect(guideServer.requests).toEqual([
+        `/xmltv.php?username=leak-user&password=${encodeURIComponent(firstPassword)}`,
+      ]);
       guideServer.route('/xmltv.php', { status: 500, body: `error for password=${firstPassword}` });
       expect((await call('POST', `/api/xmltv-sources/${guideId}/refresh`)).status).toBe(502);
       expect((await call('GET', '/api/xmltv-sources')).status).toBe(200);
@@ -136,7 +171,9 @@ describe('password leak check', () => {
 
     // A tampered ciphertext: a clear error for that account, nothing else.
     const writer = new Database(join(t.dataDir, 'tunerbridge.db'));
-    const { password_secret: secret } = writer.prepare('SELECT password_secret FROM accounts WHERE id = ?').get(id) as { password_secret: string };
+    const { password_secret: secret } = writer.prepare('SELECT password_secret FROM accounts WHERE id = ?').get(id) as {
+      password_secret: string;
+    };
     const raw = Buffer.from(secret, 'base64');
     raw[13] = raw[13]! ^ 0xff;
     writer.prepare('UPDATE accounts SET password_secret = ? WHERE id = ?').run(raw.toString('base64'), id);
@@ -159,7 +196,11 @@ describe('password leak check', () => {
     }
     // The database files themselves (AES ciphertext only, never plaintext).
     for (const file of readdirSync(t.dataDir).filter((f) => f.startsWith('tunerbridge.db'))) {
-      captured.push({ what: `file ${file}`, text: readFileSync(join(t.dataDir, file)).toString('latin1') + readFileSync(join(t.dataDir, file)).toString('utf8') });
+      captured.push({
+        what: `file ${file}`,
+        text:
+          readFileSync(join(t.dataDir, file)).toString('latin1') + readFileSync(join(t.dataDir, file)).toString('utf8'),
+      });
     }
     captured.push({ what: 'log lines', text: t.logs.join('') });
     expect(t.logs.length).toBeGreaterThan(20);
@@ -167,7 +208,8 @@ describe('password leak check', () => {
 
     for (const password of [firstPassword, secondPassword]) {
       for (const form of leakForms(password)) {
-        for (const { what, text } of captured) expect(text.includes(form), `${what} contains ${JSON.stringify(form)}`).toBe(false);
+        for (const { what, text } of captured)
+          expect(text.includes(form), `${what} contains ${JSON.stringify(form)}`).toBe(false);
       }
     }
   });

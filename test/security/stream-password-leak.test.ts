@@ -16,7 +16,12 @@ describe('no password leak while streaming', () => {
   afterEach(() => f.close());
 
   it('keeps the password out of logs, events, error bodies and the sessions API', async () => {
-    f = await startStreamFixture({ username: 'leaktest', password, maxConnections: 1, app: { config: { upstreamConnectTimeoutMs: 300, tunerWaitMs: 100 } } });
+    f = await startStreamFixture({
+      username: 'leaktest',
+      password,
+      maxConnections: 1,
+      app: { config: { upstreamConnectTimeoutMs: 300, tunerWaitMs: 100 } },
+    });
     const faults: [number, StreamFault | undefined][] = [
       [901, undefined],
       [902, { kind: 'redirect', status: 302 }],

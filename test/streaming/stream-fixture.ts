@@ -19,7 +19,11 @@ export interface StreamFixture {
   /** A second connection to the app's database, for seeding and for breaking it. */
   db: Db;
   /** Adds an enabled lineup channel whose primary mapping has these tier variants. */
-  addChannel(channelId: string, streams: { streamId: number; tier: Tier }[], options?: { enabled?: boolean; accountId?: number }): number;
+  addChannel(
+    channelId: string,
+    streams: { streamId: number; tier: Tier }[],
+    options?: { enabled?: boolean; accountId?: number },
+  ): number;
   close(): Promise<void>;
 }
 
@@ -60,7 +64,11 @@ export async function startStreamFixture(options: StreamFixtureOptions = {}): Pr
     password,
     addChannel(channelId, streams, channelOptions = {}) {
       const lineupChannelId = seedLineupChannel(seedDb, { channelId, enabled: channelOptions.enabled ?? true });
-      const providerChannelId = seedProviderChannel(seedDb, { accountId: channelOptions.accountId ?? account.id, name: `Provider ${channelId}`, streams });
+      const providerChannelId = seedProviderChannel(seedDb, {
+        accountId: channelOptions.accountId ?? account.id,
+        name: `Provider ${channelId}`,
+        streams,
+      });
       seedMapping(seedDb, { lineupChannelId, providerChannelId, primary: true });
       return lineupChannelId;
     },
@@ -160,7 +168,10 @@ export async function waitUntil(predicate: () => boolean, timeoutMs = 5000, what
 }
 
 /** Reads the app's events of one category through the API. */
-export async function eventsOf(f: StreamFixture, category: string): Promise<{ message: string; level: string; details: Record<string, unknown> | null }[]> {
+export async function eventsOf(
+  f: StreamFixture,
+  category: string,
+): Promise<{ message: string; level: string; details: Record<string, unknown> | null }[]> {
   const res = await f.t.app.inject({ method: 'GET', url: `/api/events?category=${category}&limit=1000` });
   return res.json<{ items: { message: string; level: string; details: Record<string, unknown> | null }[] }>().items;
 }

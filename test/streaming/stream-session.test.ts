@@ -25,7 +25,17 @@ describe('stream session teardown', () => {
   async function newSession(pool: SlotPool, registry: SessionRegistry): Promise<StreamSession> {
     const slot = (await pool.acquire(1, { limit: 1, waitMs: 0 }))!;
     return new StreamSession(
-      { id: 's1', channelId: 'bbc1.uk', accountId: 1, streamId: 101, tier: 'HD', clientAddress: '127.0.0.1', state: 'connecting', startedAt: Date.now(), bytesSent: 0 },
+      {
+        id: 's1',
+        channelId: 'bbc1.uk',
+        accountId: 1,
+        streamId: 101,
+        tier: 'HD',
+        clientAddress: '127.0.0.1',
+        state: 'connecting',
+        startedAt: Date.now(),
+        bytesSent: 0,
+      },
       slot,
       { registry, events, log: createLogger('silent'), clock: systemClock },
     );
@@ -65,7 +75,10 @@ describe('stream session teardown', () => {
     const pool = new SlotPool();
     const registry = new SessionRegistry();
     const session = await newSession(pool, registry);
-    session.markStreaming({ body: Readable.from([Buffer.alloc(188, 1), Buffer.alloc(188, 2)]), contentType: undefined });
+    session.markStreaming({
+      body: Readable.from([Buffer.alloc(188, 1), Buffer.alloc(188, 2)]),
+      contentType: undefined,
+    });
     const chunks: Buffer[] = [];
     const client = new PassThrough();
     client.on('data', (c: Buffer) => chunks.push(c));

@@ -40,7 +40,10 @@ describe('Streaming domain', () => {
       log: createLogger('silent'),
       clock: systemClock,
       config: createConfig({ tunerWaitMs: 0 }),
-      accounts: { streamCredentials: () => ({ serverUrl: provider.url, username: 'u', password: 'p' }), connectionLimit: () => 1 },
+      accounts: {
+        streamCredentials: () => ({ serverUrl: provider.url, username: 'u', password: 'p' }),
+        connectionLimit: () => 1,
+      },
       upstreamIdleTimeoutMs: 300,
       dispatcher,
     });
@@ -55,7 +58,11 @@ describe('Streaming domain', () => {
 
   it('ends a session whose upstream goes silent after its headers, and frees the slot', async () => {
     provider.setStream(77, { fault: { kind: 'stall-after-headers' } });
-    const session = await streaming.start({ channelId: 'quiet.uk', clientAddress: '10.0.0.2', signal: new AbortController().signal });
+    const session = await streaming.start({
+      channelId: 'quiet.uk',
+      clientAddress: '10.0.0.2',
+      signal: new AbortController().signal,
+    });
     expect(streaming.sessions.size).toBe(1);
     const client = new PassThrough();
     client.resume();
@@ -68,7 +75,11 @@ describe('Streaming domain', () => {
   });
 
   it('ends every session on closeAll (shutdown)', async () => {
-    const session = await streaming.start({ channelId: 'quiet.uk', clientAddress: '10.0.0.2', signal: new AbortController().signal });
+    const session = await streaming.start({
+      channelId: 'quiet.uk',
+      clientAddress: '10.0.0.2',
+      signal: new AbortController().signal,
+    });
     const client = new PassThrough();
     client.resume();
     const relaying = session.relayTo(client);

@@ -21,7 +21,12 @@ describe('openUpstream', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  const options = () => ({ userAgent: 'UA-Test', answerTimeoutMs: 2000, idleTimeoutMs: 2000, signal: new AbortController().signal });
+  const options = () => ({
+    userAgent: 'UA-Test',
+    answerTimeoutMs: 2000,
+    idleTimeoutMs: 2000,
+    signal: new AbortController().signal,
+  });
 
   it('follows a chain of redirects and returns the body of the 200', async () => {
     const hops: string[] = [];
@@ -54,7 +59,8 @@ describe('openUpstream', () => {
     const base = await serve((req, res) => {
       if (req.url === '/octet') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('x');
       if (req.url === '/none') return res.writeHead(200).end('x');
-      if (req.url === '/endless-text') return void res.writeHead(200, { 'content-type': 'text/html' }).write('<html>'.repeat(10_000));
+      if (req.url === '/endless-text')
+        return void res.writeHead(200, { 'content-type': 'text/html' }).write('<html>'.repeat(10_000));
       res.writeHead(200, { 'content-type': 'text/plain' }).end('limit reached');
     });
     for (const path of ['/octet', '/none']) {
@@ -71,7 +77,9 @@ describe('openUpstream', () => {
   it('reports an abort by the caller as aborted, not as a provider failure', async () => {
     const base = await serve(() => undefined); // never answers
     const controller = new AbortController();
-    const pending = openUpstream(`${base}/slow`, dispatcher, { ...options(), signal: controller.signal }).catch((e: unknown) => e);
+    const pending = openUpstream(`${base}/slow`, dispatcher, { ...options(), signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     setTimeout(() => controller.abort(), 50);
     expect(await pending).toMatchObject({ reason: 'aborted' });
   });

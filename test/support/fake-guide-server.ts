@@ -38,7 +38,10 @@ export async function startFakeGuideServer(): Promise<FakeGuideServer> {
     if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     if (route.redirectTo) return void res.writeHead(302, { location: route.redirectTo }).end();
     const body = Buffer.isBuffer(route.body) ? route.body : Buffer.from(route.body ?? '', 'utf8');
-    res.writeHead(route.status ?? 200, { 'content-type': route.contentType ?? 'application/xml', 'content-length': String(body.length) });
+    res.writeHead(route.status ?? 200, {
+      'content-type': route.contentType ?? 'application/xml',
+      'content-length': String(body.length),
+    });
     send(res, body, route);
   });
   server.on('connection', (socket) => {

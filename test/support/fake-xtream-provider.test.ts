@@ -7,17 +7,24 @@ describe('fake Xtream provider', () => {
   afterEach(() => provider.close());
 
   it('serves player_api JSON for a known account and auth 0 otherwise', async () => {
-    provider = await startFakeProvider({ accounts: [{ username: 'u', password: 'p', streams: [liveStream(7, 'UK: BBC One HD')] }] });
+    provider = await startFakeProvider({
+      accounts: [{ username: 'u', password: 'p', streams: [liveStream(7, 'UK: BBC One HD')] }],
+    });
     const ok = await (await request(`${provider.url}/player_api.php?username=u&password=p`)).body.json();
     expect(ok).toMatchObject({ user_info: { auth: 1, status: 'Active' } });
-    const streams = await (await request(`${provider.url}/player_api.php?username=u&password=p&action=get_live_streams`)).body.json();
+    const streams = await (
+      await request(`${provider.url}/player_api.php?username=u&password=p&action=get_live_streams`)
+    ).body.json();
     expect(streams).toEqual([expect.objectContaining({ stream_id: 7, name: 'UK: BBC One HD' })]);
     const bad = await (await request(`${provider.url}/player_api.php?username=u&password=x`)).body.json();
     expect(bad).toEqual({ user_info: { auth: 0 } });
   });
 
   it('serves finite MPEG-TS made of 188-byte packets and records the stream id', async () => {
-    provider = await startFakeProvider({ accounts: [{ username: 'u', password: 'p' }], defaultStream: { totalBytes: 188 * 1000, unpaced: true } });
+    provider = await startFakeProvider({
+      accounts: [{ username: 'u', password: 'p' }],
+      defaultStream: { totalBytes: 188 * 1000, unpaced: true },
+    });
     const res = await request(`${provider.url}/live/u/p/42.ts`);
     const bytes = Buffer.from(await res.body.arrayBuffer());
     expect(res.statusCode).toBe(200);

@@ -176,8 +176,20 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     switch (action) {
       case '':
         return sendJson(res, {
-          user_info: { ...defaultUserInfo, username: account.username, password: account.password, ...account.userInfo },
-          server_info: { url: '127.0.0.1', port: String(port), https_port: '', server_protocol: 'http', timezone: 'UTC', timestamp_now: Math.floor(Date.now() / 1000) },
+          user_info: {
+            ...defaultUserInfo,
+            username: account.username,
+            password: account.password,
+            ...account.userInfo,
+          },
+          server_info: {
+            url: '127.0.0.1',
+            port: String(port),
+            https_port: '',
+            server_protocol: 'http',
+            timezone: 'UTC',
+            timestamp_now: Math.floor(Date.now() / 1000),
+          },
         });
       case 'get_live_categories':
         return sendJson(res, account.categories ?? []);
@@ -186,7 +198,9 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
         const category = query.category_id;
         return sendJson(
           res,
-          category === undefined ? streams : streams.filter((s) => String((s as { category_id?: unknown }).category_id) === category),
+          category === undefined
+            ? streams
+            : streams.filter((s) => String((s as { category_id?: unknown }).category_id) === category),
         );
       }
       default:
@@ -219,7 +233,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       res.flushHeaders();
       return;
     }
-    const limit = fault?.kind === 'close-early' ? fault.afterBytes : behaviour.totalBytes ?? Infinity;
+    const limit = fault?.kind === 'close-early' ? fault.afterBytes : (behaviour.totalBytes ?? Infinity);
     const bitrate = behaviour.bitrate ?? 2_000_000;
     const chunkSize = 188 * 7 * 10; // 13,160 bytes: whole TS packets
     const intervalMs = behaviour.unpaced ? 0 : Math.max(1, (chunkSize * 8 * 1000) / bitrate);
@@ -302,7 +316,11 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 }
 
 /** A provider live-stream row as `get_live_streams` sends it (numbers as the panel likes them). */
-export function liveStream(streamId: number, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function liveStream(
+  streamId: number,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     num: streamId,
     name,

@@ -30,10 +30,21 @@ export function seedLineupChannel(db: Db, input: SeedLineupChannel): number {
         `INSERT INTO xmltv_channels (channel_id, display_name, display_names, icon, is_synthetic, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(input.channelId, name, JSON.stringify(input.displayNames ?? [name]), input.icon ?? null, input.synthetic ? 1 : 0, t, t)
-      .lastInsertRowid,
+      .run(
+        input.channelId,
+        name,
+        JSON.stringify(input.displayNames ?? [name]),
+        input.icon ?? null,
+        input.synthetic ? 1 : 0,
+        t,
+        t,
+      ).lastInsertRowid,
   );
-  const next = db.prepare('SELECT coalesce(max(display_order), 0) + 1 AS n, coalesce(max(channel_number), 0) + 1 AS c FROM xmltv_channel_settings').get() as {
+  const next = db
+    .prepare(
+      'SELECT coalesce(max(display_order), 0) + 1 AS n, coalesce(max(channel_number), 0) + 1 AS c FROM xmltv_channel_settings',
+    )
+    .get() as {
     n: number;
     c: number;
   };
@@ -63,13 +74,23 @@ export function seedProviderChannel(db: Db, input: SeedProviderChannel): number 
         `INSERT INTO xtream_channels (account_id, group_key, name, icon, category_id, category_name, epg_channel_id, qualities, created_at, updated_at)
          VALUES (?, ?, ?, ?, '1', ?, ?, ?, ?, ?)`,
       )
-      .run(input.accountId, input.name.toLowerCase(), input.name, input.icon ?? null, input.categoryName ?? null, input.epgChannelId ?? null, JSON.stringify(qualities), t, t)
-      .lastInsertRowid,
+      .run(
+        input.accountId,
+        input.name.toLowerCase(),
+        input.name,
+        input.icon ?? null,
+        input.categoryName ?? null,
+        input.epgChannelId ?? null,
+        JSON.stringify(qualities),
+        t,
+        t,
+      ).lastInsertRowid,
   );
   const insert = db.prepare(
     `INSERT INTO xtream_streams (account_id, xtream_channel_id, stream_id, name, tier, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const s of input.streams) insert.run(input.accountId, id, s.streamId, s.name ?? `${input.name} ${s.tier}`, s.tier, t, t);
+  for (const s of input.streams)
+    insert.run(input.accountId, id, s.streamId, s.name ?? `${input.name} ${s.tier}`, s.tier, t, t);
   return id;
 }
 
@@ -91,13 +112,24 @@ export function seedMapping(db: Db, input: SeedMapping): number {
         `INSERT INTO channel_mappings (xmltv_channel_id, xtream_channel_id, match_confidence, is_manual, is_primary, stream_priority, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(input.lineupChannelId, input.providerChannelId, input.confidence ?? 1, input.manual ? 1 : 0, input.primary === false ? 0 : 1, input.priority ?? 0, t, t)
-      .lastInsertRowid,
+      .run(
+        input.lineupChannelId,
+        input.providerChannelId,
+        input.confidence ?? 1,
+        input.manual ? 1 : 0,
+        input.primary === false ? 0 : 1,
+        input.priority ?? 0,
+        t,
+        t,
+      ).lastInsertRowid,
   );
 }
 
 /** Inserts an account row with an opaque secret (for tests that never stream from it). */
-export function seedAccountRow(db: Db, input: { name?: string; serverUrl?: string; maxConnections?: number; active?: boolean } = {}): number {
+export function seedAccountRow(
+  db: Db,
+  input: { name?: string; serverUrl?: string; maxConnections?: number; active?: boolean } = {},
+): number {
   const t = now();
   return Number(
     db
@@ -105,7 +137,13 @@ export function seedAccountRow(db: Db, input: { name?: string; serverUrl?: strin
         `INSERT INTO accounts (name, server_url, username, password_secret, password_backend, max_connections, is_active, status, created_at, updated_at)
          VALUES (?, ?, 'user', 'not-a-real-secret', 'aes', ?, ?, 'Active', ?, ?)`,
       )
-      .run(input.name ?? 'Test account', input.serverUrl ?? 'http://127.0.0.1:9', input.maxConnections ?? 2, input.active === false ? 0 : 1, t, t)
-      .lastInsertRowid,
+      .run(
+        input.name ?? 'Test account',
+        input.serverUrl ?? 'http://127.0.0.1:9',
+        input.maxConnections ?? 2,
+        input.active === false ? 0 : 1,
+        t,
+        t,
+      ).lastInsertRowid,
   );
 }

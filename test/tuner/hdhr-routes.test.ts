@@ -31,8 +31,24 @@ afterEach(async () => {
 });
 
 /** An enabled lineup channel whose primary provider channel has these tiers. */
-function addChannel(db: Db, accountId: number, channelId: string, input: { name?: string; number?: number; tiers?: ('4K' | 'FHD' | 'HD' | 'SD')[]; enabled?: boolean; primary?: boolean } = {}) {
-  const lineup = seedLineupChannel(db, { channelId, displayName: input.name ?? channelId, enabled: input.enabled ?? true, ...(input.number ? { number: input.number } : {}) });
+function addChannel(
+  db: Db,
+  accountId: number,
+  channelId: string,
+  input: {
+    name?: string;
+    number?: number;
+    tiers?: ('4K' | 'FHD' | 'HD' | 'SD')[];
+    enabled?: boolean;
+    primary?: boolean;
+  } = {},
+) {
+  const lineup = seedLineupChannel(db, {
+    channelId,
+    displayName: input.name ?? channelId,
+    enabled: input.enabled ?? true,
+    ...(input.number ? { number: input.number } : {}),
+  });
   const streams = (input.tiers ?? ['SD']).map((tier, i) => ({ streamId: Math.floor(Math.random() * 1e6) + i, tier }));
   const provider = seedProviderChannel(db, { accountId, name: `P ${channelId}`, streams });
   seedMapping(db, { lineupChannelId: lineup, providerChannelId: provider, primary: input.primary ?? true });
@@ -67,7 +83,18 @@ describe('/discover.json', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const body = res.json<Record<string, unknown>>();
     expect(Object.keys(body).sort()).toEqual(
-      ['BaseURL', 'DeviceAuth', 'DeviceID', 'FirmwareName', 'FirmwareVersion', 'FriendlyName', 'LineupURL', 'Manufacturer', 'ModelNumber', 'TunerCount'].sort(),
+      [
+        'BaseURL',
+        'DeviceAuth',
+        'DeviceID',
+        'FirmwareName',
+        'FirmwareVersion',
+        'FriendlyName',
+        'LineupURL',
+        'Manufacturer',
+        'ModelNumber',
+        'TunerCount',
+      ].sort(),
     );
     expect(body).toMatchObject({
       FriendlyName: 'Tunerbridge',
@@ -83,9 +110,18 @@ describe('/discover.json', () => {
   });
 
   it('uses --advertise-url and the configured friendly name', async () => {
-    const { t } = await open({ listen: false, config: { advertiseUrl: 'http://10.0.0.9:8080', friendlyName: 'Living room' } });
-    const body = (await t.app.inject({ url: '/discover.json', headers: { host: '127.0.0.1:1' } })).json<Record<string, unknown>>();
-    expect(body).toMatchObject({ FriendlyName: 'Living room', BaseURL: 'http://10.0.0.9:8080', LineupURL: 'http://10.0.0.9:8080/lineup.json' });
+    const { t } = await open({
+      listen: false,
+      config: { advertiseUrl: 'http://10.0.0.9:8080', friendlyName: 'Living room' },
+    });
+    const body = (await t.app.inject({ url: '/discover.json', headers: { host: '127.0.0.1:1' } })).json<
+      Record<string, unknown>
+    >();
+    expect(body).toMatchObject({
+      FriendlyName: 'Living room',
+      BaseURL: 'http://10.0.0.9:8080',
+      LineupURL: 'http://10.0.0.9:8080/lineup.json',
+    });
   });
 
   it("counts tuners as the active accounts' effective limits, or the override", async () => {
@@ -95,7 +131,9 @@ describe('/discover.json', () => {
     seedAccountRow(db, { maxConnections: 5, active: false });
     // No user limit: the provider's advertised limit counts; neither: 1.
     const providerOnly = seedAccountRow(db, {});
-    db.prepare('UPDATE accounts SET max_connections = NULL, provider_max_connections = 4 WHERE id = ?').run(providerOnly);
+    db.prepare('UPDATE accounts SET max_connections = NULL, provider_max_connections = 4 WHERE id = ?').run(
+      providerOnly,
+    );
     const neither = seedAccountRow(db, {});
     db.prepare('UPDATE accounts SET max_connections = NULL, provider_max_connections = NULL WHERE id = ?').run(neither);
     expect((await t.app.inject('/discover.json')).json<{ TunerCount: number }>().TunerCount).toBe(2 + 3 + 4 + 1);
@@ -120,11 +158,15 @@ describe('/discover.json', () => {
       const fixed = await startApp({ dataDir: dir.path, listen: false, config: { deviceId: '12345674' } });
       expect((await fixed.app.inject('/discover.json')).json<{ DeviceID: string }>().DeviceID).toBe('12345674');
       await fixed.close({ keepDataDir: true });
-      await expect(startApp({ dataDir: dir.path, listen: false, config: { deviceId: '12345675' } })).rejects.toThrow(/invalid device id/);
+      await expect(startApp({ dataDir: dir.path, listen: false, config: { deviceId: '12345675' } })).rejects.toThrow(
+        /invalid device id/,
+      );
 
       // A stored id that fails the check (hand-edited database) is replaced by a valid one, once.
       const db = openDatabase(join(dir.path, 'tunerbridge.db'));
-      db.prepare("UPDATE settings SET value = json_set(value, '$.deviceId', ?) WHERE key = 'tuner.identity'").run(0x12345675);
+      db.prepare("UPDATE settings SET value = json_set(value, '$.deviceId', ?) WHERE key = 'tuner.identity'").run(
+        0x12345675,
+      );
       db.close();
       const repaired = await startApp({ dataDir: dir.path, listen: false });
       const id3 = (await repaired.app.inject('/discover.json')).json<{ DeviceID: string }>().DeviceID;
@@ -153,7 +195,10 @@ describe('/lineup.json and /lineup.xml', () => {
     addChannel(db, account, 'secondary-only.uk', { number: 4, primary: false });
     seedLineupChannel(db, { channelId: 'unmapped.uk', number: 5 });
 
-    const res = await t.app.inject({ url: '/lineup.json?show=found&tuning=1&whatever', headers: { host: 'tuner.lan:5004' } });
+    const res = await t.app.inject({
+      url: '/lineup.json?show=found&tuning=1&whatever',
+      headers: { host: 'tuner.lan:5004' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual([
       { GuideNumber: '7', GuideName: 'ITV "1" & Co', URL: 'http://tuner.lan:5004/stream/itv%2F1%20%26%20co.uk' },
@@ -176,7 +221,9 @@ describe('/lineup.json and /lineup.xml', () => {
   it('uses --advertise-url for every stream URL', async () => {
     const { t, db } = await open({ listen: false, config: { advertiseUrl: 'https://tv.example.net' } });
     addChannel(db, seedAccountRow(db), 'bbc1.uk', { number: 1 });
-    expect((await t.app.inject('/lineup.json')).json()).toEqual([{ GuideNumber: '1', GuideName: 'bbc1.uk', URL: 'https://tv.example.net/stream/bbc1.uk' }]);
+    expect((await t.app.inject('/lineup.json')).json()).toEqual([
+      { GuideNumber: '1', GuideName: 'bbc1.uk', URL: 'https://tv.example.net/stream/bbc1.uk' },
+    ]);
   });
 
   it('answers an empty lineup with []', async () => {
@@ -189,18 +236,32 @@ describe('/lineup.json and /lineup.xml', () => {
 describe('scan and device description', () => {
   it('reports a possible, finished scan', async () => {
     const { t } = await open({ listen: false });
-    expect((await t.app.inject('/lineup_status.json')).json()).toEqual({ ScanInProgress: 0, ScanPossible: 1, Source: 'Cable', SourceList: ['Cable'] });
+    expect((await t.app.inject('/lineup_status.json')).json()).toEqual({
+      ScanInProgress: 0,
+      ScanPossible: 1,
+      Source: 'Cable',
+      SourceList: ['Cable'],
+    });
   });
 
   it('answers POST /lineup.post?scan=start|abort with an empty 200, whatever the body, and 400 for another scan value', async () => {
     const { t } = await open({ listen: false });
     for (const url of ['/lineup.post?scan=start&source=Cable', '/lineup.post?scan=abort', '/lineup.post']) {
-      const res = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'scan=start' });
+      const res = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'scan=start',
+      });
       expect(res.statusCode).toBe(200);
       expect(res.body).toBe('');
       expect(res.headers['content-length']).toBe('0');
     }
-    const jsonEmpty = await t.app.inject({ method: 'POST', url: '/lineup.post?scan=start', headers: { 'content-type': 'application/json' } });
+    const jsonEmpty = await t.app.inject({
+      method: 'POST',
+      url: '/lineup.post?scan=start',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(jsonEmpty.statusCode).toBe(200);
     const bad = await t.app.inject({ method: 'POST', url: '/lineup.post?scan=explode' });
     expect(bad.statusCode).toBe(400);
@@ -209,7 +270,9 @@ describe('scan and device description', () => {
 
   it('serves a UPnP root device description naming the same device', async () => {
     const { t } = await open({ listen: false, config: { friendlyName: 'Den <TV> & more' } });
-    const discover = (await t.app.inject({ url: '/discover.json', headers: { host: '10.1.1.1:5004' } })).json<{ DeviceID: string }>();
+    const discover = (await t.app.inject({ url: '/discover.json', headers: { host: '10.1.1.1:5004' } })).json<{
+      DeviceID: string;
+    }>();
     const res = await t.app.inject({ url: '/device.xml', headers: { host: '10.1.1.1:5004' } });
     expect(res.headers['content-type']).toMatch(/^application\/xml/);
     const nodes = parseXml(res.body);
@@ -230,7 +293,9 @@ describe('scan and device description', () => {
 function http10(url: string, path: string, method = 'GET'): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(`${method} ${path} HTTP/1.0\r\nHost: ${hostname}:${port}\r\n\r\n`));
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(`${method} ${path} HTTP/1.0\r\nHost: ${hostname}:${port}\r\n\r\n`),
+    );
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -242,7 +307,14 @@ describe('HTTP/1.0 (Plex set-up)', () => {
   it('answers every set-up endpoint with a Content-Length and no chunking, then closes', async () => {
     const { t, db } = await open();
     addChannel(db, seedAccountRow(db), 'bbc1.uk', { name: 'BBC One', number: 1 });
-    for (const [path, method] of [['/discover.json', 'GET'], ['/lineup_status.json', 'GET'], ['/lineup.json', 'GET'], ['/lineup.xml', 'GET'], ['/device.xml', 'GET'], ['/lineup.post?scan=start&source=Cable', 'POST']] as const) {
+    for (const [path, method] of [
+      ['/discover.json', 'GET'],
+      ['/lineup_status.json', 'GET'],
+      ['/lineup.json', 'GET'],
+      ['/lineup.xml', 'GET'],
+      ['/device.xml', 'GET'],
+      ['/lineup.post?scan=start&source=Cable', 'POST'],
+    ] as const) {
       const raw = await http10(t.url, path, method);
       const [head, body] = raw.split('\r\n\r\n', 2) as [string, string];
       expect(head, path).toMatch(/^HTTP\/1\.[01] 200 /);
@@ -282,7 +354,11 @@ describe('/auto/v{GuideNumber}', () => {
   it('answers 404 for an unknown number, a disabled channel and a malformed path, without contacting the provider', async () => {
     f = await startStreamFixture();
     const lineupId = f.addChannel('off.uk', [{ streamId: 301, tier: 'HD' }], { enabled: false });
-    const number = (f.db.prepare('SELECT channel_number AS n FROM xmltv_channel_settings WHERE xmltv_channel_id = ?').get(lineupId) as { n: number }).n;
+    const number = (
+      f.db
+        .prepare('SELECT channel_number AS n FROM xmltv_channel_settings WHERE xmltv_channel_id = ?')
+        .get(lineupId) as { n: number }
+    ).n;
     for (const path of [`/auto/v${number}`, '/auto/v999', '/auto/5', '/auto/vabc', '/auto/v1.1']) {
       const res = await f.t.app.inject(path);
       expect(res.statusCode, path).toBe(404);

@@ -25,11 +25,34 @@ describe('/playlist.m3u', () => {
     await t.close();
   });
 
-  function seed(name: string, options: { number: number; icon?: string | null; providerIcon?: string | null; group?: string; enabled?: boolean; mapped?: boolean; channelId?: string }) {
+  function seed(
+    name: string,
+    options: {
+      number: number;
+      icon?: string | null;
+      providerIcon?: string | null;
+      group?: string;
+      enabled?: boolean;
+      mapped?: boolean;
+      channelId?: string;
+    },
+  ) {
     const account = seedAccountRow(db);
-    const lineupId = seedLineupChannel(db, { channelId: options.channelId ?? `${name}.id`, displayName: name, number: options.number, icon: options.icon ?? null, enabled: options.enabled });
+    const lineupId = seedLineupChannel(db, {
+      channelId: options.channelId ?? `${name}.id`,
+      displayName: name,
+      number: options.number,
+      icon: options.icon ?? null,
+      enabled: options.enabled,
+    });
     if (options.mapped === false) return;
-    const provider = seedProviderChannel(db, { accountId: account, name: `P ${name}`, streams: [{ streamId: options.number * 10, tier: 'HD' }], icon: options.providerIcon ?? null, categoryName: options.group ?? null });
+    const provider = seedProviderChannel(db, {
+      accountId: account,
+      name: `P ${name}`,
+      streams: [{ streamId: options.number * 10, tier: 'HD' }],
+      icon: options.providerIcon ?? null,
+      categoryName: options.group ?? null,
+    });
     seedMapping(db, { lineupChannelId: lineupId, providerChannelId: provider });
   }
 
@@ -46,7 +69,13 @@ describe('/playlist.m3u', () => {
     expect(lines[0]).toMatch(/^#EXTM3U url-tvg="http:\/\/tuner\.lan:5004\/epg\.xml"/);
     expect(lines).toHaveLength(5);
     const first = parseExtinf(lines[1]!);
-    expect(first.attrs).toEqual({ 'tvg-id': 'First.id', 'tvg-name': 'First', 'tvg-logo': 'http://guide/logo1.png', 'tvg-chno': '3', 'group-title': 'UK' });
+    expect(first.attrs).toEqual({
+      'tvg-id': 'First.id',
+      'tvg-name': 'First',
+      'tvg-logo': 'http://guide/logo1.png',
+      'tvg-chno': '3',
+      'group-title': 'UK',
+    });
     expect(first.name).toBe('First');
     expect(lines[2]).toBe('http://tuner.lan:5004/stream/First.id');
     const second = parseExtinf(lines[3]!);

@@ -2,7 +2,13 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamFault } from '../support/fake-xtream-provider.js';
-import { eventsOf, openStream, startStreamFixture, waitUntil, type StreamFixture } from '../streaming/stream-fixture.js';
+import {
+  eventsOf,
+  openStream,
+  startStreamFixture,
+  waitUntil,
+  type StreamFixture,
+} from '../streaming/stream-fixture.js';
 
 /** A loopback port nobody listens on: connecting to it is refused at once. */
 async function closedPort(): Promise<number> {
@@ -15,7 +21,16 @@ async function closedPort(): Promise<number> {
 
 /** Nothing a client may learn about our upstream or internals. */
 function expectOpaque(body: string, f: StreamFixture): void {
-  for (const secret of [f.password, f.username, `127.0.0.1:${f.provider.port}`, '/live/', 'SELECT', 'sqlite', 'at ', 'Error:']) {
+  for (const secret of [
+    f.password,
+    f.username,
+    `127.0.0.1:${f.provider.port}`,
+    '/live/',
+    'SELECT',
+    'sqlite',
+    'at ',
+    'Error:',
+  ]) {
     expect(body).not.toContain(secret);
   }
 }
@@ -34,7 +49,11 @@ describe('stream proxy: error handling', () => {
     expect(res.status).toBe(503);
     expect(JSON.parse(await res.text())).toEqual({ error: 'stream unavailable' });
     const [event] = await eventsOf(f, 'stream');
-    expect(event).toMatchObject({ level: 'warn', message: 'Upstream unavailable', details: { channelId: 'gone.uk', streamId: 41, reason: 'refused' } });
+    expect(event).toMatchObject({
+      level: 'warn',
+      message: 'Upstream unavailable',
+      details: { channelId: 'gone.uk', streamId: 41, reason: 'refused' },
+    });
     // The event names the upstream, redacted: user and password never recorded.
     expect(event!.details!.url).toBe(`http://127.0.0.1:${port}/live/***/***/41.ts`);
     expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(0);
@@ -46,7 +65,11 @@ describe('stream proxy: error handling', () => {
     ['a custom panel code', { kind: 'status', status: 458 }, 'http-status'],
     ['a refused stream (socket destroyed)', { kind: 'refuse' }, 'unreachable'],
     ['no answer within the connect timeout', { kind: 'stall' }, 'timeout'],
-    ['a 200 HTML error page instead of video', { kind: 'status', status: 200, body: '<html>Account expired</html>' }, 'not-a-stream'],
+    [
+      'a 200 HTML error page instead of video',
+      { kind: 'status', status: 200, body: '<html>Account expired</html>' },
+      'not-a-stream',
+    ],
   ])('returns 503 for %s from the provider', async (_name, fault, reason) => {
     f = await startStreamFixture({ app: { config: { upstreamConnectTimeoutMs: 400 } } });
     f.provider.setStream(42, { fault });

@@ -16,10 +16,25 @@ describe('stream proxy with ffprobe', () => {
       { streamId: 1001, tier: 'SD' },
       { streamId: 1002, tier: 'HD' },
     ]);
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:format=format_name', '-of', 'json', `${f.t.url}/stream/bbc1.uk`], {
-      timeout: 30_000,
-    });
-    const probe = JSON.parse(stdout) as { streams: { codec_type: string; codec_name: string }[]; format: { format_name: string } };
+    const { stdout } = await run(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-show_entries',
+        'stream=codec_type,codec_name:format=format_name',
+        '-of',
+        'json',
+        `${f.t.url}/stream/bbc1.uk`,
+      ],
+      {
+        timeout: 30_000,
+      },
+    );
+    const probe = JSON.parse(stdout) as {
+      streams: { codec_type: string; codec_name: string }[];
+      format: { format_name: string };
+    };
     expect(probe.format.format_name).toBe('mpegts');
     expect(probe.streams).toEqual(
       expect.arrayContaining([
@@ -29,7 +44,11 @@ describe('stream proxy with ffprobe', () => {
     );
     expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([1002]);
     const streaming = f.t.domains.streaming;
-    await waitUntil(() => streaming.sessions.size === 0 && streaming.slots.inUse(f.accountId) === 0, 1000, 'slot release after ffprobe exits');
+    await waitUntil(
+      () => streaming.sessions.size === 0 && streaming.slots.inUse(f.accountId) === 0,
+      1000,
+      'slot release after ffprobe exits',
+    );
     await f.provider.waitForOpenStreams((n) => n === 0, 1000);
   });
 });

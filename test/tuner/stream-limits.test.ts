@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsOf, openStream, startStreamFixture, waitUntil, type StreamClient, type StreamFixture } from '../streaming/stream-fixture.js';
+import {
+  eventsOf,
+  openStream,
+  startStreamFixture,
+  waitUntil,
+  type StreamClient,
+  type StreamFixture,
+} from '../streaming/stream-fixture.js';
 
 /** Seed story 4-4, group "connection limit": per-account tuner slots, counted by us. */
 describe('stream proxy: connection limit', () => {
@@ -38,7 +45,11 @@ describe('stream proxy: connection limit', () => {
     expect((await open('two.uk')).status).toBe(503);
     const events = await eventsOf(f, 'tuner');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ level: 'warn', message: 'All tuners in use', details: { channelId: 'two.uk', accountId: f.accountId, limit: 1 } });
+    expect(events[0]).toMatchObject({
+      level: 'warn',
+      message: 'All tuners in use',
+      details: { channelId: 'two.uk', accountId: f.accountId, limit: 1 },
+    });
   });
 
   it('allows a new stream once the previous one ended, and frees the slot within 1 s of a disconnect', async () => {
@@ -68,7 +79,11 @@ describe('stream proxy: connection limit', () => {
     await f.provider.waitForOpenStreams((n) => n === 3);
     expect((await open('d.uk')).status).toBe(503);
     streams[1]!.close();
-    await waitUntil(() => streaming.slots.inUse(f.accountId) === 2 && streaming.sessions.size === 2, 1000, 'one slot freed');
+    await waitUntil(
+      () => streaming.slots.inUse(f.accountId) === 2 && streaming.sessions.size === 2,
+      1000,
+      'one slot freed',
+    );
     await f.provider.waitForOpenStreams((n) => n === 2, 1000);
     expect((await open('d.uk')).status).toBe(200);
   });
@@ -166,7 +181,11 @@ describe('stream proxy: a client that leaves early', () => {
     const hungUpAt = Date.now();
     controller.abort();
     await pending;
-    await waitUntil(() => streaming.slots.inUse(f.accountId) === 0 && streaming.sessions.size === 0, 1000, 'slot release');
+    await waitUntil(
+      () => streaming.slots.inUse(f.accountId) === 0 && streaming.sessions.size === 0,
+      1000,
+      'slot release',
+    );
     expect(Date.now() - hungUpAt).toBeLessThan(1000);
     // No 'Upstream unavailable' event: the provider did nothing wrong.
     expect((await eventsOf(f, 'stream')).filter((e) => e.message === 'Upstream unavailable')).toEqual([]);

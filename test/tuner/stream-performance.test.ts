@@ -54,7 +54,7 @@ describe('stream proxy: streaming performance', () => {
     const read = () => streaming.sessions.list()[0]!.bytesSent;
     // Let the socket buffers fill; then the upstream read must stall (no progress over 200 ms).
     const deadline = Date.now() + 10_000;
-    for (let before = read(); ; ) {
+    for (let before = read(); ;) {
       await new Promise((r) => setTimeout(r, 200));
       const now = read();
       if (now === before) break;
@@ -81,7 +81,12 @@ describe('stream proxy: streaming performance', () => {
       const head = s.head();
       for (let i = 0; i < 200; i++) expect(head[i * 188]).toBe(0x47);
     }
-    expect(f.provider.streamRequests().map((r) => r.streamId).sort()).toEqual(ids);
+    expect(
+      f.provider
+        .streamRequests()
+        .map((r) => r.streamId)
+        .sort(),
+    ).toEqual(ids);
     expect(f.provider.openStreams()).toBe(5);
     expect(f.t.domains.streaming.sessions.size).toBe(5);
   });

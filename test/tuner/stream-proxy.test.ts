@@ -82,7 +82,11 @@ describe('stream proxy: basic functionality', () => {
   it('returns 404 for a channel without a primary mapping (unmapped, or mapped as non-primary only)', async () => {
     seedLineupChannel(f.db, { channelId: 'unmapped.uk' });
     const lineup = seedLineupChannel(f.db, { channelId: 'secondary-only.uk' });
-    const provider = seedProviderChannel(f.db, { accountId: f.accountId, name: 'Secondary', streams: [{ streamId: 103, tier: 'HD' }] });
+    const provider = seedProviderChannel(f.db, {
+      accountId: f.accountId,
+      name: 'Secondary',
+      streams: [{ streamId: 103, tier: 'HD' }],
+    });
     seedMapping(f.db, { lineupChannelId: lineup, providerChannelId: provider, primary: false });
     for (const id of ['unmapped.uk', 'secondary-only.uk']) {
       const res = await f.t.app.inject({ method: 'GET', url: `/stream/${id}` });
@@ -170,8 +174,19 @@ describe('stream proxy: XMLTV-first', () => {
   it('proxies the primary mapping and ignores the other mappings of the channel', async () => {
     const lineup = seedLineupChannel(f.db, { channelId: 'news.uk' });
     // A non-primary mapping with a better tier must not win: other mappings are failover candidates.
-    const other = seedProviderChannel(f.db, { accountId: f.accountId, name: 'News backup', streams: [{ streamId: 311, tier: '4K' }] });
-    const primary = seedProviderChannel(f.db, { accountId: f.accountId, name: 'News main', streams: [{ streamId: 312, tier: 'SD' }, { streamId: 313, tier: 'HD' }] });
+    const other = seedProviderChannel(f.db, {
+      accountId: f.accountId,
+      name: 'News backup',
+      streams: [{ streamId: 311, tier: '4K' }],
+    });
+    const primary = seedProviderChannel(f.db, {
+      accountId: f.accountId,
+      name: 'News main',
+      streams: [
+        { streamId: 312, tier: 'SD' },
+        { streamId: 313, tier: 'HD' },
+      ],
+    });
     seedMapping(f.db, { lineupChannelId: lineup, providerChannelId: other, primary: false, priority: 0 });
     seedMapping(f.db, { lineupChannelId: lineup, providerChannelId: primary, primary: true, priority: 1 });
     const client = await openStream(`${f.t.url}/stream/news.uk`);

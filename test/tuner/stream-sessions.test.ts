@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventsOf, openStream, startStreamFixture, waitUntil, type StreamClient, type StreamFixture } from '../streaming/stream-fixture.js';
+import {
+  eventsOf,
+  openStream,
+  startStreamFixture,
+  waitUntil,
+  type StreamClient,
+  type StreamFixture,
+} from '../streaming/stream-fixture.js';
 
 interface ApiSession {
   id: string;
@@ -51,7 +58,14 @@ describe('stream proxy: session tracking', () => {
     const { items, total } = await sessions();
     expect(total).toBe(1);
     const session = items[0]!;
-    expect(session).toMatchObject({ channelId: 'bbc1.uk', accountId: f.accountId, streamId: 702, tier: 'FHD', clientAddress: '127.0.0.1', state: 'streaming' });
+    expect(session).toMatchObject({
+      channelId: 'bbc1.uk',
+      accountId: f.accountId,
+      streamId: 702,
+      tier: 'FHD',
+      clientAddress: '127.0.0.1',
+      state: 'streaming',
+    });
     expect(session.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(Date.parse(session.startedAt)).toBeGreaterThanOrEqual(before - 5);
     expect(Date.parse(session.startedAt)).toBeLessThanOrEqual(Date.now());
@@ -79,7 +93,12 @@ describe('stream proxy: session tracking', () => {
     const events = await eventsOf(f, 'stream');
     const started = events.find((e) => e.message === 'Stream started');
     const ended = events.find((e) => e.message === 'Stream ended');
-    expect(started?.details).toMatchObject({ sessionId: session!.id, channelId: 'bbc1.uk', streamId: 702, tier: 'FHD' });
+    expect(started?.details).toMatchObject({
+      sessionId: session!.id,
+      channelId: 'bbc1.uk',
+      streamId: 702,
+      tier: 'FHD',
+    });
     expect(ended?.details).toMatchObject({ sessionId: session!.id, reason: 'client-closed' });
     expect(ended!.details!.bytesSent).toBeGreaterThanOrEqual(1000);
   });

@@ -37,7 +37,9 @@ describe('stream proxy: upstream URL format', () => {
 
   it('keeps a provider path prefix and drops a pasted player_api.php', async () => {
     f = await startStreamFixture({ provider: { pathPrefix: '/xc' } });
-    f.db.prepare('UPDATE accounts SET server_url = ? WHERE id = ?').run(`${f.provider.url}/player_api.php`, f.accountId);
+    f.db
+      .prepare('UPDATE accounts SET server_url = ? WHERE id = ?')
+      .run(`${f.provider.url}/player_api.php`, f.accountId);
     f.addChannel('bbc1.uk', [{ streamId: 502, tier: 'HD' }]);
     expect((await play('bbc1.uk')).path).toBe(`/xc/live/${f.username}/${f.password}/502.ts`);
   });
@@ -106,7 +108,10 @@ describe('stream proxy: password decryption', () => {
   afterEach(() => f.close());
 
   function storedSecret(): { password_backend: string; password_secret: string } {
-    return f.db.prepare('SELECT password_backend, password_secret FROM accounts WHERE id = ?').get(f.accountId) as { password_backend: string; password_secret: string };
+    return f.db.prepare('SELECT password_backend, password_secret FROM accounts WHERE id = ?').get(f.accountId) as {
+      password_backend: string;
+      password_secret: string;
+    };
   }
 
   async function streamStatus(channelId: string): Promise<number> {

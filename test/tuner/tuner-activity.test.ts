@@ -30,7 +30,10 @@ describe('tuner status over the control protocol', () => {
   });
 
   it('shows a playing stream on tuner0 (channel, lock, bit rate) and idle tuners otherwise', async () => {
-    f = await startStreamFixture({ maxConnections: 2, app: { config: { discovery: true, hdhomerunPort: 0, ssdpPort: 0 } } });
+    f = await startStreamFixture({
+      maxConnections: 2,
+      app: { config: { discovery: true, hdhomerunPort: 0, ssdpPort: 0 } },
+    });
     const port = (await f.t.domains.discovery!.ready()).hdhomerunTcp!;
     const lineupId = f.addChannel('bbc1.uk', [{ streamId: 101, tier: 'HD' }]);
     f.db.prepare('UPDATE xmltv_channel_settings SET channel_number = 7 WHERE xmltv_channel_id = ?').run(lineupId);
@@ -38,7 +41,11 @@ describe('tuner status over the control protocol', () => {
     expect(await controlGet(port, '/tuner0/status')).toBe('ch=none lock=none ss=0 snq=0 seq=0 bps=0 pps=0');
     const client = await openStream(`${f.t.url}/auto/v7`);
     await client.waitForBytes(188 * 100);
-    await waitUntil(() => f!.t.domains.streaming.sessions.list().some((s) => s.state === 'streaming'), 5000, 'a streaming session');
+    await waitUntil(
+      () => f!.t.domains.streaming.sessions.list().some((s) => s.state === 'streaming'),
+      5000,
+      'a streaming session',
+    );
 
     const status = await controlGet(port, '/tuner0/status');
     expect(status).toMatch(/^ch=auto:v7 lock=iptv ss=100 snq=100 seq=100 bps=\d+ pps=\d+$/);
@@ -63,7 +70,10 @@ describe('tuner status over the control protocol', () => {
         .split('\n')
         .map((line) => line.replace(/<[^>]*>/g, ''))
         .filter((line) => line.includes('Channel'))
-        .map((line) => ({ name: line.slice(0, line.indexOf('Channel') - 1), channel: line.slice(line.indexOf('Channel') + 7) }));
+        .map((line) => ({
+          name: line.slice(0, line.indexOf('Channel') - 1),
+          channel: line.slice(line.indexOf('Channel') + 7),
+        }));
 
     expect((await f.t.app.inject('/status.json')).json()).toEqual([{ Resource: 'tuner0' }, { Resource: 'tuner1' }]);
     expect(await jellyfinTuners()).toEqual([
@@ -73,9 +83,19 @@ describe('tuner status over the control protocol', () => {
 
     const client = await openStream(`${f.t.url}/auto/v7`);
     await client.waitForBytes(188 * 100);
-    await waitUntil(() => f!.t.domains.streaming.sessions.list().some((s) => s.state === 'streaming'), 5000, 'a streaming session');
+    await waitUntil(
+      () => f!.t.domains.streaming.sessions.list().some((s) => s.state === 'streaming'),
+      5000,
+      'a streaming session',
+    );
     const status = (await f.t.app.inject('/status.json')).json<Record<string, unknown>[]>();
-    expect(status[0]).toMatchObject({ Resource: 'tuner0', VctNumber: '7', VctName: 'BBC One & <Two>', TargetIP: '127.0.0.1', SignalStrengthPercent: 100 });
+    expect(status[0]).toMatchObject({
+      Resource: 'tuner0',
+      VctNumber: '7',
+      VctName: 'BBC One & <Two>',
+      TargetIP: '127.0.0.1',
+      SignalStrengthPercent: 100,
+    });
     expect(status[0]!.NetworkRate).toBeGreaterThan(0);
     expect(status[1]).toEqual({ Resource: 'tuner1' });
     expect(await jellyfinTuners()).toEqual([

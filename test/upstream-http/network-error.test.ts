@@ -8,7 +8,11 @@ import { fixturePath } from '../support/paths.js';
 import { closedPort, startLoopbackServer, startSilentTcpServer } from './loopback-server.js';
 
 /** What a request (and reading its body) through `dispatcher` fails with, classified. */
-async function failureOf(url: string, dispatcher: Dispatcher, options: Partial<Dispatcher.RequestOptions> = {}): Promise<NetworkErrorClass> {
+async function failureOf(
+  url: string,
+  dispatcher: Dispatcher,
+  options: Partial<Dispatcher.RequestOptions> = {},
+): Promise<NetworkErrorClass> {
   try {
     const response = await request(url, { dispatcher, ...options });
     await response.body.text();
@@ -28,13 +32,19 @@ describe('classifyNetworkError', () => {
   afterAll(() => agent.close());
 
   it('a closed port is refused', async () => {
-    expect(await failureOf(`http://127.0.0.1:${await closedPort()}/`, agent)).toEqual({ reason: 'refused', code: 'ECONNREFUSED' });
+    expect(await failureOf(`http://127.0.0.1:${await closedPort()}/`, agent)).toEqual({
+      reason: 'refused',
+      code: 'ECONNREFUSED',
+    });
   });
 
   it('a connect that never completes (TLS handshake unanswered) is a timeout', async () => {
     const silent = await startSilentTcpServer();
     servers.push(silent);
-    expect(await failureOf(`https://127.0.0.1:${silent.port}/`, agent)).toEqual({ reason: 'timeout', code: 'UND_ERR_CONNECT_TIMEOUT' });
+    expect(await failureOf(`https://127.0.0.1:${silent.port}/`, agent)).toEqual({
+      reason: 'timeout',
+      code: 'UND_ERR_CONNECT_TIMEOUT',
+    });
   });
 
   it('no headers in time and a body gone quiet are timeouts', async () => {
@@ -43,9 +53,17 @@ describe('classifyNetworkError', () => {
       // '/no-answer': never answers
     });
     servers.push(server);
-    expect(await failureOf(`${server.url}/no-answer`, agent, { headersTimeout: 100 })).toEqual({ reason: 'timeout', code: 'UND_ERR_HEADERS_TIMEOUT' });
-    expect(await failureOf(`${server.url}/quiet-body`, agent, { bodyTimeout: 100 })).toEqual({ reason: 'timeout', code: 'UND_ERR_BODY_TIMEOUT' });
-    expect(await failureOf(`${server.url}/no-answer`, agent, { signal: AbortSignal.timeout(100) })).toMatchObject({ reason: 'timeout' });
+    expect(await failureOf(`${server.url}/no-answer`, agent, { headersTimeout: 100 })).toEqual({
+      reason: 'timeout',
+      code: 'UND_ERR_HEADERS_TIMEOUT',
+    });
+    expect(await failureOf(`${server.url}/quiet-body`, agent, { bodyTimeout: 100 })).toEqual({
+      reason: 'timeout',
+      code: 'UND_ERR_BODY_TIMEOUT',
+    });
+    expect(await failureOf(`${server.url}/no-answer`, agent, { signal: AbortSignal.timeout(100) })).toMatchObject({
+      reason: 'timeout',
+    });
   });
 
   it('a connection reset or closed under the request is unreachable', async () => {
@@ -63,12 +81,15 @@ describe('classifyNetworkError', () => {
     servers.push(server);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    expect(await failureOf(`${server.url}/`, agent, { signal: controller.signal })).toMatchObject({ reason: 'aborted' });
+    expect(await failureOf(`${server.url}/`, agent, { signal: controller.signal })).toMatchObject({
+      reason: 'aborted',
+    });
   });
 
   it('anything else (an untrusted certificate, a plain Error) is an error, keeping its code', async () => {
-    const server = createHttpsServer({ cert: readFileSync(fixturePath('localhost-cert.pem')), key: readFileSync(fixturePath('localhost-key.pem')) }, (_req, res) =>
-      res.end('ok'),
+    const server = createHttpsServer(
+      { cert: readFileSync(fixturePath('localhost-cert.pem')), key: readFileSync(fixturePath('localhost-key.pem')) },
+      (_req, res) => res.end('ok'),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
@@ -80,6 +101,9 @@ describe('classifyNetworkError', () => {
 
   it('finds the code on a wrapped cause', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    expect(classifyNetworkError(Object.assign(new Error('fetch failed', { cause }), { code: 'UND_ERR' }))).toEqual({ reason: 'refused', code: 'ECONNREFUSED' });
+    expect(classifyNetworkError(Object.assign(new Error('fetch failed', { cause }), { code: 'UND_ERR' }))).toEqual({
+      reason: 'refused',
+      code: 'ECONNREFUSED',
+    });
   });
 });

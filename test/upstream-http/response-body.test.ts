@@ -1,6 +1,12 @@
 import { request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BodyTooLargeError, capBody, createUpstreamAgent, discardBody, readCapped } from '../../src/upstream-http/index.js';
+import {
+  BodyTooLargeError,
+  capBody,
+  createUpstreamAgent,
+  discardBody,
+  readCapped,
+} from '../../src/upstream-http/index.js';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server.js';
 
 /** Reading bodies from a real node:http server: the cap, and that a body we stop reading lets its connection go. */

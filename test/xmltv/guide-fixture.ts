@@ -19,12 +19,15 @@ export interface GuideProgramme {
   title: string;
 }
 
-
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
 /** A small, valid XMLTV document. */
 export function xmltvDocument(channels: GuideChannel[], programmes: GuideProgramme[]): string {
-  const parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<!DOCTYPE tv SYSTEM "xmltv.dtd">', '<tv generator-info-name="test">'];
+  const parts = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!DOCTYPE tv SYSTEM "xmltv.dtd">',
+    '<tv generator-info-name="test">',
+  ];
   for (const c of channels) {
     parts.push(`  <channel id="${escape(c.id)}">`);
     for (const name of c.names) parts.push(`    <display-name>${escape(name)}</display-name>`);
@@ -33,7 +36,9 @@ export function xmltvDocument(channels: GuideChannel[], programmes: GuideProgram
   }
   for (const p of programmes) {
     const stop = p.stop === undefined ? '' : ` stop="${formatXmltvTime(p.stop)}"`;
-    parts.push(`  <programme start="${formatXmltvTime(p.start)}"${stop} channel="${escape(p.channel)}"><title>${escape(p.title)}</title></programme>`);
+    parts.push(
+      `  <programme start="${formatXmltvTime(p.start)}"${stop} channel="${escape(p.channel)}"><title>${escape(p.title)}</title></programme>`,
+    );
   }
   parts.push('</tv>', '');
   return parts.join('\n');
@@ -42,10 +47,15 @@ export function xmltvDocument(channels: GuideChannel[], programmes: GuideProgram
 const hourMs = 3_600_000;
 
 /** `count` hourly programmes per channel from the current hour on. */
-export function hourlyProgrammes(channels: string[], count: number, from = Math.floor(Date.now() / hourMs) * hourMs): GuideProgramme[] {
+export function hourlyProgrammes(
+  channels: string[],
+  count: number,
+  from = Math.floor(Date.now() / hourMs) * hourMs,
+): GuideProgramme[] {
   const list: GuideProgramme[] = [];
   for (const channel of channels) {
-    for (let i = 0; i < count; i++) list.push({ channel, start: from + i * hourMs, stop: from + (i + 1) * hourMs, title: `${channel} show ${i}` });
+    for (let i = 0; i < count; i++)
+      list.push({ channel, start: from + i * hourMs, stop: from + (i + 1) * hourMs, title: `${channel} show ${i}` });
   }
   return list;
 }

@@ -34,18 +34,35 @@ describe('XMLTV sources API', () => {
   });
   afterEach(() => t.close());
 
-  const create = async (body: Record<string, unknown>) => t.inject({ method: 'POST', url: '/api/xmltv-sources', payload: body });
+  const create = async (body: Record<string, unknown>) =>
+    t.inject({ method: 'POST', url: '/api/xmltv-sources', payload: body });
 
   it('creates, lists, reads, changes and deletes a source, masking credentials in its URL', async () => {
-    const created = await create({ name: ' My guide ', url: 'http://provider.example/xmltv.php?username=bob&password=s3cret' });
+    const created = await create({
+      name: ' My guide ',
+      url: 'http://provider.example/xmltv.php?username=bob&password=s3cret',
+    });
     expect(created.statusCode).toBe(201);
     const source = created.json<SourceBody>();
-    expect(source).toMatchObject({ name: 'My guide', enabled: true, lastRefreshAt: null, channels: 0, programmes: 0, refresh: null });
+    expect(source).toMatchObject({
+      name: 'My guide',
+      enabled: true,
+      lastRefreshAt: null,
+      channels: 0,
+      programmes: 0,
+      refresh: null,
+    });
     expect(source.url).toBe('http://provider.example/xmltv.php?username=***&password=***');
     expect(created.body).not.toContain('s3cret');
 
-    expect((await t.inject({ method: 'GET', url: '/api/xmltv-sources' })).json<SourceBody[]>().map((s) => s.id)).toEqual([source.id]);
-    const patched = await t.inject({ method: 'PATCH', url: `/api/xmltv-sources/${source.id}`, payload: { enabled: false, name: 'Renamed' } });
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/xmltv-sources' })).json<SourceBody[]>().map((s) => s.id),
+    ).toEqual([source.id]);
+    const patched = await t.inject({
+      method: 'PATCH',
+      url: `/api/xmltv-sources/${source.id}`,
+      payload: { enabled: false, name: 'Renamed' },
+    });
     expect(patched.json()).toMatchObject({ id: source.id, name: 'Renamed', enabled: false });
     // A URL with credentials is kept like a password (AES here: the tests run without a keyring); the row holds it masked.
     expect(t.db.prepare('SELECT url, url_backend FROM xmltv_sources WHERE id = ?').get(source.id)).toEqual({
@@ -80,7 +97,11 @@ describe('XMLTV sources API', () => {
 
   it('imports a local file: lineup channels (one named by its id), programmes, counts, an event, and matching', async () => {
     const account = seedAccountRow(t.db);
-    const bbc = seedProviderChannel(t.db, { accountId: account, name: 'UK: BBC One', streams: [{ streamId: 101, tier: 'HD' }] });
+    const bbc = seedProviderChannel(t.db, {
+      accountId: account,
+      name: 'UK: BBC One',
+      streams: [{ streamId: 101, tier: 'HD' }],
+    });
     const path = t.writeGuide('guide.xml', guideV1);
     const { id } = (await create({ name: 'File guide', url: path })).json<SourceBody>();
 
@@ -96,11 +117,20 @@ describe('XMLTV sources API', () => {
       ['ITV1.uk', 'ITV', ['ITV']],
       ['Dave.uk', 'Dave.uk', ['Dave.uk']],
     ]);
-    expect(channels[0]).toMatchObject({ icon: 'http://logos/bbc1.png', enabled: true, mappings: [{ xtreamChannelId: bbc, isPrimary: true }] });
+    expect(channels[0]).toMatchObject({
+      icon: 'http://logos/bbc1.png',
+      enabled: true,
+      mappings: [{ xtreamChannelId: bbc, isPrimary: true }],
+    });
     // Unmatched channels start disabled.
     expect(channels[1]).toMatchObject({ enabled: false, matchStatus: 'unmatched' });
 
-    expect(t.visibleProgrammes(id).filter((p) => p.channel_id === 'Dave.uk').map((p) => p.title)).toEqual(['Dave.uk show 0', 'Dave.uk show 1', 'Dave.uk show 2']);
+    expect(
+      t
+        .visibleProgrammes(id)
+        .filter((p) => p.channel_id === 'Dave.uk')
+        .map((p) => p.title),
+    ).toEqual(['Dave.uk show 0', 'Dave.uk show 1', 'Dave.uk show 2']);
     const source = (await t.inject({ method: 'GET', url: `/api/xmltv-sources/${id}` })).json<SourceBody>();
     expect(source).toMatchObject({ channels: 3, programmes: 9, lastError: null, refresh: null });
     expect(source.lastRefreshAt).not.toBeNull();
@@ -112,11 +142,22 @@ describe('XMLTV sources API', () => {
     const server = await startFakeGuideServer();
     try {
       server.route('/xmltv.php', { body: guideV1 });
-      const { id } = (await create({ name: 'Provider guide', url: `${server.url}/xmltv.php?username=bob&password=s%26cret` })).json<SourceBody>();
-      expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` })).json()).toMatchObject({ programmes: 9 });
-      await t.inject({ method: 'PATCH', url: `/api/xmltv-sources/${id}`, payload: { url: `${server.url}/xmltv.php?username=bob&password=n3w` } });
+      const { id } = (
+        await create({ name: 'Provider guide', url: `${server.url}/xmltv.php?username=bob&password=s%26cret` })
+      ).json<SourceBody>();
+      expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` })).json()).toMatchObject({
+        programmes: 9,
+      });
+      await t.inject({
+        method: 'PATCH',
+        url: `/api/xmltv-sources/${id}`,
+        payload: { url: `${server.url}/xmltv.php?username=bob&password=n3w` },
+      });
       expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` })).statusCode).toBe(200);
-      expect(server.requests).toEqual(['/xmltv.php?username=bob&password=s%26cret', '/xmltv.php?username=bob&password=n3w']);
+      expect(server.requests).toEqual([
+        '/xmltv.php?username=bob&password=s%26cret',
+        '/xmltv.php?username=bob&password=n3w',
+      ]);
       expect(t.db.prepare('SELECT url FROM xmltv_sources').pluck().all().join()).not.toContain('n3w');
     } finally {
       await server.close();
@@ -126,17 +167,30 @@ describe('XMLTV sources API', () => {
   it("imports an account's own guide from its xmltv.php, with the account's current credentials", async () => {
     const provider = await startFakeProvider({ accounts: [{ username: 'alice', password: 'pw/1&', guide: guideV1 }] });
     try {
-      const account = t.t.domains.accounts.create({ name: 'Provider', serverUrl: `${provider.url}/`, username: 'alice', password: 'pw/1&' });
+      const account = t.t.domains.accounts.create({
+        name: 'Provider',
+        serverUrl: `${provider.url}/`,
+        username: 'alice',
+        password: 'pw/1&',
+      });
       const created = await create({ name: 'Provider guide', accountId: account.id });
       expect(created.statusCode).toBe(201);
       const source = created.json<SourceBody & { accountId: number }>();
-      expect(source).toMatchObject({ accountId: account.id, url: `${provider.url}/xmltv.php?username=***&password=***` });
-      expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${source.id}/refresh` })).json()).toMatchObject({ channels: 3, programmes: 9 });
+      expect(source).toMatchObject({
+        accountId: account.id,
+        url: `${provider.url}/xmltv.php?username=***&password=***`,
+      });
+      expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${source.id}/refresh` })).json()).toMatchObject(
+        { channels: 3, programmes: 9 },
+      );
       // A new password reaches the guide without touching the source.
       provider.setAccount({ username: 'alice', password: 'changed', guide: guideV1 });
       t.t.domains.accounts.update(account.id, { password: 'changed' });
       expect((await t.inject({ method: 'POST', url: `/api/xmltv-sources/${source.id}/refresh` })).statusCode).toBe(200);
-      expect(provider.requests.filter((r) => r.path === '/xmltv.php').map((r) => r.password)).toEqual(['pw/1&', 'changed']);
+      expect(provider.requests.filter((r) => r.path === '/xmltv.php').map((r) => r.password)).toEqual([
+        'pw/1&',
+        'changed',
+      ]);
 
       expect((await create({ name: 'x', accountId: 999 })).statusCode).toBe(404);
       expect((await create({ name: 'x', accountId: account.id, url: '/tmp/a.xml' })).statusCode).toBe(400);
@@ -167,7 +221,13 @@ describe('XMLTV sources API', () => {
     const path = t.writeGuide('guide.xml', guideV1);
     const { id } = (await create({ name: 'G', url: path })).json<SourceBody>();
     await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` });
-    t.writeGuide('guide.xml', xmltvDocument([{ id: 'BBCOne.uk', names: ['BBC One'] }], [{ channel: 'BBCOne.uk', start: Date.UTC(2026, 11, 1, 20), title: 'Only one' }]));
+    t.writeGuide(
+      'guide.xml',
+      xmltvDocument(
+        [{ id: 'BBCOne.uk', names: ['BBC One'] }],
+        [{ channel: 'BBCOne.uk', start: Date.UTC(2026, 11, 1, 20), title: 'Only one' }],
+      ),
+    );
     const result = (await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` })).json<unknown>();
     expect(result).toMatchObject({ channels: 1, programmes: 1 });
     expect(t.visibleProgrammes(id).map((p) => p.title)).toEqual(['Only one']);
@@ -190,18 +250,42 @@ describe('XMLTV sources API', () => {
     });
     afterEach(() => server.close());
 
-    const big = xmltvDocument([{ id: 'BBCOne.uk', names: ['BBC One'] }], hourlyProgrammes(['BBCOne.uk', 'ITV1.uk'], 3000));
+    const big = xmltvDocument(
+      [{ id: 'BBCOne.uk', names: ['BBC One'] }],
+      hourlyProgrammes(['BBCOne.uk', 'ITV1.uk'], 3000),
+    );
     const cases: [string, () => void, RegExp][] = [
-      ['malformed XML', () => server.route('/guide', { body: '<tv><channel id="a"><display-name>A</channel></tv>' }), /malformed XML/i],
-      ['an HTML error page', () => server.route('/guide', { body: '<html><body>Service Unavailable</body></html>', contentType: 'text/html' }), /not an XMLTV document/i],
+      [
+        'malformed XML',
+        () => server.route('/guide', { body: '<tv><channel id="a"><display-name>A</channel></tv>' }),
+        /malformed XML/i,
+      ],
+      [
+        'an HTML error page',
+        () =>
+          server.route('/guide', { body: '<html><body>Service Unavailable</body></html>', contentType: 'text/html' }),
+        /not an XMLTV document/i,
+      ],
       ['HTTP 500', () => server.route('/guide', { status: 500, body: 'oops' }), /HTTP 500/],
-      ['broken gzip', () => {
-        const gz = gzipSync(big);
-        gz.fill(0x55, 200, 400);
-        server.route('/guide', { body: gz });
-      }, /gzip/i],
-      ['a truncated document', () => server.route('/guide', { body: big.slice(0, big.length / 2) }), /truncated|ended early/i],
-      ['a connection cut mid-body', () => server.route('/guide', { body: big, chunkSize: 16 * 1024, cutAfterBytes: big.length / 2, cut: 'close' }), /interrupted/i],
+      [
+        'broken gzip',
+        () => {
+          const gz = gzipSync(big);
+          gz.fill(0x55, 200, 400);
+          server.route('/guide', { body: gz });
+        },
+        /gzip/i,
+      ],
+      [
+        'a truncated document',
+        () => server.route('/guide', { body: big.slice(0, big.length / 2) }),
+        /truncated|ended early/i,
+      ],
+      [
+        'a connection cut mid-body',
+        () => server.route('/guide', { body: big, chunkSize: 16 * 1024, cutAfterBytes: big.length / 2, cut: 'close' }),
+        /interrupted/i,
+      ],
     ];
     for (const [what, breakIt, reason] of cases) {
       it(`on ${what}`, async () => {
@@ -215,7 +299,11 @@ describe('XMLTV sources API', () => {
         expect(t.allProgrammeRows(id)).toBe(before.length);
         const source = (await t.inject({ method: 'GET', url: `/api/xmltv-sources/${id}` })).json<SourceBody>();
         expect(source).toMatchObject({ lastError: error, programmes: 9, channels: 3, refresh: null });
-        expect(t.events('guide')[0]).toMatchObject({ level: 'error', message: `Guide "Flaky" import failed: ${error}`, details: { sourceId: id, reason: error } });
+        expect(t.events('guide')[0]).toMatchObject({
+          level: 'error',
+          message: `Guide "Flaky" import failed: ${error}`,
+          details: { sourceId: id, reason: error },
+        });
       });
     }
   });
@@ -237,7 +325,9 @@ describe('XMLTV sources API', () => {
       expect(second.json()).toEqual({ error: 'a refresh of this guide is already running' });
       expect((await first).json()).toMatchObject({ channels: 1, programmes: 400 });
       expect(server.requests).toEqual(['/slow']);
-      expect((await t.inject({ method: 'GET', url: `/api/xmltv-sources/${id}` })).json<SourceBody>().refresh).toBeNull();
+      expect(
+        (await t.inject({ method: 'GET', url: `/api/xmltv-sources/${id}` })).json<SourceBody>().refresh,
+      ).toBeNull();
     } finally {
       await server.close();
     }
@@ -245,11 +335,20 @@ describe('XMLTV sources API', () => {
 
   it('merges sources: a channel id in two guides is one lineup channel, its programmes shown once', async () => {
     const start = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    const a = t.writeGuide('a.xml', xmltvDocument([{ id: 'BBCOne.uk', names: ['BBC One'] }], [{ channel: 'BBCOne.uk', start, stop: start + 3_600_000, title: 'News' }]));
+    const a = t.writeGuide(
+      'a.xml',
+      xmltvDocument(
+        [{ id: 'BBCOne.uk', names: ['BBC One'] }],
+        [{ channel: 'BBCOne.uk', start, stop: start + 3_600_000, title: 'News' }],
+      ),
+    );
     const b = t.writeGuide(
       'b.xml',
       xmltvDocument(
-        [{ id: 'BBCOne.uk', names: ['BBC 1 HD'] }, { id: 'Film4.uk', names: ['Film4'] }],
+        [
+          { id: 'BBCOne.uk', names: ['BBC 1 HD'] },
+          { id: 'Film4.uk', names: ['Film4'] },
+        ],
         [
           { channel: 'BBCOne.uk', start, stop: start + 3_600_000, title: 'News' },
           { channel: 'Film4.uk', start, title: 'Film' },
@@ -281,13 +380,24 @@ describe('XMLTV sources API', () => {
     const path = t.writeGuide('guide.xml', guideV1);
     const { id } = (await create({ name: 'G', url: path })).json<SourceBody>();
     await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` });
-    expect(t.lineup.get(synthetic.id)).toMatchObject({ channelId: 'BBCOne.uk', isSynthetic: false, number: 42, displayNames: ['BBC One', 'BBC 1'] });
+    expect(t.lineup.get(synthetic.id)).toMatchObject({
+      channelId: 'BBCOne.uk',
+      isSynthetic: false,
+      number: 42,
+      displayNames: ['BBC One', 'BBC 1'],
+    });
     expect(t.lineup.list({ limit: 10 }).items.filter((c) => c.channelId === 'BBCOne.uk')).toHaveLength(1);
   });
 
   it('a disabled source’s programmes are hidden from the guide', async () => {
     const start = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    const path = t.writeGuide('a.xml', xmltvDocument([{ id: 'X.uk', names: ['X'] }], [{ channel: 'X.uk', start, stop: start + 3_600_000, title: 'Show' }]));
+    const path = t.writeGuide(
+      'a.xml',
+      xmltvDocument(
+        [{ id: 'X.uk', names: ['X'] }],
+        [{ channel: 'X.uk', start, stop: start + 3_600_000, title: 'Show' }],
+      ),
+    );
     const id = (await create({ name: 'A', url: path })).json<SourceBody>().id;
     await t.inject({ method: 'POST', url: `/api/xmltv-sources/${id}/refresh` });
     expect(new GuideReader(t.db).programmesOf('X.uk', start, start + 3_600_000)).toHaveLength(1);
@@ -296,13 +406,19 @@ describe('XMLTV sources API', () => {
   });
 
   it('keeps the daily refresh time, validated', async () => {
-    expect((await t.inject({ method: 'GET', url: '/api/xmltv-sources/schedule' })).json()).toEqual({ refreshTime: '04:00' });
+    expect((await t.inject({ method: 'GET', url: '/api/xmltv-sources/schedule' })).json()).toEqual({
+      refreshTime: '04:00',
+    });
     const set = await t.inject({ method: 'PUT', url: '/api/xmltv-sources/schedule', payload: { refreshTime: '5:30' } });
     expect(set.json()).toEqual({ refreshTime: '05:30' });
     for (const refreshTime of ['25:00', '12:60', 'noon']) {
-      expect((await t.inject({ method: 'PUT', url: '/api/xmltv-sources/schedule', payload: { refreshTime } })).statusCode).toBe(400);
+      expect(
+        (await t.inject({ method: 'PUT', url: '/api/xmltv-sources/schedule', payload: { refreshTime } })).statusCode,
+      ).toBe(400);
     }
-    expect((await t.inject({ method: 'GET', url: '/api/xmltv-sources/schedule' })).json()).toEqual({ refreshTime: '05:30' });
+    expect((await t.inject({ method: 'GET', url: '/api/xmltv-sources/schedule' })).json()).toEqual({
+      refreshTime: '05:30',
+    });
   });
 });
 

@@ -27,7 +27,11 @@ const guides = new GuideSources({
   // Never closed: the test kills this process mid-import.
   dispatcher: createUpstreamAgent({ connectTimeoutMs: 5000 }),
 });
-const staged = db.prepare('SELECT count(*) FROM programmes WHERE source_id = ? AND generation > (SELECT generation FROM xmltv_sources WHERE id = ?)').pluck();
+const staged = db
+  .prepare(
+    'SELECT count(*) FROM programmes WHERE source_id = ? AND generation > (SELECT generation FROM xmltv_sources WHERE id = ?)',
+  )
+  .pluck();
 const timer = setInterval(() => {
   const rows = staged.get(sourceId, sourceId) as number;
   if (rows > 0) process.stdout.write(`staged ${rows}\n`);

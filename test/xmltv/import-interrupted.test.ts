@@ -47,18 +47,26 @@ describe('an import killed with SIGKILL mid-way', () => {
     server.route('/guide', { body: old });
     const id = guidesOn(db).create({ name: 'G', url: `${server.url}/guide` }).id;
     expect(await guidesOn(db).refresh(id)).toMatchObject({ programmes: 5 });
-    const before = db.prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? ORDER BY id').all(id);
+    const before = db
+      .prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? ORDER BY id')
+      .all(id);
 
     // The new guide arrives fast until half-way, then the server goes quiet: the import is stuck mid-way.
     const next = xmltvDocument([{ id: 'New.uk', names: ['New'] }], hourlyProgrammes(['New.uk', 'Other.uk'], 5000));
     server.route('/guide', { body: next, cutAfterBytes: Math.floor(next.length / 2), cut: 'stall' });
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/xmltv/import-child.ts'), file, String(id)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'test/xmltv/import-child.ts'), file, String(id)],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         if (chunk.toString().includes('staged')) resolve();
@@ -74,12 +82,18 @@ describe('an import killed with SIGKILL mid-way', () => {
       const current = db.prepare('SELECT generation FROM xmltv_sources WHERE id = ?').pluck().get(id) as number;
       const leftover = db.prepare('SELECT count(*) FROM programmes WHERE source_id = ? AND generation > ?').pluck();
       expect(leftover.get(id, current)).toBeGreaterThan(0);
-      const readable = db.prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? AND generation = ? ORDER BY id').all(id, current);
+      const readable = db
+        .prepare(
+          'SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? AND generation = ? ORDER BY id',
+        )
+        .all(id, current);
       expect(readable).toEqual(before);
 
       const guides = guidesOn(db); // start-up
       expect(leftover.get(id, current)).toBe(0);
-      expect(db.prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? ORDER BY id').all(id)).toEqual(before);
+      expect(
+        db.prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? ORDER BY id').all(id),
+      ).toEqual(before);
       expect(guides.get(id)).toMatchObject({ programmes: 5, channels: 1, lastError: null });
     } finally {
       db.close();

@@ -13,7 +13,8 @@ describe('daily refresh time', () => {
     expect(parseDailyTime('04:00')).toEqual(four);
     expect(parseDailyTime('4:05')).toEqual({ hour: 4, minute: 5 });
     expect(parseDailyTime(' 23:59 ')).toEqual({ hour: 23, minute: 59 });
-    for (const bad of ['24:00', '12:60', '12', '12:5', 'noon', '', '-1:00']) expect(parseDailyTime(bad), bad).toBeUndefined();
+    for (const bad of ['24:00', '12:60', '12', '12:5', 'noon', '', '-1:00'])
+      expect(parseDailyTime(bad), bad).toBeUndefined();
   });
 
   it('finds the last and the next occurrence around now', () => {
@@ -41,7 +42,10 @@ describe('DailyTimer', () => {
   it('runs the task at the next occurrence, then again a day later, and not after stop', async () => {
     vi.useFakeTimers({ now: local(2026, 12, 1, 10) });
     const runs: number[] = [];
-    const timer = new DailyTimer(async () => void runs.push(Date.now()), () => Date.now());
+    const timer = new DailyTimer(
+      async () => void runs.push(Date.now()),
+      () => Date.now(),
+    );
     timer.schedule(four);
     await vi.advanceTimersByTimeAsync(18 * 3_600_000 + 1000);
     expect(runs).toEqual([local(2026, 12, 2, 4)]);
@@ -70,15 +74,20 @@ describe('start-up catch-up', () => {
       const fresh = guides.create({ name: 'fresh', url: `${server.url}/fresh` }).id;
       const disabled = guides.create({ name: 'disabled', url: `${server.url}/disabled`, enabled: false }).id;
       const dayAgo = Date.now() - 26 * 3_600_000;
-      first.db.prepare('UPDATE xmltv_sources SET created_at = ?, last_refresh_at = ? WHERE id IN (?, ?)').run(dayAgo, dayAgo, missed, disabled);
-      first.db.prepare('UPDATE xmltv_sources SET created_at = ?, last_refresh_at = ? WHERE id = ?').run(dayAgo, Date.now(), fresh);
+      first.db
+        .prepare('UPDATE xmltv_sources SET created_at = ?, last_refresh_at = ? WHERE id IN (?, ?)')
+        .run(dayAgo, dayAgo, missed, disabled);
+      first.db
+        .prepare('UPDATE xmltv_sources SET created_at = ?, last_refresh_at = ? WHERE id = ?')
+        .run(dayAgo, Date.now(), fresh);
       const dataDir = first.t.dataDir;
       await first.close({ keepDataDir: true });
       expect(server.requests).toEqual([]);
 
       t = await startGuideApp({ dataDir });
       const restarted = t.guides;
-      while (restarted.get(missed).programmes === 0 && restarted.get(missed).lastError === null) await new Promise((r) => setTimeout(r, 20));
+      while (restarted.get(missed).programmes === 0 && restarted.get(missed).lastError === null)
+        await new Promise((r) => setTimeout(r, 20));
       expect(restarted.get(missed)).toMatchObject({ programmes: 2, lastError: null });
       expect(server.requests).toEqual(['/missed']);
       expect(t.events('guide')[0]).toMatchObject({ message: 'Guide "missed" imported: 1 channel, 2 programmes' });

@@ -10,8 +10,13 @@ import { saxesBuffers } from '../../src/xmltv/xmltv-records.js';
 describe('the saxes internals the XMLTV reader caps', () => {
   it('is the saxes version package.json pins exactly', () => {
     const require = createRequire(import.meta.url);
-    const installed = (JSON.parse(readFileSync(require.resolve('saxes/package.json'), 'utf8')) as { version: string }).version;
-    const pinned = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }).dependencies.saxes;
+    const installed = (JSON.parse(readFileSync(require.resolve('saxes/package.json'), 'utf8')) as { version: string })
+      .version;
+    const pinned = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        dependencies: Record<string, string>;
+      }
+    ).dependencies.saxes;
     expect(pinned).toBe('6.0.0');
     expect(installed).toBe(pinned);
   });

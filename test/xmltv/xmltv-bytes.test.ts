@@ -2,7 +2,13 @@ import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GuideFormatError, parseXmltv, type XmltvChannel, type XmltvLimits, type XmltvProgramme } from '../../src/xmltv/xmltv-bytes.js';
+import {
+  GuideFormatError,
+  parseXmltv,
+  type XmltvChannel,
+  type XmltvLimits,
+  type XmltvProgramme,
+} from '../../src/xmltv/xmltv-bytes.js';
 import { fixturePath } from '../support/paths.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -17,15 +23,30 @@ async function* chunks(bytes: Uint8Array, size = bytes.length): AsyncGenerator<U
 }
 
 /** Everything the handlers were given, in order, and the result. */
-async function parse(input: Uint8Array | string | AsyncIterable<Uint8Array>, options: { size?: number; limits?: XmltvLimits } = {}) {
-  const source = typeof input === 'string' ? chunks(Buffer.from(input), options.size) : input instanceof Uint8Array ? chunks(input, options.size) : input;
+async function parse(
+  input: Uint8Array | string | AsyncIterable<Uint8Array>,
+  options: { size?: number; limits?: XmltvLimits } = {},
+) {
+  const source =
+    typeof input === 'string'
+      ? chunks(Buffer.from(input), options.size)
+      : input instanceof Uint8Array
+        ? chunks(input, options.size)
+        : input;
   const seen: Seen[] = [];
-  const result = await parseXmltv(source, { channel: (c) => seen.push(['channel', c]), programme: (p) => seen.push(['programme', p]) }, options.limits);
+  const result = await parseXmltv(
+    source,
+    { channel: (c) => seen.push(['channel', c]), programme: (p) => seen.push(['programme', p]) },
+    options.limits,
+  );
   return { seen, result };
 }
 
 /** The reason of the GuideFormatError the parse fails with. */
-async function failure(input: Uint8Array | string | AsyncIterable<Uint8Array>, options: { size?: number; limits?: XmltvLimits } = {}): Promise<string> {
+async function failure(
+  input: Uint8Array | string | AsyncIterable<Uint8Array>,
+  options: { size?: number; limits?: XmltvLimits } = {},
+): Promise<string> {
   const error: unknown = await parse(input, options).then(
     () => undefined,
     (caught: unknown) => caught,
@@ -37,7 +58,9 @@ async function failure(input: Uint8Array | string | AsyncIterable<Uint8Array>, o
 
 const tv = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<tv>\n${body}\n</tv>\n`;
 
-const programme = (fields: Partial<XmltvProgramme> & Pick<XmltvProgramme, 'channelId' | 'start' | 'title'>): XmltvProgramme => ({
+const programme = (
+  fields: Partial<XmltvProgramme> & Pick<XmltvProgramme, 'channelId' | 'start' | 'title'>,
+): XmltvProgramme => ({
   stop: null,
   subTitle: null,
   description: null,
@@ -53,7 +76,15 @@ const programme = (fields: Partial<XmltvProgramme> & Pick<XmltvProgramme, 'chann
 
 // What guide.xml must give, element by element.
 const expectedGuide: Seen[] = [
-  ['channel', { id: 'bbc1.uk', displayNames: ['BBC One', 'BBC One London', '101'], icon: 'https://img.example/bbc1.png', url: 'https://www.bbc.co.uk/bbcone' }],
+  [
+    'channel',
+    {
+      id: 'bbc1.uk',
+      displayNames: ['BBC One', 'BBC One London', '101'],
+      icon: 'https://img.example/bbc1.png',
+      url: 'https://www.bbc.co.uk/bbcone',
+    },
+  ],
   ['channel', { id: 'arte.fr', displayNames: ["Arte & Cinéma été '24' 日本 📺"], icon: null, url: null }],
   ['channel', { id: 'bare.example', displayNames: ['bare.example'], icon: null, url: null }],
   // The same id again is handed over again, as it stands; the importer merges.
@@ -77,7 +108,16 @@ const expectedGuide: Seen[] = [
     },
   ],
   // 12:00 -0500; no stop; an episode-num without system is onscreen; an empty rating value is passed over.
-  ['programme', programme({ channelId: 'arte.fr', start: utc(2024, 1, 1, 17), title: 'Le Film du jour', episodeNumOnscreen: 'Épisode 3', rating: '-12' })],
+  [
+    'programme',
+    programme({
+      channelId: 'arte.fr',
+      start: utc(2024, 1, 1, 17),
+      title: 'Le Film du jour',
+      episodeNumOnscreen: 'Épisode 3',
+      rating: '-12',
+    }),
+  ],
   // 20:00 BST, stop 19:30 BST is before the start; the channel has no <channel> element.
   ['programme', programme({ channelId: 'unlisted.example', start: utc(2024, 6, 1, 19), title: 'Stop before start' })],
   ['programme', programme({ channelId: 'bbc1.uk', start: utc(2024, 6, 1, 20), title: 'Invalid stop' })],
@@ -103,7 +143,10 @@ describe('parseXmltv', () => {
     temps.push(dir);
     const file = join(dir.path, 'guide.xml');
     writeFileSync(file, gzipped);
-    expect(await parse(createReadStream(file, { highWaterMark: 100 }))).toEqual({ seen: expectedGuide, result: expectedResult });
+    expect(await parse(createReadStream(file, { highWaterMark: 100 }))).toEqual({
+      seen: expectedGuide,
+      result: expectedResult,
+    });
   });
 
   it('gives the same when the bytes come one at a time (multi-byte characters split across chunks)', async () => {
@@ -113,11 +156,17 @@ describe('parseXmltv', () => {
   });
 
   it('passes the limits the fixture needs (4 levels deep, short texts)', async () => {
-    expect(await parse(guide, { limits: { maxDepth: 4, maxTextLength: 200 } })).toEqual({ seen: expectedGuide, result: expectedResult });
+    expect(await parse(guide, { limits: { maxDepth: 4, maxTextLength: 200 } })).toEqual({
+      seen: expectedGuide,
+      result: expectedResult,
+    });
   });
 
   it('decodes the encoding the XML declaration names', async () => {
-    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?>\n<tv><channel id="c"><display-name>Télé Ça</display-name></channel></tv>', 'latin1');
+    const latin1 = Buffer.from(
+      '<?xml version="1.0" encoding="ISO-8859-1"?>\n<tv><channel id="c"><display-name>Télé Ça</display-name></channel></tv>',
+      'latin1',
+    );
     const { seen } = await parse(latin1, { size: 3 });
     expect(seen).toEqual([['channel', { id: 'c', displayNames: ['Télé Ça'], icon: null, url: null }]]);
     expect(await failure('<?xml version="1.0" encoding="x-klingon"?><tv/>')).toBe('unsupported encoding x-klingon');
@@ -145,9 +194,13 @@ describe('parseXmltv', () => {
   it('refuses malformed XML with the line of the fault', async () => {
     const doc = tv('<channel id="a">\n<display-name>A</display-name>\n</chanel>');
     expect(await failure(doc)).toMatch(/^malformed XML at line 5 \(.+\)$/);
-    expect(await failure(tv('<channel id="a"><display-name>A</display-name></channel>\n<programme channel="a" start="x"><title>T</titl></programme>'))).toMatch(
-      /^malformed XML at line 4 /,
-    );
+    expect(
+      await failure(
+        tv(
+          '<channel id="a"><display-name>A</display-name></channel>\n<programme channel="a" start="x"><title>T</titl></programme>',
+        ),
+      ),
+    ).toMatch(/^malformed XML at line 4 /);
   });
 
   it('accepts a bare "&" (common in provider guides) as the character it means, however the input is cut', async () => {
@@ -158,13 +211,19 @@ describe('parseXmltv', () => {
     );
     for (const size of [undefined, 1, 3, 7]) {
       const { seen } = await parse(doc, size === undefined ? {} : { size });
-      expect(seen[0]).toEqual(['channel', { id: 'a', displayNames: ['Tom & Jerry TV'], icon: 'http://x/logo.png?a=1&b=2', url: null }]);
+      expect(seen[0]).toEqual([
+        'channel',
+        { id: 'a', displayNames: ['Tom & Jerry TV'], icon: 'http://x/logo.png?a=1&b=2', url: null },
+      ]);
       expect(seen[1]![1]).toMatchObject({ title: 'A & B & C & D & E', description: 'R&D 5 < 6 &' });
       // CDATA keeps its text exactly, "&amp;" included; the bare "&" after it is a character.
       expect(seen[2]![1]).toMatchObject({ title: 'X & Y &amp; Z & W' });
     }
     // HTML entities: the common ones become their characters, any other name stays as written.
-    const html = await parse(tv('<channel id="a"><display-name>Caf&eacute;&nbsp;TV &hellip; &bogus; &amp;lt;</display-name></channel>'), { size: 2 });
+    const html = await parse(
+      tv('<channel id="a"><display-name>Caf&eacute;&nbsp;TV &hellip; &bogus; &amp;lt;</display-name></channel>'),
+      { size: 2 },
+    );
     expect(html.seen[0]![1]).toMatchObject({ displayNames: ['Caf\u00e9\u00a0TV \u2026 &bogus; &lt;'] });
   });
 
@@ -178,9 +237,15 @@ describe('parseXmltv', () => {
   });
 
   it('refuses what is not an XMLTV document, naming why', async () => {
-    expect(await failure(readFileSync(fixturePath('xmltv/html-error.html')))).toBe('not an XMLTV document (root element <html>)');
-    expect(await failure('<!doctype html>\n<html><body>Bad Gateway<br></body></html>')).toBe('not an XMLTV document (root element <html>)');
-    expect(await failure('<?xml version="1.0"?><rss version="2.0"><channel/></rss>')).toBe('not an XMLTV document (root element <rss>)');
+    expect(await failure(readFileSync(fixturePath('xmltv/html-error.html')))).toBe(
+      'not an XMLTV document (root element <html>)',
+    );
+    expect(await failure('<!doctype html>\n<html><body>Bad Gateway<br></body></html>')).toBe(
+      'not an XMLTV document (root element <html>)',
+    );
+    expect(await failure('<?xml version="1.0"?><rss version="2.0"><channel/></rss>')).toBe(
+      'not an XMLTV document (root element <rss>)',
+    );
     expect(await failure('Not Found')).toBe('not an XMLTV document (not XML)');
     expect(await failure('{"user_info":{"auth":0}}')).toBe('not an XMLTV document (not XML)');
   });
@@ -194,20 +259,26 @@ describe('parseXmltv', () => {
 
   it('refuses a DOCTYPE that declares entities and never reads what they point to', async () => {
     const seen: unknown[] = [];
-    const error: unknown = await parseXmltv(chunks(readFileSync(fixturePath('xmltv/xxe.xml'))), { channel: (c) => seen.push(c), programme: (p) => seen.push(p) }).catch(
-      (caught: unknown) => caught,
-    );
+    const error: unknown = await parseXmltv(chunks(readFileSync(fixturePath('xmltv/xxe.xml'))), {
+      channel: (c) => seen.push(c),
+      programme: (p) => seen.push(p),
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GuideFormatError);
     expect((error as GuideFormatError).reason).toBe('DOCTYPE with entity declarations refused');
     expect(seen).toEqual([]);
     expect(JSON.stringify(error) + String(error)).not.toContain('root:');
 
-    const laughs = '<?xml version="1.0"?><!DOCTYPE tv [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;">]><tv><channel id="&b;"/></tv>';
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE tv [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;">]><tv><channel id="&b;"/></tv>';
     expect(await failure(laughs)).toBe('DOCTYPE with entity declarations refused');
   });
 
   it('decodes the predefined entities, character references and CDATA', async () => {
-    const { seen } = await parse(tv('<channel id="a&amp;b"><display-name>&lt;&gt;&amp;&apos;&quot; &#65;&#x42; <![CDATA[<raw & text>]]></display-name></channel>'));
+    const { seen } = await parse(
+      tv(
+        '<channel id="a&amp;b"><display-name>&lt;&gt;&amp;&apos;&quot; &#65;&#x42; <![CDATA[<raw & text>]]></display-name></channel>',
+      ),
+    );
     expect(seen).toEqual([['channel', { id: 'a&b', displayNames: [`<>&'" AB <raw & text>`], icon: null, url: null }]]);
   });
 
@@ -223,10 +294,18 @@ describe('parseXmltv', () => {
     const limits = { maxTextLength: 50 };
     const long = 'x'.repeat(51);
     const fits = 'x'.repeat(50);
-    expect((await parse(tv(`<channel id="a"><display-name>${fits}</display-name></channel>`), { limits })).result.channels).toBe(1);
-    expect(await failure(tv(`<channel id="a"><display-name>${long}</display-name></channel>`), { limits })).toBe('text too long');
-    expect(await failure(tv(`<channel id="a"><display-name><![CDATA[${long}]]></display-name></channel>`), { limits })).toBe('text too long');
-    expect(await failure(tv(`<channel id="a"><display-name>${fits}<![CDATA[x]]></display-name></channel>`), { limits })).toBe('text too long');
+    expect(
+      (await parse(tv(`<channel id="a"><display-name>${fits}</display-name></channel>`), { limits })).result.channels,
+    ).toBe(1);
+    expect(await failure(tv(`<channel id="a"><display-name>${long}</display-name></channel>`), { limits })).toBe(
+      'text too long',
+    );
+    expect(
+      await failure(tv(`<channel id="a"><display-name><![CDATA[${long}]]></display-name></channel>`), { limits }),
+    ).toBe('text too long');
+    expect(
+      await failure(tv(`<channel id="a"><display-name>${fits}<![CDATA[x]]></display-name></channel>`), { limits }),
+    ).toBe('text too long');
     expect(await failure(tv(`<channel id="${long}"/>`), { limits })).toBe('text too long');
     expect(await failure(tv(`<unknown>${long}</unknown>`), { limits })).toBe('text too long');
     // What saxes itself buffers (a comment, a tag name) is bounded too, once it spans chunks.

@@ -36,16 +36,25 @@ describe('Accounts.scan', () => {
   let scanned: ScanResult[];
   let accountId: number;
 
-  const setStreams = (streams: unknown[]) => provider.setAccount({ username: 'alice', password: 'pw', categories, streams });
+  const setStreams = (streams: unknown[]) =>
+    provider.setAccount({ username: 'alice', password: 'pw', categories, streams });
   const streamRows = () =>
-    db.prepare('SELECT id, stream_id, xtream_channel_id, tier FROM xtream_streams WHERE account_id = ? ORDER BY stream_id').all(accountId) as {
+    db
+      .prepare(
+        'SELECT id, stream_id, xtream_channel_id, tier FROM xtream_streams WHERE account_id = ? ORDER BY stream_id',
+      )
+      .all(accountId) as {
       id: number;
       stream_id: number;
       xtream_channel_id: number;
       tier: string;
     }[];
   const channelRows = () =>
-    db.prepare('SELECT id, name, group_key, qualities, category_name, epg_channel_id FROM xtream_channels WHERE account_id = ? ORDER BY id').all(accountId) as {
+    db
+      .prepare(
+        'SELECT id, name, group_key, qualities, category_name, epg_channel_id FROM xtream_channels WHERE account_id = ? ORDER BY id',
+      )
+      .all(accountId) as {
       id: number;
       name: string;
       group_key: string;
@@ -94,10 +103,17 @@ describe('Accounts.scan', () => {
       ['UK: Sky Sports Main Event', ['FHD', 'HD'], ['FHD:302', 'HD:303']],
     ]);
     const sky = channels.items[2]!;
-    expect(sky).toMatchObject({ categoryName: 'UK Sports', epgChannelId: 'skysportsmainevent.uk', icon: 'http://logos.invalid/302.png' });
+    expect(sky).toMatchObject({
+      categoryName: 'UK Sports',
+      epgChannelId: 'skysportsmainevent.uk',
+      icon: 'http://logos.invalid/302.png',
+    });
     expect(streamRows().map((r) => r.stream_id)).toEqual([101, 102, 103, 201, 302, 303]);
     // One event per scan, and the lineup heard about it after the commit.
-    const events = db.prepare("SELECT message, details FROM event_log WHERE category = 'scan'").all() as { message: string; details: string }[];
+    const events = db.prepare("SELECT message, details FROM event_log WHERE category = 'scan'").all() as {
+      message: string;
+      details: string;
+    }[];
     expect(events).toHaveLength(1);
     expect(events[0]!.message).toContain('3 channels from 6 streams');
     expect(JSON.parse(events[0]!.details)).toMatchObject({ accountId, streams: 6, channels: 3, added: 3 });
@@ -134,8 +150,13 @@ describe('Accounts.scan', () => {
     expect(result.renamedChannelIds).toEqual([bbcOne.id]);
     expect(result.addedChannelIds).toEqual([]);
     expect(result.removedChannels).toEqual([]);
-    expect(channelRows().find((c) => c.id === bbcOne.id)).toMatchObject({ name: 'UK | BBC 1', group_key: 'uk | bbc 1' });
-    expect(db.prepare('SELECT count(*) AS n FROM channel_mappings WHERE xtream_channel_id = ?').get(bbcOne.id)).toEqual({ n: 1 });
+    expect(channelRows().find((c) => c.id === bbcOne.id)).toMatchObject({
+      name: 'UK | BBC 1',
+      group_key: 'uk | bbc 1',
+    });
+    expect(db.prepare('SELECT count(*) AS n FROM channel_mappings WHERE xtream_channel_id = ?').get(bbcOne.id)).toEqual(
+      { n: 1 },
+    );
   });
 
   it('reports removed channels with the lineup channels they fed, computed before the cascade', async () => {
@@ -147,7 +168,9 @@ describe('Accounts.scan', () => {
     seedMapping(db, { lineupChannelId: lineupB, providerChannelId: bbcTwo.id, primary: false });
     setStreams(baseStreams.filter((s) => s.stream_id !== 201));
     const result = await accounts.scan(accountId);
-    expect(result.removedChannels).toEqual([{ id: bbcTwo.id, name: 'UK: BBC Two', lineupChannelIds: [lineupA, lineupB] }]);
+    expect(result.removedChannels).toEqual([
+      { id: bbcTwo.id, name: 'UK: BBC Two', lineupChannelIds: [lineupA, lineupB] },
+    ]);
     expect(channelRows().map((c) => c.name)).not.toContain('UK: BBC Two');
     expect(streamRows().map((r) => r.stream_id)).not.toContain(201);
     expect(db.prepare('SELECT count(*) AS n FROM channel_mappings').get()).toEqual({ n: 0 });
@@ -163,8 +186,13 @@ describe('Accounts.scan', () => {
     await expect(accounts.scan(accountId)).rejects.toMatchObject({ code: 'PROVIDER_BAD_RESPONSE' });
     expect(streamRows()).toEqual(before);
     expect(scanned).toHaveLength(1);
-    const failures = db.prepare("SELECT level, details FROM event_log WHERE category = 'scan' AND level = 'warn'").all() as { details: string }[];
-    expect(failures.map((f) => (JSON.parse(f.details) as { code: unknown }).code)).toEqual(['PROVIDER_HTTP_ERROR', 'PROVIDER_BAD_RESPONSE']);
+    const failures = db
+      .prepare("SELECT level, details FROM event_log WHERE category = 'scan' AND level = 'warn'")
+      .all() as { details: string }[];
+    expect(failures.map((f) => (JSON.parse(f.details) as { code: unknown }).code)).toEqual([
+      'PROVIDER_HTTP_ERROR',
+      'PROVIDER_BAD_RESPONSE',
+    ]);
   });
 
   it('refuses a second scan of the same account while one runs', async () => {

@@ -12,7 +12,9 @@ describe('buildStreamUrl', () => {
     );
     expect(buildStreamUrl('http://prov.example:8080/', 'u', 'p', 7)).toBe('http://prov.example:8080/live/u/p/7.ts');
     expect(buildStreamUrl('https://prov.example/xc//', 'u', 'p', 7)).toBe('https://prov.example/xc/live/u/p/7.ts');
-    expect(buildStreamUrl('http://prov.example/xc/player_api.php', 'u', 'p', 7)).toBe('http://prov.example/xc/live/u/p/7.ts');
+    expect(buildStreamUrl('http://prov.example/xc/player_api.php', 'u', 'p', 7)).toBe(
+      'http://prov.example/xc/live/u/p/7.ts',
+    );
   });
 
   it('rejects what is not a URL', () => {
@@ -44,7 +46,9 @@ describe('buildStreamUrl', () => {
         } finally {
           await dispatcher.close();
         }
-        expect(provider.streamRequests()).toEqual([expect.objectContaining({ streamId: 4242, username: 'us er@x', password })]);
+        expect(provider.streamRequests()).toEqual([
+          expect.objectContaining({ streamId: 4242, username: 'us er@x', password }),
+        ]);
       });
     }
   });

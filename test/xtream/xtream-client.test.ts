@@ -45,7 +45,10 @@ describe('XtreamClient', () => {
           username: 'alice',
           password,
           userInfo: { exp_date: null, max_connections: '3', active_cons: '1' },
-          categories: [{ category_id: '1', category_name: 'UK' }, { category_id: 2, category_name: 'Sports' }],
+          categories: [
+            { category_id: '1', category_name: 'UK' },
+            { category_id: 2, category_name: 'Sports' },
+          ],
           streams: [
             liveStream(1, 'UK: BBC One HD'),
             { ...liveStream(1, 'UK: BBC One HD'), category_id: '2' },
@@ -60,7 +63,13 @@ describe('XtreamClient', () => {
   afterEach(() => provider.close());
 
   it('authenticates, reading string numbers and a null expiry, and sends the configured User-Agent', async () => {
-    expect(await client().authenticate()).toEqual({ status: 'Active', expiresAt: null, maxConnections: 3, activeConnections: 1, isTrial: false });
+    expect(await client().authenticate()).toEqual({
+      status: 'Active',
+      expiresAt: null,
+      maxConnections: 3,
+      activeConnections: 1,
+      isTrial: false,
+    });
     const [req] = provider.requests;
     expect(req).toMatchObject({ path: '/player_api.php', username: 'alice', password, userAgent: 'TestAgent/1.0' });
   });
@@ -85,7 +94,10 @@ describe('XtreamClient', () => {
   });
 
   it('turns an HTML error page and an empty body into PROVIDER_BAD_RESPONSE', async () => {
-    provider.overrideApi('get_live_streams', { body: '<html><body>502 Bad Gateway</body></html>', contentType: 'text/html' });
+    provider.overrideApi('get_live_streams', {
+      body: '<html><body>502 Bad Gateway</body></html>',
+      contentType: 'text/html',
+    });
     const error = await expectProviderError(client().getLiveStreams(), 'PROVIDER_BAD_RESPONSE');
     expect(error.message).toBe('provider sent an invalid response');
     provider.overrideApi('get_live_categories', { body: '' });
@@ -130,7 +142,9 @@ describe('XtreamClient', () => {
     try {
       const port = (balancer.address() as { port: number }).port;
       expect((await client({ serverUrl: `http://127.0.0.1:${port}` }).authenticate()).status).toBe('Active');
-      expect(provider.requests).toEqual([expect.objectContaining({ path: '/player_api.php', username: 'alice', password })]);
+      expect(provider.requests).toEqual([
+        expect.objectContaining({ path: '/player_api.php', username: 'alice', password }),
+      ]);
     } finally {
       await new Promise<void>((r) => balancer.close(() => r()));
     }

@@ -42,7 +42,9 @@ export const ScanResult = Type.Object({
   channels: Type.Integer(),
   addedChannelIds: Type.Array(Type.Integer()),
   renamedChannelIds: Type.Array(Type.Integer()),
-  removedChannels: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), lineupChannelIds: Type.Array(Type.Integer()) })),
+  removedChannels: Type.Array(
+    Type.Object({ id: Type.Integer(), name: Type.String(), lineupChannelIds: Type.Array(Type.Integer()) }),
+  ),
   durationMs: Type.Integer(),
 });
 export type ScanResult = Static<typeof ScanResult>;
@@ -55,7 +57,13 @@ const Password = Type.String({ minLength: 1, maxLength: 512 });
 const MaxConnections = Type.Integer({ minimum: 1, maximum: 1000 });
 
 export const AccountCreate = Type.Object(
-  { name: Name, serverUrl: ServerUrl, username: Username, password: Password, maxConnections: Type.Optional(MaxConnections) },
+  {
+    name: Name,
+    serverUrl: ServerUrl,
+    username: Username,
+    password: Password,
+    maxConnections: Type.Optional(MaxConnections),
+  },
   { additionalProperties: false },
 );
 export type AccountCreate = Static<typeof AccountCreate>;

@@ -79,7 +79,13 @@ export type ChannelBulk = Static<typeof ChannelBulk>;
 
 /** Either the whole new order, or one channel moved to an index. */
 export const ChannelReorder = Type.Union([
-  Type.Object({ ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100_000 }) }, { additionalProperties: false }),
-  Type.Object({ id: Type.Integer({ minimum: 1 }), toIndex: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  Type.Object(
+    { ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100_000 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { id: Type.Integer({ minimum: 1 }), toIndex: Type.Integer({ minimum: 0 }) },
+    { additionalProperties: false },
+  ),
 ]);
 export type ChannelReorder = Static<typeof ChannelReorder>;

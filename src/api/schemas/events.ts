@@ -1,7 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, Page, paging } from './common.js';
 
-export const EventLevel = Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]);
+export const EventLevel = Type.Union([
+  Type.Literal('debug'),
+  Type.Literal('info'),
+  Type.Literal('warn'),
+  Type.Literal('error'),
+]);
 export type EventLevel = Static<typeof EventLevel>;
 
 /** One entry of the event log the user reads (account tests, scans, lost streams, tuner limits…). */
@@ -26,5 +31,8 @@ export const EventQuery = Type.Object(
 export type EventQuery = Static<typeof EventQuery>;
 
 /** The events to mark read; without `ids`, all of them. */
-export const MarkRead = Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10_000 })) }, { additionalProperties: false });
+export const MarkRead = Type.Object(
+  { ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10_000 })) },
+  { additionalProperties: false },
+);
 export type MarkRead = Static<typeof MarkRead>;

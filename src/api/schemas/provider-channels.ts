@@ -13,7 +13,13 @@ export const ProviderChannel = Type.Object({
   epgChannelId: Nullable(Type.String()),
   tiers: Type.Array(Tier),
   mappedTo: Type.Array(
-    Type.Object({ id: Type.Integer(), channelId: Type.String(), displayName: Type.String(), isPrimary: Type.Boolean(), isManual: Type.Boolean() }),
+    Type.Object({
+      id: Type.Integer(),
+      channelId: Type.String(),
+      displayName: Type.String(),
+      isPrimary: Type.Boolean(),
+      isManual: Type.Boolean(),
+    }),
   ),
 });
 export type ProviderChannel = Static<typeof ProviderChannel>;
@@ -22,7 +28,11 @@ export const ProviderChannelPage = Page(ProviderChannel);
 export type ProviderChannelPage = Static<typeof ProviderChannelPage>;
 
 export const ProviderChannelQuery = Type.Object(
-  { ...paging(10_000), q: Type.Optional(Type.String({ maxLength: 200 })), accountId: Type.Optional(Type.Integer({ minimum: 1 })) },
+  {
+    ...paging(10_000),
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    accountId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
   { additionalProperties: false },
 );
 export type ProviderChannelQuery = Static<typeof ProviderChannelQuery>;

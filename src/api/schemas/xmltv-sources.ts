@@ -27,24 +27,41 @@ const AccountId = Type.Integer({ minimum: 1 });
 
 // Either `url` or `accountId` (that account's own xmltv.php); the domain insists on exactly one.
 export const XmltvSourceCreate = Type.Object(
-  { name: Name, url: Type.Optional(Location), accountId: Type.Optional(AccountId), enabled: Type.Optional(Type.Boolean()) },
+  {
+    name: Name,
+    url: Type.Optional(Location),
+    accountId: Type.Optional(AccountId),
+    enabled: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type XmltvSourceCreate = Static<typeof XmltvSourceCreate>;
 
 export const XmltvSourcePatch = Type.Object(
-  { name: Type.Optional(Name), url: Type.Optional(Location), accountId: Type.Optional(AccountId), enabled: Type.Optional(Type.Boolean()) },
+  {
+    name: Type.Optional(Name),
+    url: Type.Optional(Location),
+    accountId: Type.Optional(AccountId),
+    enabled: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type XmltvSourcePatch = Static<typeof XmltvSourcePatch>;
 
 /** What one import brought in. */
-export const GuideRefreshResult = Type.Object({ channels: Type.Integer(), programmes: Type.Integer(), durationMs: Type.Integer() });
+export const GuideRefreshResult = Type.Object({
+  channels: Type.Integer(),
+  programmes: Type.Integer(),
+  durationMs: Type.Integer(),
+});
 export type GuideRefreshResult = Static<typeof GuideRefreshResult>;
 
 /** The daily refresh time, `HH:MM` local time. */
 export const RefreshSchedule = Type.Object({ refreshTime: Type.String() });
 export type RefreshSchedule = Static<typeof RefreshSchedule>;
 
-export const RefreshScheduleBody = Type.Object({ refreshTime: Type.String({ minLength: 3, maxLength: 5 }) }, { additionalProperties: false });
+export const RefreshScheduleBody = Type.Object(
+  { refreshTime: Type.String({ minLength: 3, maxLength: 5 }) },
+  { additionalProperties: false },
+);
 export type RefreshScheduleBody = Static<typeof RefreshScheduleBody>;
