@@ -1,5 +1,5 @@
 import type { PlayableChannel } from '../lineup/index.js';
-import { formatXmltvTime, type GuideProgramme } from '../xmltv/index.js';
+import { bareProgramme, formatXmltvTime, type GuideProgramme } from '../xmltv/index.js';
 import { escapeXml } from '../core/index.js';
 
 /** The time span the guide output covers. */
@@ -80,21 +80,7 @@ function renderProgramme(id: string, p: GuideProgramme): string {
 export function placeholderProgrammes(channel: PlayableChannel, window: GuideWindow): GuideProgramme[] {
   const result: GuideProgramme[] = [];
   for (let start = Math.floor(window.from / placeholderMs) * placeholderMs; start < window.to; start += placeholderMs) {
-    result.push({
-      channelId: channel.channelId,
-      start,
-      stop: start + placeholderMs,
-      title: `${channel.displayName} — Live`,
-      subTitle: null,
-      description: null,
-      categories: [],
-      episodeNumXmltvNs: null,
-      episodeNumOnscreen: null,
-      icon: null,
-      rating: null,
-      isNew: false,
-      previouslyShown: false,
-    });
+    result.push(bareProgramme(channel.channelId, start, start + placeholderMs, `${channel.displayName} — Live`));
   }
   return result;
 }

@@ -4,3 +4,4 @@ export { GuideReader, guideOutput, type GuideOutputSource, type GuideProgramme }
 export { formatXmltvTime } from './xmltv-time.js';
 export { parseXmltv, parseXmltvTime, GuideFormatError, type XmltvChannel, type XmltvProgramme } from './xmltv-bytes.js';
 export { parseDailyTime, previousOccurrence, nextOccurrence, missedRefresh } from './refresh-schedule.js';
+export { bareProgramme } from './xmltv-records.js';

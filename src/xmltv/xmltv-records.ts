@@ -7,6 +7,30 @@ import { parseXmltvTime } from './xmltv-time.js';
  * or an external entity, and a DOCTYPE that declares entities is refused outright.
  */
 
+/** A programme with only its channel, times and title; every other field empty. */
+export function bareProgramme<Stop extends number | null>(
+  channelId: string,
+  start: number,
+  stop: Stop,
+  title: string,
+): Omit<XmltvProgramme, 'stop'> & { stop: Stop } {
+  return {
+    channelId,
+    start,
+    stop,
+    title,
+    subTitle: null,
+    description: null,
+    categories: [],
+    episodeNumXmltvNs: null,
+    episodeNumOnscreen: null,
+    icon: null,
+    rating: null,
+    isNew: false,
+    previouslyShown: false,
+  };
+}
+
 /** A <channel> element as imported. */
 export interface XmltvChannel {
   id: string;
@@ -219,21 +243,7 @@ export function createTvReader(
       }
       const stop = attrs.stop === undefined ? null : parseXmltvTime(attrs.stop);
       element = inProgramme;
-      programme = {
-        channelId,
-        start,
-        stop: stop !== null && stop > start ? stop : null,
-        title: '',
-        subTitle: null,
-        description: null,
-        categories: [],
-        episodeNumXmltvNs: null,
-        episodeNumOnscreen: null,
-        icon: null,
-        rating: null,
-        isNew: false,
-        previouslyShown: false,
-      };
+      programme = bareProgramme(channelId, start, stop !== null && stop > start ? stop : null, '');
     }
   }
 
