@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { AppError, systemClock, validatorCompiler, type AppConfig, type Clock, type Logger } from './core/index.js';
 import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
-import { CredentialStore, createOsKeyring, type KeyringBackend } from './credentials/index.js';
+import { CredentialStore, createOsKeyring, createVolatileKeyring, type KeyringBackend } from './credentials/index.js';
 import { Accounts, ProviderCatalog } from './xtream/index.js';
 import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
@@ -29,6 +29,8 @@ export interface AppDeps {
   dispatcher?: Dispatcher;
   /** Where account passwords go; default the OS keyring. null = AES-at-rest only (tests). */
   keyring?: KeyringBackend | null;
+  /** The volatile store older versions wrote to (Linux keyutils); default it when `keyring` is defaulted too, else none. */
+  volatileKeyring?: KeyringBackend | null;
 }
 
 /** Every domain, created once by `buildApp`; each route plugin gets only the ones it uses. */
@@ -85,7 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const events = new EventLog(db, clock, log);
   // The keyring backend throws without a Secret Service; the credential store then falls back to AES.
   const keyring = deps.keyring === undefined ? createOsKeyring() : deps.keyring;
-  const credentials = new CredentialStore({ dataDir: config.dataDir, keyring, log });
+  const volatileKeyring = deps.volatileKeyring ?? (deps.keyring === undefined ? createVolatileKeyring() : null);
+  const credentials = new CredentialStore({ dataDir: config.dataDir, keyring, volatileKeyring, log });
   const lineup = new Lineup({ db, providers: new ProviderCatalog(db), events, log, clock });
   const accounts = new Accounts({
     db,
@@ -113,6 +116,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     onImported: () => lineup.handleGuideImported(),
     dispatcher,
   });
+  const moved = accounts.relocateSecrets() + guides.relocateSecrets();
+  log.info(
+    { secretStore: credentials.kind, store: credentials.storeName(), moved },
+    'secrets are kept in the ' + credentials.storeName(),
+  );
   // The daily refresh (and a catch-up on one missed while the server was off) starts with the app.
   app.addHook('onReady', async () => guides.start());
   app.addHook('preClose', () => guides.close());
@@ -160,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     guides,
     tunerDevice,
     epg,
+    credentials,
     config,
     clock,
   });

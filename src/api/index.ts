@@ -7,6 +7,7 @@ import type { Streaming } from '../streaming/index.js';
 import type { GuideSources } from '../xmltv/index.js';
 import type { TunerDevice } from '../tuner/index.js';
 import type { EpgCache } from '../guide-output/index.js';
+import type { CredentialStore } from '../credentials/index.js';
 import { eventsRoutes } from './events-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
 import { sessionsRoutes } from './sessions-routes.js';
@@ -15,6 +16,7 @@ import { matchingRoutes } from './matching-routes.js';
 import { providerChannelsRoutes } from './provider-channels-routes.js';
 import { plexRoutes } from './plex-routes.js';
 import { xmltvSourcesRoutes } from './xmltv-sources-routes.js';
+import { systemRoutes } from './system-routes.js';
 
 /** The domains the management API serves, and the settings the Plex set-up help reads. */
 export interface ApiOptions {
@@ -25,6 +27,7 @@ export interface ApiOptions {
   guides: GuideSources;
   tunerDevice: Pick<TunerDevice, 'channels' | 'tunerCount'>;
   epg: Pick<EpgCache, 'guideRefreshedAt'>;
+  credentials: Pick<CredentialStore, 'kind' | 'storeName'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
   clock: Clock;
 }
@@ -35,7 +38,7 @@ export interface ApiOptions {
  */
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   api,
-  { events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock },
+  { events, accounts, streaming, lineup, guides, tunerDevice, epg, credentials, config, clock },
 ) => {
   await api.register(eventsRoutes, { events });
   await api.register(accountsRoutes, { accounts });
@@ -44,6 +47,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   await api.register(matchingRoutes, { lineup });
   await api.register(providerChannelsRoutes, { lineup });
   await api.register(xmltvSourcesRoutes, { guides });
+  await api.register(systemRoutes, { credentials });
   await api.register(plexRoutes, {
     setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery },
     config,
