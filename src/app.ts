@@ -1,7 +1,16 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Dispatcher } from 'undici';
-import { AppError, systemClock, validatorCompiler, type AppConfig, type Clock, type Logger } from './core/index.js';
+import {
+  AppError,
+  clientErrorRenderer,
+  renderFrameworkError,
+  systemClock,
+  validatorCompiler,
+  type AppConfig,
+  type Clock,
+  type Logger,
+} from './core/index.js';
 import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
 import { CredentialStore, createOsKeyring, createVolatileKeyring, type KeyringBackend } from './credentials/index.js';
@@ -73,6 +82,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     requestTimeout: 0,
     connectionTimeout: 0,
     return503OnClosing: false,
+    // Errors raised before routing, or by Node's HTTP parser before Fastify: the same short JSON.
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: clientErrorRenderer(log),
+    // Node would answer an HTTP/1.1 request without Host with an empty 400; the hook below says why.
+    http: { requireHostHeader: false },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
@@ -198,6 +212,12 @@ function installErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not found' }));
+  // HTTP/1.1 requires Host (RFC 9112 §3.2); Plex's HTTP/1.0 requests may omit it.
+  app.addHook('onRequest', async (request) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw new AppError('INVALID_INPUT', 'missing Host header');
+    }
+  });
 }
 
 function clientErrorMessage(error: FastifyError): string {
