@@ -19,7 +19,8 @@ import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
 import { GuideSources, guideOutput } from './xmltv/index.js';
 import { createUpstreamAgent, followRedirects } from './upstream-http/index.js';
-import { apiRoutes } from './api/index.js';
+import { apiRoutes, loginRoutes } from './api/index.js';
+import { AdminAuth } from './auth/index.js';
 import { TunerDevice, tunerRoutes } from './tuner/index.js';
 import { NetworkDiscovery } from './discovery/index.js';
 import { EpgCache } from './guide-output/index.js';
@@ -56,6 +57,8 @@ export interface Domains {
   discovery: NetworkDiscovery | undefined;
   /** The rendered `/epg.xml`, cached in the data dir until the lineup or guide changes. */
   epg: EpgCache;
+  /** The admin password, sessions and API keys that guard `/api`. */
+  auth: AdminAuth;
 }
 
 /** What `buildApp` composed: the Fastify instance, and the domains for the demo set-up and tests. */
@@ -170,11 +173,26 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     dir: join(config.dataDir, 'cache'),
   });
   app.addHook('onClose', () => epg.close());
-  const domains: Domains = { events, credentials, accounts, lineup, guides, streaming, tunerDevice, discovery, epg };
+  const auth = new AdminAuth({ db, clock, events, log });
+  const domains: Domains = {
+    events,
+    credentials,
+    accounts,
+    lineup,
+    guides,
+    streaming,
+    tunerDevice,
+    discovery,
+    epg,
+    auth,
+  };
 
   await app.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock });
+  // Beside the guarded /api plugin, not inside it: login and the session check answer without credentials.
+  await app.register(loginRoutes, { prefix: '/api/auth', auth, clock });
   await app.register(apiRoutes, {
     prefix: '/api',
+    auth,
     events,
     accounts,
     streaming,

@@ -9,6 +9,7 @@ const minEpgDays = 1;
 const maxEpgDays = 14;
 
 export const usage = `Usage: tunerbridge serve [options]
+       tunerbridge set-password [--data-dir <path>]
 
 Puts an Xtream Codes IPTV subscription into Plex, Jellyfin and Emby Live TV as an HDHomeRun tuner.
 
@@ -29,9 +30,17 @@ Options:
   --demo                 start with a built-in demo provider and channels
                          (data in <default data dir>-demo unless --data-dir is given)
   -h, --help             show this help
+
+set-password asks for the admin password (or reads one line from stdin), stores its hash in the
+database of the data dir and ends every login session. $TUNERBRIDGE_ADMIN_PASSWORD sets it at
+start-up instead.
 `;
 
-export type CliCommand = { kind: 'help' } | { kind: 'serve'; config: AppConfig } | { kind: 'error'; message: string };
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'serve'; config: AppConfig }
+  | { kind: 'set-password'; dataDir: string }
+  | { kind: 'error'; message: string };
 
 const logLevels = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -71,6 +80,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const command = positionals[0] ?? 'serve';
+  if (command === 'set-password' && positionals.length === 1) {
+    const other = Object.keys(values).find((flag) => flag !== 'data-dir');
+    if (other) return { kind: 'error', message: `set-password takes only --data-dir, not --${other}` };
+    return { kind: 'set-password', dataDir: values['data-dir'] ?? defaultDataDir(env) };
+  }
   if (command !== 'serve' || positionals.length > 1)
     return { kind: 'error', message: `unknown command: ${positionals.join(' ')}` };
 

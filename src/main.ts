@@ -3,9 +3,12 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.js';
 import { parseCli, usage } from './cli.js';
-import { createLogger, systemClock, type AppConfig, type Logger } from './core/index.js';
+import { createLogger, isAppError, systemClock, type AppConfig, type Logger } from './core/index.js';
 import { openDatabase, prepareDataDir, type DataDirMode, type Db } from './db/index.js';
 import { setUpDemo } from './demo/index.js';
+import { AdminAuth } from './auth/index.js';
+import { EventLog } from './events/index.js';
+import { readNewPassword } from './password-input.js';
 
 /** Ends the process with one clear line: the CLI contract for start-up failures. */
 function fail(message: string): never {
@@ -40,6 +43,7 @@ async function serve(config: AppConfig): Promise<void> {
   }
   const clock = systemClock;
   const { app, domains } = await buildApp({ config, db, log, clock });
+  await applyAdminPasswordFromEnv(domains.auth, log, () => db.close());
   if (config.demo) {
     try {
       const provider = await setUpDemo(domains, clock);
@@ -80,6 +84,60 @@ async function serve(config: AppConfig): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/**
+ * `TUNERBRIDGE_ADMIN_PASSWORD` sets the admin password at start-up (unless it already is that
+ * one, so restarts keep the sessions). Taken out of the environment at once, so nothing started
+ * later inherits it; logged without the value.
+ */
+async function applyAdminPasswordFromEnv(auth: AdminAuth, log: Logger, closeDb: () => void): Promise<void> {
+  const password = process.env.TUNERBRIDGE_ADMIN_PASSWORD;
+  delete process.env.TUNERBRIDGE_ADMIN_PASSWORD;
+  if (password === undefined || password === '') {
+    if (!auth.passwordSet())
+      log.warn('no admin password set: /api answers loopback clients only (tunerbridge set-password)');
+    return;
+  }
+  try {
+    const result = await auth.applyStartupPassword(password);
+    log.info(
+      result === 'set'
+        ? 'admin password set from TUNERBRIDGE_ADMIN_PASSWORD; every session ended'
+        : 'admin password from TUNERBRIDGE_ADMIN_PASSWORD is the stored one',
+    );
+  } catch (error) {
+    closeDb();
+    fail(`TUNERBRIDGE_ADMIN_PASSWORD: ${isAppError(error) ? error.message : 'could not be stored'}`);
+  }
+}
+
+/** `tunerbridge set-password`: reads the new password, stores its hash, ends every session. */
+async function setPassword(dataDir: string): Promise<void> {
+  prepareDataDir(dataDir);
+  let password: string;
+  try {
+    password = await readNewPassword();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  let db: Db;
+  try {
+    db = openDatabase(join(dataDir, 'tunerbridge.db'));
+  } catch (error) {
+    fail(`cannot open the database in ${dataDir}: ${(error as Error).message}`);
+  }
+  // The event is the record of the change; the process log stays quiet (stdout is for the user).
+  const log = createLogger('silent');
+  const auth = new AdminAuth({ db, clock: systemClock, events: new EventLog(db, systemClock, log), log });
+  try {
+    await auth.setPassword(password, 'cli');
+  } catch (error) {
+    db.close();
+    fail(isAppError(error) ? error.message : `could not store the password: ${(error as Error).message}`);
+  }
+  db.close();
+  process.stdout.write('admin password set; every login session ended\n');
+}
+
 const command = parseCli(process.argv.slice(2));
 switch (command.kind) {
   case 'help':
@@ -91,5 +149,8 @@ switch (command.kind) {
     break;
   case 'serve':
     await serve(command.config);
+    break;
+  case 'set-password':
+    await setPassword(command.dataDir);
     break;
 }

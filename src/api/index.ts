@@ -8,6 +8,7 @@ import type { GuideSources } from '../xmltv/index.js';
 import type { TunerDevice } from '../tuner/index.js';
 import type { EpgCache } from '../guide-output/index.js';
 import type { CredentialStore } from '../credentials/index.js';
+import type { AdminAuth } from '../auth/index.js';
 import { eventsRoutes } from './events-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
 import { sessionsRoutes } from './sessions-routes.js';
@@ -17,6 +18,9 @@ import { providerChannelsRoutes } from './provider-channels-routes.js';
 import { plexRoutes } from './plex-routes.js';
 import { xmltvSourcesRoutes } from './xmltv-sources-routes.js';
 import { systemRoutes } from './system-routes.js';
+import { adminAuthRoutes } from './admin-auth-routes.js';
+import { adminGuard } from './auth-guard.js';
+export { loginRoutes } from './login-routes.js';
 
 /** The domains the management API serves, and the settings the Plex set-up help reads. */
 export interface ApiOptions {
@@ -30,16 +34,20 @@ export interface ApiOptions {
   credentials: Pick<CredentialStore, 'kind' | 'storeName'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
   clock: Clock;
+  auth: AdminAuth;
 }
 
 /**
- * The management API under `/api`. Admin authentication (a later issue) goes at this root, so
- * it covers every resource here and none of the LAN-open tuner routes.
+ * The management API under `/api`. The admin guard is an `onRequest` hook at this root, so it
+ * covers every resource registered here and none of the LAN-open tuner routes; login and the
+ * session check are the sibling `loginRoutes` at `/api/auth`.
  */
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   api,
-  { events, accounts, streaming, lineup, guides, tunerDevice, epg, credentials, config, clock },
+  { events, accounts, streaming, lineup, guides, tunerDevice, epg, credentials, config, clock, auth },
 ) => {
+  api.addHook('onRequest', adminGuard(auth));
+  await api.register(adminAuthRoutes, { auth, clock });
   await api.register(eventsRoutes, { events });
   await api.register(accountsRoutes, { accounts });
   await api.register(sessionsRoutes, { streaming });

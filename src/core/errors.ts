@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'PROVIDER_UNREACHABLE'
   | 'CREDENTIAL_UNAVAILABLE'
   | 'GUIDE_IMPORT_FAILED'
+  | 'AUTH_REQUIRED'
+  | 'LOGIN_FAILED'
+  | 'CSRF_REJECTED'
+  | 'TOO_MANY_ATTEMPTS'
   | 'INTERNAL';
 
 const defaultStatus: Record<ErrorCode, number> = {
@@ -41,6 +45,10 @@ const defaultStatus: Record<ErrorCode, number> = {
   PROVIDER_UNREACHABLE: 502,
   CREDENTIAL_UNAVAILABLE: 500,
   GUIDE_IMPORT_FAILED: 502,
+  AUTH_REQUIRED: 401,
+  LOGIN_FAILED: 401,
+  CSRF_REJECTED: 403,
+  TOO_MANY_ATTEMPTS: 429,
   INTERNAL: 500,
 };
 

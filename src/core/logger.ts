@@ -17,6 +17,11 @@ export const redactPaths = [
   '*.upstreamUrl',
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'currentPassword',
+  'newPassword',
+  '*.currentPassword',
+  '*.newPassword',
 ];
 
 /** Creates the process logger at `level` (`config.logLevel`). `destination` lets tests capture every line. */

@@ -21,6 +21,9 @@ const owners: Record<string, string> = {
   programmes: 'xmltv',
   event_log: 'events',
   settings: 'db',
+  admin_password: 'auth',
+  admin_sessions: 'auth',
+  admin_api_keys: 'auth',
 };
 
 const srcDir = join(repoRoot, 'src');

@@ -124,8 +124,11 @@ describe('migrations', () => {
       const fresh = schemaOf(openAt('fresh.db'));
       const file = join(temp.path, 'old.db');
       buildFrom(file, state.migrations);
-      // Rows every earlier schema can hold (normalized_name was still NOT NULL then).
+      // Rows every earlier schema can hold (normalized_name was NOT NULL until 007 dropped it).
       const old = new Database(file);
+      const hasNormalizedName = (
+        old.prepare("SELECT name FROM pragma_table_info('xtream_channels')").pluck().all() as string[]
+      ).includes('normalized_name');
       old
         .prepare(
           "INSERT INTO accounts (id, name, server_url, username, password_secret, password_backend, created_at, updated_at) VALUES (1, 'A', 'http://p', 'u', 's', 'aes', 1, 1)",
@@ -133,7 +136,9 @@ describe('migrations', () => {
         .run();
       old
         .prepare(
-          "INSERT INTO xtream_channels (id, account_id, group_key, name, normalized_name, created_at, updated_at) VALUES (1, 1, 'bbc one', 'BBC One', 'bbc one', 1, 1)",
+          hasNormalizedName
+            ? "INSERT INTO xtream_channels (id, account_id, group_key, name, normalized_name, created_at, updated_at) VALUES (1, 1, 'bbc one', 'BBC One', 'bbc one', 1, 1)"
+            : "INSERT INTO xtream_channels (id, account_id, group_key, name, created_at, updated_at) VALUES (1, 1, 'bbc one', 'BBC One', 1, 1)",
         )
         .run();
       old

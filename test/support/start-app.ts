@@ -28,6 +28,8 @@ export interface StartAppOptions {
   deps?: Partial<Omit<AppDeps, 'config' | 'db' | 'log'>>;
   /** Do not listen (for `app.inject()`-only tests). */
   listen?: boolean;
+  /** Level of the captured log (default debug; leak checks use trace). */
+  logLevel?: string;
 }
 
 /** Starts the real app on a real SQLite file in a temp dir, listening on 127.0.0.1:0. */
@@ -41,7 +43,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
       callback();
     },
   });
-  const log = createLogger('debug', sink);
+  const log = createLogger(options.logLevel ?? 'debug', sink);
   const config = createConfig({ host: '127.0.0.1', port: 0, dataDir, discovery: false, ...options.config });
   const db = openDatabase(join(dataDir, 'tunerbridge.db'));
   // keyring null = the AES path, so tests never touch the developer's real keyring unless they pass one.

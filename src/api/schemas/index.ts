@@ -10,3 +10,4 @@ export * from './events.js';
 export * from './sessions.js';
 export * from './plex.js';
 export * from './system.js';
+export * from './auth.js';
