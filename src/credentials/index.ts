@@ -1,3 +1,3 @@
 export { createOsKeyring, type KeyringBackend } from './keyring.js';
 export { CredentialStore, type StoredSecret, type CredentialStoreOptions } from './credential-store.js';
-export { redactUrl } from './redact-url.js';
+export { redactUrl, redactUrlFully, unmaskUrl, urlMask } from './redact-url.js';
