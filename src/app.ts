@@ -140,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   );
   // The daily refresh (and a catch-up on one missed while the server was off) starts with the app.
   app.addHook('onReady', async () => guides.start());
+  // Leftovers of interrupted imports (millions of rows, maybe) go in batches once the server listens, not before.
+  app.addHook('onListen', async () => void guides.discardInterrupted());
   app.addHook('preClose', () => guides.close());
   const streaming = new Streaming({ lineup, events, log, clock, config, accounts, dispatcher });
   // preClose, not onClose: the HTTP server waits for open responses before onClose hooks run, and

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConfig, defaultConfig, defaultDataDir, type AppConfig } from './core/index.js';
 import { parseDeviceId } from './tuner/index.js';
@@ -27,6 +28,8 @@ Options:
   --tuner-wait-ms <n>    how long a stream request waits for a free tuner slot when every
                          tuner is in use, 0-${maxTunerWaitMs} (default ${defaultConfig.tunerWaitMs}; 0 = answer 503 at once)
   --epg-days <n>         days of programmes in the EPG, ${minEpgDays}-${maxEpgDays} (default ${defaultConfig.epgDays})
+  --guide-dir <path>     a folder guide files may be read from, besides <data dir>/guides
+  --guide-max-bytes <n>  largest guide as XML (after gunzip), e.g. 500M or 4G (default ${defaultConfig.guideMaxXmlBytes / 1024 ** 3}G)
   --demo                 start with a built-in demo provider and channels
                          (data in <default data dir>-demo unless --data-dir is given)
   -h, --help             show this help
@@ -51,6 +54,16 @@ function parseWholeNumber(value: string, min: number, max: number): number | und
   return n >= min && n <= max ? n : undefined;
 }
 
+const sizeUnits: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** A size like `2G`, `500M`, `1048576` in bytes, from 1 MiB to 64 GiB; undefined when invalid. */
+function parseSize(text: string): number | undefined {
+  const match = /^(\d{1,12})([KMG]?)(?:i?B)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const bytes = Number(match[1]) * sizeUnits[match[2]!.toUpperCase()]!;
+  return bytes >= 1024 ** 2 && bytes <= 64 * 1024 ** 3 ? bytes : undefined;
+}
+
 /** Parses `argv` (without node and script) into a command; never exits the process itself. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   let parsed;
@@ -70,6 +83,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'device-id': { type: 'string' },
         'tuner-wait-ms': { type: 'string' },
         'epg-days': { type: 'string' },
+        'guide-dir': { type: 'string' },
+        'guide-max-bytes': { type: 'string' },
         demo: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -122,6 +137,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (friendlyName !== undefined && (friendlyName === '' || friendlyName.length > 64)) {
     return { kind: 'error', message: 'invalid --friendly-name: 1-64 characters' };
   }
+  const guideDir = values['guide-dir'];
+  if (guideDir !== undefined && !isAbsolute(guideDir))
+    return { kind: 'error', message: `invalid --guide-dir: ${guideDir} (an absolute path)` };
+  const sizeText = values['guide-max-bytes'];
+  const guideMaxXmlBytes = sizeText === undefined ? undefined : parseSize(sizeText);
+  if (sizeText !== undefined && guideMaxXmlBytes === undefined)
+    return { kind: 'error', message: `invalid --guide-max-bytes: ${sizeText} (e.g. 500M, 2G; 1M-64G)` };
   // Only what the user gave: createConfig fills in the rest.
   return {
     kind: 'serve',
@@ -140,6 +162,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         tunerWaitMs,
         epgDays,
         friendlyName,
+        guideDir,
+        guideMaxXmlBytes,
       },
       env,
     ),

@@ -63,8 +63,22 @@ describe('parseCli', () => {
     ['--epg-days=15', /^invalid --epg-days: 15/],
     ['--epg-days=7.5', /^invalid --epg-days: 7\.5/],
     ['--epg-days=week', /^invalid --epg-days: week/],
+    ['--guide-dir=guides', /^invalid --guide-dir: guides \(an absolute path\)$/],
+    ['--guide-max-bytes=512K', /^invalid --guide-max-bytes: 512K/],
+    ['--guide-max-bytes=65G', /^invalid --guide-max-bytes: 65G/],
+    ['--guide-max-bytes=lots', /^invalid --guide-max-bytes: lots/],
   ])('refuses %s', (flag, message) => {
     expect(parseCli(['serve', flag], {})).toEqual({ kind: 'error', message: expect.stringMatching(message) });
+  });
+
+  it('reads --guide-dir and --guide-max-bytes (a size with K, M or G)', () => {
+    expect(serveConfig(['serve'])).toMatchObject({ guideDir: undefined, guideMaxXmlBytes: 2 * 1024 ** 3 });
+    expect(serveConfig(['--guide-dir', '/srv/guides', '--guide-max-bytes', '500M'])).toMatchObject({
+      guideDir: '/srv/guides',
+      guideMaxXmlBytes: 500 * 1024 ** 2,
+    });
+    expect(serveConfig(['--guide-max-bytes=4G'])).toMatchObject({ guideMaxXmlBytes: 4 * 1024 ** 3 });
+    expect(serveConfig(['--guide-max-bytes=1048576'])).toMatchObject({ guideMaxXmlBytes: 1024 ** 2 });
   });
 
   it('answers --help and -h with the help command', () => {

@@ -24,6 +24,16 @@ export interface AppConfig {
   guideMaxBytes: number;
   /** Longest silence while a guide downloads before the import gives up. */
   guideIdleTimeoutMs: number;
+  /** Largest guide after decompression (the XML the parser reads): a small gzip can hold a huge one. */
+  guideMaxXmlBytes: number;
+  /** Most channel ids one guide may name (`<channel>` elements and programmes' channels together). */
+  guideMaxChannels: number;
+  /** Most programmes one guide may hold. */
+  guideMaxProgrammes: number;
+  /** Most distinct display names of one channel (its elements merged). */
+  guideMaxDisplayNames: number;
+  /** A folder guide files may be read from besides the data dir's `guides/` (`--guide-dir`). */
+  guideDir: string | undefined;
   /** Days of programmes from now on written to the EPG (`/epg.xml`), 1-14. */
   epgDays: number;
   /** The tuner's name in Plex (`FriendlyName`, UPnP `friendlyName`). */
@@ -57,6 +67,11 @@ export const defaultConfig: Readonly<Omit<AppConfig, 'dataDir'>> = Object.freeze
   demo: false,
   guideMaxBytes: 1024 ** 3,
   guideIdleTimeoutMs: 60_000,
+  guideMaxXmlBytes: 2 * 1024 ** 3,
+  guideMaxChannels: 20_000,
+  guideMaxProgrammes: 2_000_000,
+  guideMaxDisplayNames: 32,
+  guideDir: undefined,
   epgDays: 7,
   friendlyName: 'Tunerbridge',
   hdhomerunPort: 65001,

@@ -12,4 +12,4 @@ export {
   type CredentialStoreOptions,
   type UnavailableReason,
 } from './credential-store.js';
-export { redactUrl } from './redact-url.js';
+export { redactUrl, redactUrlFully, unmaskUrl, urlMask } from './redact-url.js';

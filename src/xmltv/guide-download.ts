@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { request, type Dispatcher } from 'undici';
 import { AppError } from '../core/index.js';
+import { openGuideFile } from './guide-files.js';
 import { BodyTooLargeError, capBody, classifyNetworkError, discardBody } from '../upstream-http/index.js';
 
 export interface GuideFetchOptions {
@@ -17,6 +16,8 @@ export interface GuideFetchOptions {
   idleTimeoutMs: number;
   /** Bytes read from the server or file (compressed, if gzipped) before the import is refused. */
   maxBytes: number;
+  /** The only folders a guide file is read from (see guide-files.ts). */
+  folders: string[];
   signal?: AbortSignal;
 }
 
@@ -34,27 +35,29 @@ export function guideLocationKind(location: string): 'http' | 'file' | undefined
  */
 export async function openGuide(location: string, options: GuideFetchOptions): Promise<AsyncIterable<Uint8Array>> {
   const kind = guideLocationKind(location);
-  if (kind === 'file') return capped(await openFile(location), options.maxBytes);
+  if (kind === 'file') return capped(await openFile(location, options.folders), options.maxBytes);
   if (kind === 'http') return capped(await openHttp(location, options), options.maxBytes);
   throw guideError('guide location must be an http(s) URL or an absolute file path');
 }
 
-async function openFile(location: string): Promise<Readable> {
-  let path: string;
+async function openFile(location: string, folders: string[]): Promise<Readable> {
+  let file: FileHandle;
   try {
-    path = /^file:/i.test(location) ? fileURLToPath(location) : location;
+    file = await openGuideFile(location, folders);
   } catch (error) {
-    throw guideError('guide file path is invalid', error);
-  }
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw guideError('guide file is not a regular file');
-  } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (error instanceof AppError) throw guideError('guide file is outside the allowed folders', error);
     const code = (error as { code?: unknown }).code;
     throw guideError(code === 'ENOENT' ? 'guide file not found' : 'guide file cannot be read', error);
   }
-  return createReadStream(path, { highWaterMark: 256 * 1024 });
+  try {
+    const info = await file.stat();
+    if (!info.isFile()) throw guideError('guide file is not a regular file');
+  } catch (error) {
+    await file.close();
+    if (error instanceof AppError) throw error;
+    throw guideError('guide file cannot be read', error);
+  }
+  return file.createReadStream({ highWaterMark: 256 * 1024 });
 }
 
 async function openHttp(url: string, options: GuideFetchOptions): Promise<Readable> {

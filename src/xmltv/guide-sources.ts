@@ -12,9 +12,16 @@ import {
 import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
-import { redactUrl, type CredentialStore } from '../credentials/index.js';
+import { redactUrlFully, unmaskUrl, urlMask, type CredentialStore } from '../credentials/index.js';
 import { guideError, guideLocationKind, openGuide } from './guide-download.js';
-import { GuideWriter, discardInterruptedImports, type ImportedCounts } from './guide-store.js';
+import { checkGuideFile, guideFolders } from './guide-files.js';
+import {
+  GuideWriter,
+  deleteStaleProgrammes,
+  reclaimSpace,
+  sourcesWithStaleProgrammes,
+  type ImportedCounts,
+} from './guide-store.js';
 import { DailyTimer, defaultRefreshTime, missedRefresh, parseDailyTime, type DailyTime } from './refresh-schedule.js';
 import {
   deleteSourceRow,
@@ -41,8 +48,19 @@ export interface GuideSourcesDeps {
   events: EventLog;
   log: Logger;
   clock: Clock;
-  /** User agent, the largest guide read and the longest silence while downloading. */
-  config: Pick<AppConfig, 'userAgent' | 'guideMaxBytes' | 'guideIdleTimeoutMs'>;
+  /** User agent, the guide folders, the bounds of an import and the longest silence while downloading. */
+  config: Pick<
+    AppConfig,
+    | 'userAgent'
+    | 'dataDir'
+    | 'guideDir'
+    | 'guideMaxBytes'
+    | 'guideMaxXmlBytes'
+    | 'guideMaxChannels'
+    | 'guideMaxProgrammes'
+    | 'guideMaxDisplayNames'
+    | 'guideIdleTimeoutMs'
+  >;
   /** The app's upstream dispatcher for guide downloads; its owner closes it. */
   dispatcher: Dispatcher;
   /** Builds an account's own guide URL (`xmltv.php`, with its credentials); ACCOUNT_NOT_FOUND when it is gone. */
@@ -76,6 +94,8 @@ export class GuideSources {
     { progress: ImportProgress; abort: AbortController; done: Promise<unknown> }
   >();
   private readonly timer: DailyTimer;
+  private readonly folders: string[];
+  private cleanup: Promise<number> | undefined;
   private closed = false;
 
   constructor(private readonly deps: GuideSourcesDeps) {
@@ -83,8 +103,7 @@ export class GuideSources {
       () => this.refreshAll('scheduled'),
       () => deps.clock.now(),
     );
-    const removed = discardInterruptedImports(deps.db);
-    if (removed > 0) deps.log.warn({ rows: removed }, 'removed programmes of interrupted guide imports');
+    this.folders = guideFolders(deps.config);
   }
 
   list(): SourceView[] {
@@ -103,7 +122,7 @@ export class GuideSources {
     const location =
       input.accountId !== undefined
         ? this.accountLocation(input.accountId)
-        : this.storeLocation(checkLocation(input.url!));
+        : this.storeLocation(this.checkLocation(input.url!));
     let id: number;
     try {
       id = insertSourceRow(db, { name, location, enabled: input.enabled ?? true }, clock.now());
@@ -123,7 +142,7 @@ export class GuideSources {
       patch.accountId !== undefined
         ? this.accountLocation(patch.accountId)
         : patch.url !== undefined
-          ? this.storeLocation(checkLocation(patch.url))
+          ? this.changedLocation(row, this.checkLocation(patch.url))
           : undefined;
     updateSourceRow(
       this.deps.db,
@@ -136,7 +155,7 @@ export class GuideSources {
       this.deps.clock.now(),
     );
     const old = secretOfSource(row);
-    if (location && old) this.deps.credentials.forget(old);
+    if (location && old && location.secret?.secret !== old.secret) this.deps.credentials.forget(old);
     return this.get(id);
   }
 
@@ -247,6 +266,47 @@ export class GuideSources {
     const running = [...this.running.values()];
     for (const r of running) r.abort.abort();
     await Promise.all(running.map((r) => r.done.catch(() => undefined)));
+    await this.cleanup; // stops at its next batch
+  }
+
+  /**
+   * Removes programme rows no reader sees (left by imports a crash or `kill -9` interrupted, or
+   * by a guide replaced just before one), in batches that let requests run in between; then the
+   * space is given back. The app starts it once the server listens: start-up never waits on it.
+   * Logged and an event when it removed anything. Resolves to the rows removed.
+   */
+  discardInterrupted(): Promise<number> {
+    this.cleanup ??= this.removeStaleRows();
+    return this.cleanup;
+  }
+
+  private async removeStaleRows(): Promise<number> {
+    const { db, log, events } = this.deps;
+    const started = performance.now();
+    let removed = 0;
+    try {
+      const sources = sourcesWithStaleProgrammes(db);
+      if (sources.length === 0) return 0;
+      log.info({ sources: sources.length }, 'removing programmes of interrupted guide imports');
+      for (const id of sources) {
+        // An import of the source clears its own leftovers first; closing leaves the rest for next time.
+        removed += await deleteStaleProgrammes(db, id, () => this.closed || this.running.has(id));
+      }
+      if (removed === 0) return 0;
+      reclaimSpace(db);
+      const durationMs = Math.round(performance.now() - started);
+      log.warn({ rows: removed, durationMs }, 'removed programmes of interrupted guide imports');
+      events.record({
+        level: 'warn',
+        category: 'guide',
+        message: `Removed ${plural(removed, 'programme')} left by interrupted guide imports`,
+        details: { rows: removed, sources, durationMs },
+      });
+      return removed;
+    } catch (error) {
+      log.error({ err: error, rows: removed }, 'removing programmes of interrupted guide imports failed');
+      return removed;
+    }
   }
 
   private async refreshAll(reason: 'scheduled' | 'missed', ids?: number[]): Promise<void> {
@@ -278,21 +338,36 @@ export class GuideSources {
         headersTimeoutMs: 30_000,
         idleTimeoutMs: this.deps.config.guideIdleTimeoutMs,
         maxBytes: this.deps.config.guideMaxBytes,
+        folders: this.folders,
         signal,
       });
-      writer = new GuideWriter(db, this.deps.lineup, row.id);
+      // Rows of an earlier import of this source that died before it could clean up.
+      await deleteStaleProgrammes(db, row.id, () => signal.aborted);
+      const { guideMaxXmlBytes, guideMaxChannels, guideMaxProgrammes, guideMaxDisplayNames } = this.deps.config;
+      writer = new GuideWriter(db, this.deps.lineup, row.id, guideMaxDisplayNames);
       const active = writer;
-      const parsed = await parseXmltv(counted(input, progress, signal), {
-        channel: (channel) => active.addChannel(channel),
-        programme: (programme) => {
-          active.addProgramme(programme);
-          progress.programmes++;
+      const parsed = await parseXmltv(
+        counted(input, progress, signal),
+        {
+          channel: (channel) => active.addChannel(channel),
+          programme: (programme) => {
+            active.addProgramme(programme);
+            progress.programmes++;
+          },
         },
-      });
+        {
+          maxBytes: guideMaxXmlBytes,
+          maxChannels: guideMaxChannels,
+          maxProgrammes: guideMaxProgrammes,
+          maxDisplayNames: guideMaxDisplayNames,
+        },
+      );
       if (signal.aborted) throw guideError('guide import stopped');
       if (!findSourceRow(db, row.id)) throw guideError('guide source was removed');
       const durationMs = Math.round(performance.now() - started);
       const counts = writer.commit(clock.now(), durationMs);
+      // The guide just replaced: no reader sees it any more.
+      await deleteStaleProgrammes(db, row.id, () => this.closed);
       events.record({
         level: 'info',
         category: 'guide',
@@ -311,7 +386,15 @@ export class GuideSources {
       writer?.discard();
       const error = asGuideError(caught, signal);
       if (findSourceRow(db, row.id)) recordImportFailure(db, row.id, error.message, clock.now());
-      log.warn({ err: caught, sourceId: row.id }, 'guide import failed');
+      // A format error's message is all there is to say (its text never quotes the document).
+      log.warn(
+        caught instanceof GuideFormatError
+          ? { reason: caught.message, sourceId: row.id }
+          : { err: caught, sourceId: row.id },
+        'guide import failed',
+      );
+      // What this import wrote; when the server is closing, the next start removes it.
+      if (writer) await deleteStaleProgrammes(db, row.id, () => this.closed).catch(() => 0);
       events.record({
         level: 'error',
         category: 'guide',
@@ -327,17 +410,49 @@ export class GuideSources {
     }
   }
 
-  /** A URL with credentials goes to the credential store; the row keeps it masked. */
+  /**
+   * A URL with anything that may be a credential (userinfo, any query, a fragment, an Xtream
+   * path) goes to the credential store; the row keeps it masked.
+   */
   private storeLocation(url: string): StoredLocation {
-    const masked = redactUrl(url);
+    const masked = redactUrlFully(url);
     if (masked === url) return { url, secret: null, accountId: null };
     return { url: masked, secret: this.deps.credentials.save(`guide-${randomUUID()}`, url), accountId: null };
+  }
+
+  /**
+   * The location a PATCH gives. A complete URL stands for itself (its own credentials, none of
+   * the stored ones carried over). A URL that keeps masks (`***`, as the API shows it) means
+   * "keep the stored secrets": allowed only to the same scheme, host and port, or the stored
+   * password would go to wherever the caller pointed it.
+   */
+  private changedLocation(row: SourceRow, url: string): StoredLocation {
+    const secret = secretOfSource(row);
+    if (!secret || !url.includes(urlMask)) return this.storeLocation(url);
+    const stored = this.revealLocation(row);
+    if (originOf(url) !== originOf(stored))
+      throw invalidInput(
+        'the guide URL points elsewhere but keeps masked credentials (***): send the full URL with its credentials',
+      );
+    const restored = unmaskUrl(url, stored);
+    if (restored === undefined)
+      throw invalidInput('the masked parts (***) of this guide URL do not match the stored one: send the full URL');
+    return this.storeLocation(restored);
+  }
+
+  /** An http(s) URL, or a file inside the guide folders. */
+  private checkLocation(url: string): string {
+    const trimmed = url.trim();
+    const kind = guideLocationKind(trimmed);
+    if (!kind) throw invalidInput('url must be an http(s) URL or an absolute file path');
+    if (kind === 'file') checkGuideFile(trimmed, this.folders);
+    return trimmed;
   }
 
   /** An account's own guide: checked to exist now, its URL built again at each import. */
   private accountLocation(accountId: number): StoredLocation {
     if (!this.deps.accountGuideUrl) throw invalidInput('account guides are not available');
-    return { url: redactUrl(this.deps.accountGuideUrl(accountId)), secret: null, accountId };
+    return { url: redactUrlFully(this.deps.accountGuideUrl(accountId)), secret: null, accountId };
   }
 
   private revealLocation(row: SourceRow): string {
@@ -402,8 +517,12 @@ function asGuideError(error: unknown, signal: AbortSignal): AppError {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function checkLocation(url: string): string {
-  const trimmed = url.trim();
-  if (!guideLocationKind(trimmed)) throw invalidInput('url must be an http(s) URL or an absolute file path');
-  return trimmed;
+/** Scheme, host and port; a file location has none of its own. */
+function originOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return 'file:';
+  }
 }

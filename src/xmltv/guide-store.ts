@@ -1,6 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { toSqlBool, type Db } from '../db/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
-import type { XmltvChannel, XmltvProgramme } from './xmltv-bytes.js';
+import { GuideFormatError, type XmltvChannel, type XmltvProgramme } from './xmltv-bytes.js';
 
 /** What a source holds after an import. */
 export interface ImportedCounts {
@@ -9,6 +10,15 @@ export interface ImportedCounts {
 }
 
 const batchSize = 2000;
+// Programme text waiting for the next write: a programme may hold ~4 MB of (capped) text fields,
+// so a batch is also written once this many characters wait.
+const maxPendingChars = 4 * 1024 * 1024;
+// All channels are kept until commit; their ids, names and links together stay below this
+// (a real guide of 20,000 channels needs about a quarter of it).
+const maxChannelChars = 16 * 1024 * 1024;
+// Rows deleted per statement when leftovers are removed: each statement holds the event loop
+// (and the database) for some milliseconds only, and other work runs between two of them.
+export const deleteBatchRows = 10_000;
 
 /**
  * Writes one import of one source under the source's next generation, which no reader sees
@@ -22,18 +32,19 @@ export class GuideWriter {
   private readonly pending: XmltvProgramme[] = [];
   private readonly insertProgramme;
   private written = 0;
+  private pendingChars = 0;
+  private channelChars = 0;
 
+  /** Call `deleteStaleProgrammes` first: rows of an earlier import that died would mix in. */
   constructor(
     private readonly db: Db,
     private readonly lineup: GuideChannelStore,
     private readonly sourceId: number,
+    private readonly maxDisplayNames: number,
   ) {
-    const current = db.prepare('SELECT generation FROM xmltv_sources WHERE id = ?').pluck().get(sourceId) as
-      number | undefined;
+    const current = currentGeneration(db, sourceId);
     if (current === undefined) throw new Error(`guide source ${sourceId} is gone`);
     this.generation = current + 1;
-    // Rows of an earlier import that died before it could clean up.
-    discardGenerationsAfter(db, sourceId, current);
     this.insertProgramme = db.prepare(
       `INSERT INTO programmes (source_id, generation, channel_id, start_at, stop_at, title, sub_title, description, categories,
                                episode_num_xmltv_ns, episode_num_onscreen, icon, rating, is_new, previously_shown)
@@ -50,25 +61,46 @@ export class GuideWriter {
   addChannel(channel: XmltvChannel): void {
     const seen = this.channels.get(channel.id);
     if (!seen) {
+      this.charge(channel.id.length + textLength(channel.displayNames) + textLength([channel.icon, channel.url]));
       this.channels.set(channel.id, { ...channel, displayNames: [...channel.displayNames] });
       return;
     }
-    for (const name of channel.displayNames) if (!seen.displayNames.includes(name)) seen.displayNames.push(name);
+    // The same id again and again, each time with new names, must not grow one channel without end.
+    for (const name of channel.displayNames) {
+      if (seen.displayNames.includes(name)) continue;
+      if (seen.displayNames.length >= this.maxDisplayNames)
+        throw new GuideFormatError(`guide has a channel with more than ${this.maxDisplayNames} display names`);
+      this.charge(name.length);
+      seen.displayNames.push(name);
+    }
+    if (seen.icon === null && channel.icon !== null) this.charge(channel.icon.length);
     seen.icon ??= channel.icon;
+    if (seen.url === null && channel.url !== null) this.charge(channel.url.length);
     seen.url ??= channel.url;
   }
 
-  /** Queues a programme; every `batchSize` they are written in one transaction. */
+  /** Queues a programme; every `batchSize` (or `maxPendingChars`) they are written in one transaction. */
   addProgramme(programme: XmltvProgramme): void {
-    this.programmeChannels.add(programme.channelId);
+    if (!this.programmeChannels.has(programme.channelId)) {
+      this.charge(programme.channelId.length);
+      this.programmeChannels.add(programme.channelId);
+    }
     this.pending.push(programme);
-    if (this.pending.length >= batchSize) this.flush();
+    this.pendingChars += programmeChars(programme);
+    if (this.pending.length >= batchSize || this.pendingChars >= maxPendingChars) this.flush();
+  }
+
+  private charge(chars: number): void {
+    this.channelChars += chars;
+    if (this.channelChars > maxChannelChars)
+      throw new GuideFormatError(`guide channel list larger than ${maxChannelChars / 1024 ** 2} M characters`);
   }
 
   /**
    * Makes this import the source's guide, in one transaction: lineup channels upserted (a
    * programme's channel without a `<channel>` element becomes a channel named by its id), the
-   * source's channel list replaced, the generation switched and the previous one deleted.
+   * source's channel list replaced and the generation switched. The previous generation, which
+   * no reader sees any more, is left for `deleteStaleProgrammes` (in batches, not in here).
    */
   commit(now: number, durationMs: number): ImportedCounts {
     this.flush();
@@ -90,20 +122,22 @@ export class GuideWriter {
         `UPDATE xmltv_sources SET generation = ?, last_refresh_at = ?, last_attempt_at = ?, last_error = NULL,
                                   last_duration_ms = ?, channel_count = ?, programme_count = ?, updated_at = ? WHERE id = ?`,
       ).run(this.generation, now, now, durationMs, ids.size, this.written, now, sourceId);
-      db.prepare('DELETE FROM programmes WHERE source_id = ? AND generation <> ?').run(sourceId, this.generation);
       return { channels: ids.size, programmes: this.written };
     })();
   }
 
-  /** Drops everything this import wrote; the source's current guide is untouched. */
+  /** Forgets what waits to be written; what was written is left for `deleteStaleProgrammes`. */
   discard(): void {
     this.pending.length = 0;
-    discardGenerationsAfter(this.db, this.sourceId, this.generation - 1);
+    this.pendingChars = 0;
+    this.channels.clear();
+    this.programmeChannels.clear();
   }
 
   private flush(): void {
     if (this.pending.length === 0) return;
     const rows = this.pending.splice(0);
+    this.pendingChars = 0;
     const { sourceId, generation } = this;
     this.db.transaction(() => {
       for (const p of rows) {
@@ -130,13 +164,73 @@ export class GuideWriter {
   }
 }
 
-/** Deletes a source's programme rows newer than `generation` (an import that failed or was killed). */
-function discardGenerationsAfter(db: Db, sourceId: number, generation: number): number {
-  return db.prepare('DELETE FROM programmes WHERE source_id = ? AND generation > ?').run(sourceId, generation).changes;
+function textLength(values: (string | null)[]): number {
+  return values.reduce((sum, value) => sum + (value?.length ?? 0), 0);
 }
 
-/** At start-up: rows no source reads, left by imports a crash or `kill -9` interrupted. */
-export function discardInterruptedImports(db: Db): number {
-  const sources = db.prepare('SELECT id, generation FROM xmltv_sources').all() as { id: number; generation: number }[];
-  return sources.reduce((removed, source) => removed + discardGenerationsAfter(db, source.id, source.generation), 0);
+function programmeChars(p: XmltvProgramme): number {
+  return (
+    p.channelId.length +
+    p.title.length +
+    textLength([p.subTitle, p.description, p.episodeNumXmltvNs, p.episodeNumOnscreen, p.icon, p.rating]) +
+    textLength(p.categories)
+  );
+}
+
+function currentGeneration(db: Db, sourceId: number): number | undefined {
+  return db.prepare('SELECT generation FROM xmltv_sources WHERE id = ?').pluck().get(sourceId) as number | undefined;
+}
+
+/**
+ * Deletes a source's programme rows of any generation but its current one (an import that
+ * failed, was killed, or the guide a new import replaced), `deleteBatchRows` at a time,
+ * letting other work run between two batches. Stops early when `stop()` says so (the caller's
+ * import of this source began, or the server is closing). Returns the rows deleted.
+ */
+export async function deleteStaleProgrammes(
+  db: Db,
+  sourceId: number,
+  stop: () => boolean = () => false,
+): Promise<number> {
+  // Two ranges of the (source_id, generation) index, not "generation <> ?": that would walk all
+  // the current guide's rows before each batch.
+  const below = db.prepare(
+    `DELETE FROM programmes WHERE rowid IN (
+       SELECT rowid FROM programmes WHERE source_id = ? AND generation < ? LIMIT ${deleteBatchRows})`,
+  );
+  const above = db.prepare(
+    `DELETE FROM programmes WHERE rowid IN (
+       SELECT rowid FROM programmes WHERE source_id = ? AND generation > ? LIMIT ${deleteBatchRows})`,
+  );
+  let removed = 0;
+  for (;;) {
+    // Read each time: an import may have committed a new generation in between.
+    const generation = currentGeneration(db, sourceId);
+    if (generation === undefined || stop()) return removed;
+    let changes = below.run(sourceId, generation).changes;
+    if (changes < deleteBatchRows) changes += above.run(sourceId, generation).changes;
+    removed += changes;
+    if (changes === 0) return removed;
+    await nextTurn();
+  }
+}
+
+/** Sources with programme rows no reader sees (left by imports a crash or `kill -9` interrupted). */
+export function sourcesWithStaleProgrammes(db: Db): number[] {
+  return db
+    .prepare(
+      `SELECT s.id FROM xmltv_sources s
+       WHERE EXISTS (SELECT 1 FROM programmes p WHERE p.source_id = s.id AND p.generation < s.generation)
+          OR EXISTS (SELECT 1 FROM programmes p WHERE p.source_id = s.id AND p.generation > s.generation)`,
+    )
+    .pluck()
+    .all() as number[];
+}
+
+/** Gives the space of deleted rows back: the WAL file shrinks; with incremental auto-vacuum the file too. */
+export function reclaimSpace(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  // 2 = INCREMENTAL. The schema does not set it today (it takes a migration and a VACUUM), so
+  // freed pages stay in the file for the next import to reuse.
+  if (db.pragma('auto_vacuum', { simple: true }) === 2) db.pragma('incremental_vacuum');
 }

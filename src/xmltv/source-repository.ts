@@ -1,7 +1,7 @@
 import { isoTime } from '../core/index.js';
 import { toSqlBool, type Db } from '../db/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
-import { redactUrl, type StoredSecret } from '../credentials/index.js';
+import { redactUrlFully, type StoredSecret } from '../credentials/index.js';
 
 export interface SourceRow {
   id: number;
@@ -72,7 +72,7 @@ export function toSourceView(row: SourceRow, progress: ImportProgress | undefine
     id: row.id,
     name: row.name,
     // Stored masked already when it carried credentials; masked again in case an old row did not.
-    url: redactUrl(row.url),
+    url: redactUrlFully(row.url),
     accountId: row.account_id,
     enabled: row.enabled === 1,
     lastRefreshAt: isoTime(row.last_refresh_at),

@@ -3,6 +3,7 @@ import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import {
   createTvReader,
+  defaultXmltvBounds,
   GuideFormatError,
   type XmltvHandlers,
   type XmltvLimits,
@@ -35,14 +36,25 @@ export async function parseXmltv(
   handlers: XmltvHandlers,
   limits: XmltvLimits = {},
 ): Promise<XmltvParseResult> {
-  const reader = createTvReader(handlers, limits.maxDepth ?? 32, limits.maxTextLength ?? 64 * 1024);
+  const bounds = { ...defaultXmltvBounds, ...withoutUndefined(limits) };
+  const reader = createTvReader(handlers, bounds);
   const fixer = createAmpersandEscaper((text) => reader.write(text));
   const feed = createTextFeed(fixer.write, fixer.end);
+  let bytes = 0;
   for await (const chunk of await openBytes(input)) {
+    // Counted after gunzip: a few MB of gzip can hold gigabytes of XML.
+    bytes += chunk.length;
+    if (bytes > bounds.maxBytes) throw new GuideFormatError(`guide larger than ${mib(bounds.maxBytes)} MiB of XML`);
     for (let at = 0; at < chunk.length; at += sliceBytes) feed.push(chunk.subarray(at, at + sliceBytes));
   }
   feed.end();
   return reader.end();
+}
+
+const mib = (bytes: number) => Math.round((bytes / 1024 ** 2) * 100) / 100;
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The input as plain bytes: gunzipped when its first two bytes are the gzip magic. */
@@ -259,6 +271,7 @@ function decoderFor(head: Uint8Array): TextDecoder {
   try {
     return new TextDecoder(label);
   } catch {
-    throw new GuideFormatError(`unsupported encoding ${label.slice(0, 40)}`);
+    // Not the label itself: nothing read from the file goes into an error.
+    throw new GuideFormatError('unsupported encoding in the XML declaration');
   }
 }

@@ -69,7 +69,34 @@ export interface XmltvLimits {
   maxDepth?: number;
   /** Longest text node, CDATA section, comment or attribute value; default 64 KiB. */
   maxTextLength?: number;
+  /** Most bytes of XML read (after gunzip); default 2 GiB. */
+  maxBytes?: number;
+  /** Most distinct channel ids (of `<channel>` elements and programmes together); default 20,000. */
+  maxChannels?: number;
+  /** Most programmes; default 2,000,000. */
+  maxProgrammes?: number;
+  /** Most distinct display names in one `<channel>` element; default 32. */
+  maxDisplayNames?: number;
 }
+
+/** `XmltvLimits` with every default filled in. */
+export type XmltvBounds = Required<XmltvLimits>;
+
+/** The defaults of `XmltvLimits`; the app passes its config instead. */
+export const defaultXmltvBounds: XmltvBounds = Object.freeze({
+  maxDepth: 32,
+  maxTextLength: 64 * 1024,
+  maxBytes: 2 * 1024 ** 3,
+  maxChannels: 20_000,
+  maxProgrammes: 2_000_000,
+  maxDisplayNames: 32,
+});
+
+// Longer channel ids are refused (no real one comes close); longer names are cut, longer icon
+// and web links dropped. They are kept for every channel until the import ends.
+export const maxChannelIdLength = 256;
+export const maxDisplayNameLength = 200;
+const maxLinkLength = 2048;
 
 /** What one parse saw. */
 export interface XmltvParseResult {
@@ -132,16 +159,18 @@ const programmeTexts: Record<string, ProgrammeText | undefined> = {
 /** The XMLTV-specific part: saxes events in, channels and programmes out. */
 export function createTvReader(
   handlers: XmltvHandlers,
-  maxDepth: number,
-  maxText: number,
+  bounds: XmltvBounds,
 ): { write(text: string): void; end(): XmltvParseResult } {
+  const { maxDepth, maxTextLength: maxText, maxChannels, maxProgrammes, maxDisplayNames } = bounds;
   const parser = new SaxesParser();
   const buffers = saxesBuffers(parser);
   const channelIds = new Set<string>();
+  // Every channel id seen, of channels and programmes: each becomes a lineup channel.
+  const allIds = new Set<string>();
   let programmes = 0;
   let skipped = 0;
   let sawContent = false;
-  let prologue = ''; // the first characters, to name an HTML page in the error
+  let prologue = ''; // the first characters, to recognise an HTML page (never shown: no file content in errors)
   let rootSeen = false;
   let rootClosed = false;
   let depth = 0;
@@ -167,10 +196,15 @@ export function createTvReader(
     if (!saxes) return error;
     if (!rootSeen && /<html[\s>]/i.test(prologue))
       return new GuideFormatError('not an XMLTV document (root element <html>)');
-    const detail = (saxes[2] ?? '').replace(/\.$/, '').slice(0, 80);
+    // saxes puts names from the document after a colon ("unclosed tag: x"): only its words are kept.
+    const detail = (saxes[2] ?? '')
+      .replace(/:[\s\S]*$/, '')
+      .replace(/\.$/, '')
+      .slice(0, 80);
     // saxes says this on the ";" that ended a bare "&"'s run (usually the same or the next line).
     const why = detail === 'disallowed character in entity name' ? 'unescaped "&"' : detail;
-    return new GuideFormatError(`malformed XML at line ${saxes[1]} (${why})`, { cause: error });
+    // No cause: saxes' own message names what it read, and the error reaches the log.
+    return new GuideFormatError(`malformed XML at line ${saxes[1]} (${why})`);
   };
   const capture = (which: Field): void => {
     field = which;
@@ -208,7 +242,9 @@ export function createTvReader(
       checkLength(attrs[key]!);
     }
     if (depth === 1) {
-      if (tag.name !== 'tv') fail(`not an XMLTV document (root element <${tag.name.slice(0, 40)}>)`);
+      // Named only when it is an HTML page (a provider's error page): nothing else of the file goes into an error.
+      if (tag.name.toLowerCase() === 'html') fail('not an XMLTV document (root element <html>)');
+      if (tag.name !== 'tv') fail('not an XMLTV document (root element is not <tv>)');
       rootSeen = true;
     } else if (depth === 2) {
       openTopLevel(tag.name, attrs);
@@ -232,6 +268,7 @@ export function createTvReader(
     if (name === 'channel') {
       const id = attrs.id?.trim();
       if (!id) return; // a channel nothing can refer to
+      noteChannelId(id);
       element = inChannel;
       channel = { id, displayNames: [], icon: null, url: null };
     } else if (name === 'programme') {
@@ -242,14 +279,22 @@ export function createTvReader(
         return;
       }
       const stop = attrs.stop === undefined ? null : parseXmltvTime(attrs.stop);
+      noteChannelId(channelId);
       element = inProgramme;
       programme = bareProgramme(channelId, start, stop !== null && stop > start ? stop : null, '');
     }
   }
 
+  function noteChannelId(id: string): void {
+    if (id.length > maxChannelIdLength) fail(`guide has a channel id longer than ${maxChannelIdLength} characters`);
+    if (allIds.has(id)) return;
+    if (allIds.size >= maxChannels) fail(`guide has more than ${maxChannels} channels`);
+    allIds.add(id);
+  }
+
   function openChannelChild(c: XmltvChannel, name: string, attrs: Record<string, string>): void {
     if (name === 'display-name') capture('displayNames');
-    else if (name === 'icon') c.icon ??= nonEmpty(attrs.src);
+    else if (name === 'icon') c.icon ??= link(attrs.src);
     else if (name === 'url' && c.url === null) capture('url');
   }
 
@@ -265,7 +310,7 @@ export function createTvReader(
       if (system === 'xmltv_ns' && p.episodeNumXmltvNs === null) capture('episodeNumXmltvNs');
       else if (system === 'onscreen' && p.episodeNumOnscreen === null) capture('episodeNumOnscreen');
     } else if (name === 'icon') {
-      p.icon ??= nonEmpty(attrs.src);
+      p.icon ??= link(attrs.src);
     } else if (name === 'rating') {
       inRating = p.rating === null;
     } else if (name === 'new') {
@@ -281,8 +326,13 @@ export function createTvReader(
     field = null;
     fieldText = '';
     if (value === '') return;
-    if (which === 'displayNames') addOnce(channel!.displayNames, value);
-    else if (which === 'url') channel!.url = value;
+    if (which === 'displayNames') {
+      const names = channel!.displayNames;
+      const name = value.slice(0, maxDisplayNameLength);
+      if (!names.includes(name) && names.length >= maxDisplayNames)
+        fail(`guide has a channel with more than ${maxDisplayNames} display names`);
+      addOnce(names, name);
+    } else if (which === 'url') channel!.url = link(value);
     else if (which === 'categories') addOnce(programme!.categories, value);
     else {
       programme![which] = value;
@@ -308,6 +358,7 @@ export function createTvReader(
         channelIds.add(c!.id);
         handlers.channel(c!);
       } else if (kind === inProgramme) {
+        if (programmes >= maxProgrammes) fail(`guide has more than ${maxProgrammes} programmes`);
         programmes++;
         handlers.programme(p!);
       }
@@ -357,6 +408,12 @@ export function createTvReader(
 function nonEmpty(value: string | undefined): string | null {
   const trimmed = value?.trim();
   return trimmed ? trimmed : null;
+}
+
+/** An icon or web link, dropped when longer than any real one. */
+function link(value: string | undefined): string | null {
+  const text = nonEmpty(value);
+  return text !== null && text.length <= maxLinkLength ? text : null;
 }
 
 function addOnce(list: string[], value: string): void {

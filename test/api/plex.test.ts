@@ -102,9 +102,9 @@ describe('GET /api/plex', () => {
   it('warns about an enabled guide whose last refresh failed, with the reason', async () => {
     const { t } = await open();
     const { guides } = t.domains;
-    const broken = guides.create({ name: 'Broken', url: join(t.dataDir, 'missing.xml') });
+    const broken = guides.create({ name: 'Broken', url: join(t.dataDir, 'guides', 'missing.xml') });
     await expect(guides.refresh(broken.id)).rejects.toThrow('guide file not found');
-    const off = guides.create({ name: 'Off', url: join(t.dataDir, 'missing.xml') });
+    const off = guides.create({ name: 'Off', url: join(t.dataDir, 'guides', 'missing.xml') });
     await expect(guides.refresh(off.id)).rejects.toThrow();
     guides.update(off.id, { enabled: false });
     const body = await getPlex(t);

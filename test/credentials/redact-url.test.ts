@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../src/credentials/index.js';
+import { redactUrl, redactUrlFully, unmaskUrl } from '../../src/credentials/index.js';
 import { buildStreamUrl } from '../../src/xtream/index.js';
 
 describe('redactUrl', () => {
@@ -33,5 +33,30 @@ describe('redactUrl', () => {
 
   it('masks what it can in text that is not an absolute URL', () => {
     expect(redactUrl('/live/alice/s3cret/1.ts?password=x')).toBe('/live/***/***/1.ts?password=***');
+  });
+
+  it('fully: masks every query value, a bare key, userinfo, Xtream paths and the fragment', () => {
+    const cases: [string, string][] = [
+      ['http://epg.example/guide.xml?token=t0k3n', 'http://epg.example/guide.xml?token=***'],
+      ['https://epg.example/x?pwd=pw1&key=k3y&fmt=xml', 'https://epg.example/x?pwd=***&key=***&fmt=***'],
+      ['http://epg.example/x?s3cr3tkey', 'http://epg.example/x?***'],
+      ['http://bob:hunter2@epg.example:8080/g.xml.gz', 'http://***:***@epg.example:8080/g.xml.gz'],
+      ['http://p.example/live/alice/s3cret/epg.xml', 'http://p.example/live/***/***/epg.xml'],
+      ['http://epg.example/g.xml#sig=abc', 'http://epg.example/g.xml#***'],
+      ['http://epg.example/plain/guide.xml', 'http://epg.example/plain/guide.xml'],
+    ];
+    for (const [url, masked] of cases) expect(redactUrlFully(url), url).toBe(masked);
+    expect(redactUrlFully('/srv/guides/guide.xml')).toBe('/srv/guides/guide.xml');
+  });
+
+  it('unmask: puts the stored values back where the edited URL kept ***', () => {
+    const real = 'http://bob:pw@epg.example/live/alice/s3cret/x.xml?token=t%26k&fmt=xml&bare#frag';
+    const edited = 'http://***:***@epg.example/live/***/***/y.xml?fmt=gz&token=***&***#***';
+    expect(unmaskUrl(edited, real)).toBe(
+      'http://bob:pw@epg.example/live/alice/s3cret/y.xml?fmt=gz&token=t%26k&bare#frag',
+    );
+    // A *** with no stored counterpart cannot be filled.
+    expect(unmaskUrl('http://epg.example/x.xml?other=***', real)).toBeUndefined();
+    expect(unmaskUrl('not a url', real)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -84,7 +84,8 @@ describe('end to end: provider → scan → guide import → match → discover 
     });
     await accounts.scan(account.id);
     const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    const guideFile = join(t.dataDir, 'guide.xml');
+    mkdirSync(join(t.dataDir, 'guides'), { recursive: true });
+    const guideFile = join(t.dataDir, 'guides', 'guide.xml');
     writeFileSync(
       guideFile,
       xmltvDocument(

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/index.js';
@@ -104,7 +104,8 @@ describe('/epg.xml against the XMLTV DTD (xmllint)', () => {
   <programme start="${at(hour + 3_600_000, -5)}" channel="bbc1.uk"><title>Tom & Jerry</title></programme>
   <programme start="${at(hour, 0)}" stop="${at(hour + 7_200_000, 0)}" channel="arte.fr"><title>Le Film &#233;t&#xE9; 日本</title></programme>
 </tv>`;
-    const file = join(t.dataDir, 'guide.xml');
+    mkdirSync(join(t.dataDir, 'guides'), { recursive: true });
+    const file = join(t.dataDir, 'guides', 'guide.xml');
     writeFileSync(file, guide);
     const source = t.domains.guides.create({ name: 'Messy', url: file });
     expect(await t.domains.guides.refresh(source.id)).toMatchObject({ channels: 2, programmes: 3 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLineupApp, type LineupTestApp } from '../lineup/lineup-fixture.js';
 import type { StartAppOptions } from '../support/start-app.js';
@@ -63,7 +63,7 @@ export function hourlyProgrammes(
 export interface GuideTestApp extends LineupTestApp {
   /** The app's guide sources domain. */
   guides: LineupTestApp['t']['domains']['guides'];
-  /** Writes a file in the data dir and returns its absolute path. */
+  /** Writes a file in the data dir's guides/ folder (the only place guide files are read from) and returns its path. */
   writeGuide(name: string, content: string | Buffer): string;
   /** Rows of a source's current generation (what readers see). */
   visibleProgrammes(sourceId: number): { channel_id: string; title: string; start_at: number }[];
@@ -80,7 +80,8 @@ export async function startGuideApp(options: StartAppOptions = {}): Promise<Guid
     ...app,
     guides: app.t.domains.guides,
     writeGuide(name, content) {
-      const path = join(app.t.dataDir, name);
+      const path = join(app.t.dataDir, 'guides', name);
+      mkdirSync(join(app.t.dataDir, 'guides'), { recursive: true });
       writeFileSync(path, content);
       return path;
     },

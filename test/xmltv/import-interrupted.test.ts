@@ -7,6 +7,8 @@ import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
 import { createUpstreamAgent } from '../../src/upstream-http/index.js';
 import { GuideSources } from '../../src/xmltv/index.js';
+import { deleteBatchRows } from '../../src/xmltv/guide-store.js';
+import { startApp } from '../support/start-app.js';
 import { createLineup } from '../support/lineup.js';
 import { startFakeGuideServer, type FakeGuideServer } from '../support/fake-guide-server.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -40,7 +42,7 @@ describe('an import killed with SIGKILL mid-way', () => {
     dir.remove();
   });
 
-  it('leaves the previous guide as it was; the half-written rows are removed at the next start', async () => {
+  it('leaves the previous guide as it was; the half-written rows are removed after the next start listens', async () => {
     const file = join(dir.path, 'tunerbridge.db');
     let db = openDatabase(file);
     const old = xmltvDocument([{ id: 'Old.uk', names: ['Old'] }], hourlyProgrammes(['Old.uk'], 5));
@@ -78,25 +80,68 @@ describe('an import killed with SIGKILL mid-way', () => {
 
     db.close();
     db = openDatabase(file);
-    try {
-      const current = db.prepare('SELECT generation FROM xmltv_sources WHERE id = ?').pluck().get(id) as number;
-      const leftover = db.prepare('SELECT count(*) FROM programmes WHERE source_id = ? AND generation > ?').pluck();
-      expect(leftover.get(id, current)).toBeGreaterThan(0);
-      const readable = db
-        .prepare(
-          'SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? AND generation = ? ORDER BY id',
-        )
-        .all(id, current);
-      expect(readable).toEqual(before);
+    const current = db.prepare('SELECT generation FROM xmltv_sources WHERE id = ?').pluck().get(id) as number;
+    const leftover = db.prepare('SELECT count(*) FROM programmes WHERE source_id = ? AND generation <> ?').pluck();
+    const killed = leftover.get(id, current) as number;
+    expect(killed).toBeGreaterThan(0);
+    const readable = db
+      .prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? AND generation = ? ORDER BY id')
+      .all(id, current);
+    expect(readable).toEqual(before);
+    // More rows of the dead import than one delete batch takes, as after a big guide.
+    const extra = 2 * deleteBatchRows + 500;
+    db.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+       INSERT INTO programmes (source_id, generation, channel_id, start_at, title) SELECT ?, ?, 'New.uk', i, 'x' FROM n`,
+    ).run(extra, id, current + 1);
+    db.close();
 
-      const guides = guidesOn(db); // start-up
-      expect(leftover.get(id, current)).toBe(0);
-      expect(
-        db.prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? ORDER BY id').all(id),
-      ).toEqual(before);
-      expect(guides.get(id)).toMatchObject({ programmes: 5, channels: 1, lastError: null });
+    // Start-up: the server listens first; the rows go afterwards, in batches, logged and as an event.
+    const t = await startApp({ dataDir: dir.path });
+    try {
+      expect(await t.domains.guides.discardInterrupted()).toBe(killed + extra);
+      const lines = t.logs.map((line) => JSON.parse(line) as { msg: string; rows?: number });
+      const listening = lines.findIndex((l) => l.msg.startsWith('Server listening at'));
+      const removing = lines.findIndex((l) => l.msg === 'removing programmes of interrupted guide imports');
+      const removed = lines.findIndex((l) => l.msg === 'removed programmes of interrupted guide imports');
+      expect(listening).toBeGreaterThanOrEqual(0);
+      expect(removing).toBeGreaterThan(listening);
+      expect(lines[removed]).toMatchObject({ rows: killed + extra });
+
+      const check = openDatabase(file);
+      try {
+        expect(
+          check
+            .prepare('SELECT count(*) FROM programmes WHERE source_id = ? AND generation <> ?')
+            .pluck()
+            .get(id, current),
+        ).toBe(0);
+        expect(
+          check.prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? ORDER BY id').all(id),
+        ).toEqual(before);
+      } finally {
+        check.close();
+      }
+      expect(t.domains.guides.get(id)).toMatchObject({ programmes: 5, channels: 1, lastError: null });
+      expect(t.domains.events.list({ category: 'guide', limit: 10 }).items[0]).toMatchObject({
+        level: 'warn',
+        message: `Removed ${killed + extra} programmes left by interrupted guide imports`,
+        details: { rows: killed + extra, sources: [id] },
+      });
     } finally {
-      db.close();
+      await t.close({ keepDataDir: true });
+    }
+    // Nothing left: a second start finds nothing to do and records nothing.
+    const again = await startApp({ dataDir: dir.path });
+    try {
+      expect(await again.domains.guides.discardInterrupted()).toBe(0);
+      const removals = again.domains.events
+        .list({ category: 'guide', limit: 100 })
+        .items.filter((e) => e.message.startsWith('Removed'));
+      expect(removals).toHaveLength(1);
+      expect(again.logs.join('')).not.toContain('removing programmes');
+    } finally {
+      await again.close({ keepDataDir: true });
     }
   });
 });

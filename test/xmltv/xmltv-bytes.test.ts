@@ -169,7 +169,9 @@ describe('parseXmltv', () => {
     );
     const { seen } = await parse(latin1, { size: 3 });
     expect(seen).toEqual([['channel', { id: 'c', displayNames: ['Télé Ça'], icon: null, url: null }]]);
-    expect(await failure('<?xml version="1.0" encoding="x-klingon"?><tv/>')).toBe('unsupported encoding x-klingon');
+    expect(await failure('<?xml version="1.0" encoding="x-klingon"?><tv/>')).toBe(
+      'unsupported encoding in the XML declaration',
+    );
   });
 
   it('accepts a UTF-8 byte order mark and a plain DOCTYPE', async () => {
@@ -244,7 +246,7 @@ describe('parseXmltv', () => {
       'not an XMLTV document (root element <html>)',
     );
     expect(await failure('<?xml version="1.0"?><rss version="2.0"><channel/></rss>')).toBe(
-      'not an XMLTV document (root element <rss>)',
+      'not an XMLTV document (root element is not <tv>)',
     );
     expect(await failure('Not Found')).toBe('not an XMLTV document (not XML)');
     expect(await failure('{"user_info":{"auth":0}}')).toBe('not an XMLTV document (not XML)');
