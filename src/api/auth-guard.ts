@@ -102,7 +102,8 @@ function readCookie(header: string | undefined, name: string): string | undefine
 
 /** Sets the session cookie: HttpOnly, SameSite=Strict, Path=/, Secure over https; it lives as long as the session can. */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: NewSession, now: number): void {
-  const maxAge = Math.max(0, Math.floor((session.endsAt - now) / 1000));
+  // Rounded up: a login that took a few milliseconds still hands out the whole lifetime.
+  const maxAge = Math.max(0, Math.ceil((session.endsAt - now) / 1000));
   reply.header('Set-Cookie', cookie(request, `${sessionCookieName}=${session.token}`, maxAge));
 }
 
