@@ -136,10 +136,13 @@ function withoutHash(url: URL): string {
 function plainHeaders(headers: Dispatcher.DispatchOptions['headers']): Record<string, string | string[]> {
   const kept: Record<string, string | string[]> = {};
   const keep = (name: unknown, value: unknown) => {
-    const key = String(name).toLowerCase();
-    if (crossOriginHeaders.has(key) && value !== undefined && value !== null)
-      kept[key] = Array.isArray(value) ? value.map(String) : String(value);
+    const key = (typeof name === 'string' ? name : Buffer.isBuffer(name) ? name.toString('latin1') : '').toLowerCase();
+    if (!crossOriginHeaders.has(key)) return;
+    if (typeof value === 'string') kept[key] = value;
+    else if (Buffer.isBuffer(value)) kept[key] = value.toString('latin1');
+    else if (Array.isArray(value)) kept[key] = value.filter((v): v is string => typeof v === 'string');
   };
+
   if (Array.isArray(headers)) {
     const list = headers as unknown[];
     if (Array.isArray(list[0])) for (const pair of list as unknown[][]) keep(pair[0], pair[1]);
