@@ -117,7 +117,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     mappedLineupChannels: (ids) => lineup.channelsMappedTo(ids),
     // A scan that added, renamed or removed provider channels rematches the lineup channels they touch.
     onScanned: (result) => lineup.handleScan(result),
-    onRemoved: () => lineup.handleAccountRemoved(),
+    onRemoved: (accountId) => {
+      streaming.endSessionsOfAccount(accountId, 'account-deleted');
+      lineup.handleAccountRemoved();
+    },
+    onDeactivated: (accountId) => streaming.endSessionsOfAccount(accountId, 'account-deactivated'),
     dispatcher,
   });
   const guides = new GuideSources({

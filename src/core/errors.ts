@@ -93,9 +93,26 @@ export function invalidInput(message: string): AppError {
   return new AppError('INVALID_INPUT', message);
 }
 
-/** `value` trimmed; INVALID_INPUT "`field` must not be empty" when nothing is left. */
+// C0 controls and DEL: NUL ends strings in C code (SQLite tools, Plex's scanner), a line break
+// ends an M3U line, and none of them belongs in a name.
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001f\u007f]/;
+
+/**
+ * `value` trimmed; INVALID_INPUT "`field` must not be empty" when nothing is left, and
+ * "`field` must not contain control characters" for NUL, \x01-\x1f or \x7f anywhere in it.
+ */
 export function requiredText(value: string, field: string): string {
   const trimmed = value.trim();
   if (!trimmed) throw invalidInput(`${field} must not be empty`);
+  if (controlCharacters.test(trimmed)) throw invalidInput(`${field} must not contain control characters`);
   return trimmed;
+}
+
+// eslint-disable-next-line no-control-regex
+const controlRuns = /[\u0000-\u001f\u007f]+/g;
+
+/** `text` on one line: each run of control characters (line breaks, tabs, NUL…) becomes one space. For writers of names from provider or guide data. */
+export function oneLine(text: string): string {
+  return controlCharacters.test(text) ? text.replace(controlRuns, ' ') : text;
 }

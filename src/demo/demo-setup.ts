@@ -25,7 +25,7 @@ export async function setUpDemo({ accounts, guides }: DemoDomains, clock: Clock)
   try {
     const existing = accounts.list().find((a) => a.name === accountName);
     const account = existing
-      ? accounts.update(existing.id, { serverUrl: provider.url, isActive: true })
+      ? accounts.update(existing.id, { serverUrl: provider.url, ...demoCredentials, isActive: true })
       : accounts.create({ name: accountName, serverUrl: provider.url, ...demoCredentials, maxConnections: 2 });
     await accounts.scan(account.id);
     // The account's own guide (its xmltv.php), as most Xtream users have it.

@@ -1,6 +1,6 @@
 import type { PlayableChannel } from '../lineup/index.js';
 import { bareProgramme, formatXmltvTime, type GuideProgramme } from '../xmltv/index.js';
-import { escapeXml } from '../core/index.js';
+import { escapeXml, escapeXmlLine } from '../core/index.js';
 
 /** The time span the guide output covers. */
 export interface GuideWindow {
@@ -32,11 +32,11 @@ export function displayNamesOf(channel: PlayableChannel): string[] {
 function renderChannel(channel: PlayableChannel): string {
   const icon = channel.icon ?? channel.providerIcon;
   return (
-    `  <channel id="${escapeXml(channel.channelId)}">\n` +
+    `  <channel id="${escapeXmlLine(channel.channelId)}">\n` +
     displayNamesOf(channel)
-      .map((name) => `    <display-name>${escapeXml(name)}</display-name>\n`)
+      .map((name) => `    <display-name>${escapeXmlLine(name)}</display-name>\n`)
       .join('') +
-    (icon ? `    <icon src="${escapeXml(icon)}"/>\n` : '') +
+    (icon ? `    <icon src="${escapeXmlLine(icon)}"/>\n` : '') +
     '  </channel>\n'
   );
 }
@@ -48,7 +48,7 @@ const categoryLines = new WeakMap<readonly string[], string>();
 function renderCategories(categories: readonly string[]): string {
   let lines = categoryLines.get(categories);
   if (lines === undefined) {
-    lines = categories.map((category) => `    <category>${escapeXml(category)}</category>\n`).join('');
+    lines = categories.map((category) => `    <category>${escapeXmlLine(category)}</category>\n`).join('');
     categoryLines.set(categories, lines);
   }
   return lines;
@@ -58,18 +58,18 @@ function renderCategories(categories: readonly string[]): string {
 // language, orig-language, length, icon, url, country, episode-num, video, audio,
 // previously-shown, premiere, last-chance, new, subtitles, rating, star-rating, review, image.
 function renderProgramme(id: string, p: GuideProgramme): string {
-  let out = `  <programme start="${formatXmltvTime(p.start)}" stop="${formatXmltvTime(p.stop)}" channel="${id}">\n    <title>${escapeXml(p.title)}</title>\n`;
-  if (p.subTitle) out += `    <sub-title>${escapeXml(p.subTitle)}</sub-title>\n`;
+  let out = `  <programme start="${formatXmltvTime(p.start)}" stop="${formatXmltvTime(p.stop)}" channel="${id}">\n    <title>${escapeXmlLine(p.title)}</title>\n`;
+  if (p.subTitle) out += `    <sub-title>${escapeXmlLine(p.subTitle)}</sub-title>\n`;
   if (p.description) out += `    <desc>${escapeXml(p.description)}</desc>\n`;
   if (p.categories.length > 0) out += renderCategories(p.categories);
-  if (p.icon) out += `    <icon src="${escapeXml(p.icon)}"/>\n`;
+  if (p.icon) out += `    <icon src="${escapeXmlLine(p.icon)}"/>\n`;
   if (p.episodeNumXmltvNs)
-    out += `    <episode-num system="xmltv_ns">${escapeXml(p.episodeNumXmltvNs)}</episode-num>\n`;
+    out += `    <episode-num system="xmltv_ns">${escapeXmlLine(p.episodeNumXmltvNs)}</episode-num>\n`;
   if (p.episodeNumOnscreen)
-    out += `    <episode-num system="onscreen">${escapeXml(p.episodeNumOnscreen)}</episode-num>\n`;
+    out += `    <episode-num system="onscreen">${escapeXmlLine(p.episodeNumOnscreen)}</episode-num>\n`;
   if (p.previouslyShown) out += '    <previously-shown/>\n';
   if (p.isNew) out += '    <new/>\n';
-  if (p.rating) out += `    <rating><value>${escapeXml(p.rating)}</value></rating>\n`;
+  if (p.rating) out += `    <rating><value>${escapeXmlLine(p.rating)}</value></rating>\n`;
   return out + '  </programme>\n';
 }
 
@@ -102,7 +102,7 @@ export function* renderGuide(
   yield* out.write(text);
   for (const channel of channels) {
     const programmes = channel.isSynthetic ? [] : guide.programmesOf(channel.channelId, window.from, window.to);
-    const id = escapeXml(channel.channelId);
+    const id = escapeXmlLine(channel.channelId);
     text = '';
     for (const p of programmes.length > 0 ? programmes : placeholderProgrammes(channel, window))
       text += renderProgramme(id, p);

@@ -9,7 +9,14 @@ import type { Upstream } from './upstream.js';
 
 /** Why a session ended. */
 export type EndReason =
-  'client-closed' | 'upstream-ended' | 'upstream-error' | 'upstream-failed' | 'shutdown' | 'error';
+  | 'client-closed'
+  | 'upstream-ended'
+  | 'upstream-error'
+  | 'upstream-failed'
+  | 'shutdown'
+  | 'account-deleted'
+  | 'account-deactivated'
+  | 'error';
 
 interface SessionDeps {
   registry: SessionRegistry;

@@ -67,6 +67,8 @@ export class Streaming {
   readonly sessions = new SessionRegistry();
   readonly slots = new SlotPool();
   private readonly live = new Set<StreamSession>();
+  /** Bumped per account by `endSessionsOfAccount`: a request that waited for a slot across it gives up. */
+  private readonly accountEpochs = new Map<number, number>();
 
   constructor(private readonly deps: StreamingDeps) {}
 
@@ -80,6 +82,7 @@ export class Streaming {
     const { events, config, clock } = this.deps;
     const target = this.resolve(request.channelId);
     const variant = target.candidate;
+    const epoch = this.accountEpochs.get(variant.accountId) ?? 0;
 
     const slot = await this.slots.acquire(variant.accountId, {
       limit: target.maxConnections,
@@ -103,6 +106,13 @@ export class Streaming {
       throw new AppError('TUNER_LIMIT', 'all tuners in use', {
         headers: { 'X-HDHomeRun-Error': '805 All Tuners In Use' },
         details,
+      });
+    }
+    if ((this.accountEpochs.get(variant.accountId) ?? 0) !== epoch) {
+      // The account was deleted or switched off while this request waited for one of its slots.
+      slot.release();
+      throw new AppError('ACCOUNT_INACTIVE', unavailable, {
+        details: { channelId: target.channelId, accountId: variant.accountId },
       });
     }
 
@@ -154,6 +164,26 @@ export class Streaming {
         events.record({ level: 'warn', category: 'stream', message: 'Upstream unavailable', details });
       throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details });
     }
+  }
+
+  /**
+   * Ends every live session of an account at once (it was deleted or switched off): the client's
+   * response ends, the upstream connection closes, the slot is released, and each relaying
+   * session's "Stream ended" event names the reason. Returns how many sessions ended.
+   */
+  endSessionsOfAccount(accountId: number, reason: 'account-deleted' | 'account-deactivated'): number {
+    this.accountEpochs.set(accountId, (this.accountEpochs.get(accountId) ?? 0) + 1);
+    const ending = [...this.live].filter((session) => session.info.accountId === accountId);
+    for (const session of ending) session.end(reason);
+    if (ending.length > 0) {
+      this.deps.events.record({
+        level: 'info',
+        category: 'stream',
+        message: `Ended ${ending.length} stream${ending.length === 1 ? '' : 's'}: ${reason.replace('-', ' ')}`,
+        details: { accountId, reason, sessionIds: ending.map((session) => session.info.id) },
+      });
+    }
+    return ending.length;
   }
 
   /** Shutdown: waiting requests give up, every session ends (client closed, upstream aborted, slot freed). */

@@ -27,7 +27,7 @@ export interface Upstream {
 
 /** Why an upstream could not be used; only safe facts (never the URL itself). */
 export type UpstreamFailureReason =
-  'refused' | 'unreachable' | 'timeout' | 'http-status' | 'not-a-stream' | 'aborted' | 'error';
+  'refused' | 'unreachable' | 'timeout' | 'http-status' | 'not-a-stream' | 'redirect' | 'aborted' | 'error';
 
 /** An upstream that did not answer 200. Carries no URL, so it is safe to log. */
 export class UpstreamFailure extends Error {
@@ -82,7 +82,9 @@ export async function openUpstream(url: string, dispatcher: Dispatcher, options:
 function classify(error: unknown): UpstreamFailure {
   const { reason, code } = classifyNetworkError(error);
   return new UpstreamFailure(
-    reason === 'refused' || reason === 'timeout' || reason === 'unreachable' ? reason : 'error',
+    reason === 'refused' || reason === 'timeout' || reason === 'unreachable' || reason === 'redirect'
+      ? reason
+      : 'error',
     undefined,
     code,
   );

@@ -1,6 +1,6 @@
 import type { DeviceDescription } from './tuner-device.js';
 import type { LineupEntry } from './hdhr-lineup.js';
-import { escapeXml } from '../core/index.js';
+import { escapeXmlLine } from '../core/index.js';
 
 /** The UPnP root device description (`/device.xml`) that SSDP's LOCATION points at. */
 export function renderDeviceXml(device: DeviceDescription, baseUrl: string): string {
@@ -8,15 +8,15 @@ export function renderDeviceXml(device: DeviceDescription, baseUrl: string): str
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<root xmlns="urn:schemas-upnp-org:device-1-0">',
     '  <specVersion><major>1</major><minor>0</minor></specVersion>',
-    `  <URLBase>${escapeXml(baseUrl)}</URLBase>`,
+    `  <URLBase>${escapeXmlLine(baseUrl)}</URLBase>`,
     '  <device>',
     '    <deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>',
-    `    <friendlyName>${escapeXml(device.friendlyName)}</friendlyName>`,
-    `    <manufacturer>${escapeXml(device.manufacturer)}</manufacturer>`,
-    `    <modelName>${escapeXml(device.modelNumber)}</modelName>`,
-    `    <modelNumber>${escapeXml(device.modelNumber)}</modelNumber>`,
+    `    <friendlyName>${escapeXmlLine(device.friendlyName)}</friendlyName>`,
+    `    <manufacturer>${escapeXmlLine(device.manufacturer)}</manufacturer>`,
+    `    <modelName>${escapeXmlLine(device.modelNumber)}</modelName>`,
+    `    <modelNumber>${escapeXmlLine(device.modelNumber)}</modelNumber>`,
     `    <serialNumber>${device.deviceId}</serialNumber>`,
-    `    <UDN>uuid:${escapeXml(device.uuid)}</UDN>`,
+    `    <UDN>uuid:${escapeXmlLine(device.uuid)}</UDN>`,
     '  </device>',
     '</root>',
     '',
@@ -28,9 +28,9 @@ export function renderLineupXml(entries: readonly LineupEntry[]): string {
   const programs = entries.map((e) =>
     [
       '  <Program>',
-      `    <GuideNumber>${escapeXml(e.GuideNumber)}</GuideNumber>`,
-      `    <GuideName>${escapeXml(e.GuideName)}</GuideName>`,
-      `    <URL>${escapeXml(e.URL)}</URL>`,
+      `    <GuideNumber>${escapeXmlLine(e.GuideNumber)}</GuideNumber>`,
+      `    <GuideName>${escapeXmlLine(e.GuideName)}</GuideName>`,
+      `    <URL>${escapeXmlLine(e.URL)}</URL>`,
       ...(e.HD ? ['    <HD>1</HD>'] : []),
       '  </Program>',
     ].join('\n'),

@@ -1,17 +1,18 @@
+import { oneLine } from '../core/index.js';
 import type { PlayableChannel } from '../lineup/index.js';
 import { streamUrlOf } from './hdhr-lineup.js';
 
 // Attribute values are double-quoted (Jellyfin needs that) and cannot contain a double quote:
 // there is no escape in extended M3U, so quotes become typographic ones. Line breaks would end
-// the line.
+// the line, and no control character (NUL…) belongs in a playlist: each run becomes a space.
 function attribute(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ').replace(/"/g, '”');
+  return oneLine(value).replace(/"/g, '”');
 }
 
 // Jellyfin and others take everything after the LAST comma of the #EXTINF line as the name, so a
 // comma in the trailing name would cut it: it becomes a look-alike (the full name stays in tvg-name).
 function trailingName(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ').replace(/,/g, '‚');
+  return oneLine(value).replace(/,/g, '‚');
 }
 
 /**

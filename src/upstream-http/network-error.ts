@@ -1,12 +1,16 @@
+import { RedirectRefusedError } from './redirect-guard.js';
+
 /**
  * What went wrong with an upstream request, in the few classes callers act on. `code` is the
  * errno or undici code (safe to log: it never holds a URL).
  */
-export type NetworkErrorReason = 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'error';
+export type NetworkErrorReason = 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'redirect' | 'error';
 
 export interface NetworkErrorClass {
   reason: NetworkErrorReason;
   code: string | undefined;
+  /** For a refused redirect: what rule it broke, safe to show ("redirected more than 5 times"). */
+  redirect?: string;
 }
 
 // undici's and the socket layer's codes for a connect, header or body timeout.
@@ -31,6 +35,7 @@ const unreachableCodes = new Set([
 export function classifyNetworkError(error: unknown): NetworkErrorClass {
   const code = errorCode(error);
   const name = (error as { name?: unknown } | null)?.name;
+  if (error instanceof RedirectRefusedError) return { reason: 'redirect', code, redirect: error.message };
   if (name === 'TimeoutError' || (code !== undefined && timeoutCodes.has(code))) return { reason: 'timeout', code };
   // A signal's abort (DOMException) or undici's RequestAbortedError: whose signal it was, the caller knows.
   if (name === 'AbortError') return { reason: 'aborted', code };

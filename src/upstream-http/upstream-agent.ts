@@ -1,4 +1,5 @@
 import { Agent, interceptors, type Dispatcher } from 'undici';
+import { guardRedirects } from './redirect-guard.js';
 
 export interface UpstreamAgentOptions {
   /** TCP (and TLS) connect deadline per connection. */
@@ -8,7 +9,7 @@ export interface UpstreamAgentOptions {
 }
 
 /**
- * Redirect hops followed before the last 3xx is handed back as the response. Panels behind load
+ * Redirect hops followed; one more fails the request (RedirectRefusedError). Panels behind load
  * balancers, stream CDNs handing out short-lived tokens and guide short links each take one or
  * two; five leaves room without following a chain forever (a loop back to a visited URL fails at
  * once anyway).
@@ -27,7 +28,12 @@ export function createUpstreamAgent(options: UpstreamAgentOptions): Dispatcher {
   return followRedirects(agent, options.maxRedirections);
 }
 
-/** `dispatcher` with redirects followed, e.g. a test's own agent that trusts its certificate. Closing the result closes `dispatcher`. */
+/**
+ * `dispatcher` with redirects followed, e.g. a test's own agent that trusts its certificate, and
+ * guarded (see `guardRedirects`: only http(s), at most `maxRedirections`, no loops, nothing of
+ * ours to another origin). Closing the result closes `dispatcher`.
+ */
 export function followRedirects(dispatcher: Dispatcher, maxRedirections = defaultMaxRedirections): Dispatcher {
-  return dispatcher.compose(interceptors.redirect({ maxRedirections }));
+  // compose() wraps in order, so the guard sits inside undici's redirect handler and sees each hop.
+  return dispatcher.compose(guardRedirects(maxRedirections), interceptors.redirect({ maxRedirections }));
 }

@@ -102,7 +102,8 @@ async function* capped(input: Readable, maxBytes: number): AsyncIterable<Uint8Ar
 }
 
 function networkError(error: unknown, fallback = 'guide server unreachable'): AppError {
-  const { reason, code } = classifyNetworkError(error);
+  const { reason, code, redirect } = classifyNetworkError(error);
+  if (reason === 'redirect') return guideError(`guide server ${redirect}`, error, { code });
   if (reason === 'timeout') return guideError('guide server did not answer in time', error, { code });
   return guideError(fallback, error, { code });
 }

@@ -45,6 +45,8 @@ export interface AccountsDeps {
   onScanned?: (result: ScanResult) => void;
   /** Called after an account (with its provider channels and their mappings) was deleted. */
   onRemoved?: (accountId: number) => void;
+  /** Called after an active account was switched off (its live streams must end). */
+  onDeactivated?: (accountId: number) => void;
 }
 
 export interface AccountInput {
@@ -137,11 +139,14 @@ export class Accounts {
     if (patch.username !== undefined) changes.username = requiredText(patch.username, 'username');
     if (patch.maxConnections !== undefined) changes.max_connections = patch.maxConnections;
     if (patch.isActive !== undefined) changes.is_active = toSqlBool(patch.isActive);
-    const credentialsChanged =
-      patch.password !== undefined ||
-      (changes.server_url ?? row.server_url) !== row.server_url ||
-      (changes.username ?? row.username) !== row.username;
-    if (credentialsChanged) changes.status = 'unchecked';
+    const targetChanged =
+      (changes.server_url ?? row.server_url) !== row.server_url || (changes.username ?? row.username) !== row.username;
+    // The stored password must never follow a new host or user it was not typed for: otherwise
+    // anyone who can PATCH (or forge a PATCH) points the account at their server, and the next
+    // test or stream hands them the password.
+    if (targetChanged && patch.password === undefined)
+      throw invalidInput('changing serverUrl or username needs the password');
+    if (targetChanged || patch.password !== undefined) changes.status = 'unchecked';
     let newSecret: StoredSecret | undefined;
     if (patch.password !== undefined) {
       newSecret = credentials.save(`account-${randomUUID()}`, patch.password);
@@ -162,6 +167,7 @@ export class Accounts {
       message: `Account "${changes.name ?? row.name}" updated`,
       details: { accountId: id, fields },
     });
+    if (row.is_active === 1 && changes.is_active === 0) this.notify('onDeactivated', id);
     return this.get(id);
   }
 
@@ -199,7 +205,7 @@ export class Accounts {
       message: `Account "${row.name}" deleted`,
       details: { accountId: id },
     });
-    this.deps.onRemoved?.(id);
+    this.notify('onRemoved', id);
   }
 
   /** Authenticates with the provider; stores status, expiry, connections and limit. */
@@ -321,6 +327,15 @@ export class Accounts {
   guideUrl(accountId: number): string {
     const { serverUrl, username, password } = this.streamCredentials(accountId);
     return buildGuideUrl(serverUrl, username, password);
+  }
+
+  // A listener's failure must not turn a committed change into an error answer.
+  private notify(listener: 'onRemoved' | 'onDeactivated', accountId: number): void {
+    try {
+      this.deps[listener]?.(accountId);
+    } catch (error) {
+      this.deps.log.error({ err: error, accountId }, `account ${listener} listener failed`);
+    }
   }
 
   private row(id: number): AccountRow {

@@ -149,9 +149,11 @@ function badResponse(action: string, error: unknown, body?: unknown): AppError {
 }
 
 function networkError(action: string, error: unknown, aborted: boolean): AppError {
-  const { reason: kind, code } = classifyNetworkError(error);
+  const { reason: kind, code, redirect } = classifyNetworkError(error);
   const name = (error as { name?: unknown }).name;
   const reason = { action, code, name: typeof name === 'string' ? name : undefined };
+  // A redirect we refused (file:, too many, a loop) is the provider's answer, not a dead host.
+  if (kind === 'redirect') return new AppError('PROVIDER_BAD_RESPONSE', `provider ${redirect}`, { details: reason });
   // The only signal here is the request's own deadline, so an abort is a timeout too.
   if (aborted || kind === 'timeout' || kind === 'aborted') {
     return new AppError('PROVIDER_TIMEOUT', 'provider did not answer in time', { details: reason });

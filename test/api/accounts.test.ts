@@ -97,6 +97,59 @@ describe('accounts API', () => {
     expect(provider.requests.at(-1)).toMatchObject({ path: '/player_api.php', username: 'alice', password });
   });
 
+  it('refuses to move the stored password to a new serverUrl or username without the password', async () => {
+    const other = await startFakeProvider({ accounts: [{ username: 'alice', password: 'other-pass' }] });
+    try {
+      const { id } = (await create()).json<{ id: number }>();
+      for (const payload of [
+        { serverUrl: other.url },
+        { username: 'mallory' },
+        { serverUrl: other.url, name: 'Renamed' },
+      ]) {
+        const res = await t.app.inject({ method: 'PATCH', url: `/api/accounts/${id}`, payload });
+        expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(res.json()).toEqual({ error: 'changing serverUrl or username needs the password' });
+      }
+      // Nothing changed, and the next check still goes to the original provider only.
+      expect(t.domains.accounts.get(id)).toMatchObject({
+        serverUrl: provider.url,
+        username: 'alice',
+        name: 'Alice TV',
+      });
+      expect((await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` })).statusCode).toBe(200);
+      expect(provider.requests.at(-1)).toMatchObject({ path: '/player_api.php', username: 'alice', password });
+      expect(other.requests).toEqual([]);
+
+      // The same server and user, however written, is no change.
+      const same = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/accounts/${id}`,
+        payload: { serverUrl: `${provider.url}/player_api.php`, username: 'alice', name: 'Same' },
+      });
+      expect(same.statusCode).toBe(200);
+      expect(same.json()).toMatchObject({ name: 'Same', status: 'Active' });
+
+      // With the password the move is the user's own: the new host gets the requests.
+      const moved = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/accounts/${id}`,
+        payload: { serverUrl: other.url, password: 'other-pass' },
+      });
+      expect(moved.statusCode).toBe(200);
+      expect(moved.json()).toMatchObject({ serverUrl: other.url, status: 'unchecked' });
+      const before = provider.requests.length;
+      expect((await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` })).statusCode).toBe(200);
+      expect(other.requests.at(-1)).toMatchObject({
+        path: '/player_api.php',
+        username: 'alice',
+        password: 'other-pass',
+      });
+      expect(provider.requests).toHaveLength(before);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('lets a user-set maxConnections override the provider, and null restore it', async () => {
     const { id } = (await create({ maxConnections: 2 })).json<{ id: number }>();
     await t.app.inject({ method: 'POST', url: `/api/accounts/${id}/test` });

@@ -124,11 +124,18 @@ describe('password leak check', () => {
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const deadPort = (dead.address() as { port: number }).port;
     await new Promise<void>((r) => dead.close(() => r()));
-    expect((await call('PATCH', `/api/accounts/${id}`, { serverUrl: `http://127.0.0.1:${deadPort}` })).status).toBe(
-      200,
-    );
+    expect(
+      (
+        await call('PATCH', `/api/accounts/${id}`, {
+          serverUrl: `http://127.0.0.1:${deadPort}`,
+          password: secondPassword,
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('POST', `/api/accounts/${id}/test`)).status).toBe(502);
-    expect((await call('PATCH', `/api/accounts/${id}`, { serverUrl: provider.url })).status).toBe(200);
+    expect(
+      (await call('PATCH', `/api/accounts/${id}`, { serverUrl: provider.url, password: secondPassword })).status,
+    ).toBe(200);
 
     // Validation errors echo nothing of what was sent.
     expect(

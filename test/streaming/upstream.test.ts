@@ -52,7 +52,17 @@ describe('openUpstream', () => {
     });
     const failure = await openUpstream(`${base}/start`, dispatcher, options()).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(UpstreamFailure);
-    expect(requests).toBeLessThanOrEqual(6);
+    expect(failure).toMatchObject({ reason: 'redirect', errorCode: 'REDIRECT_LOOP' });
+    expect(requests).toBe(2); // /start, then /again once: the second /again is the loop
+  });
+
+  it('fails at once on a redirect to a non-http(s) location', async () => {
+    const base = await serve((_req, res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end());
+    const failure = await openUpstream(`${base}/live/u/p/1.ts`, dispatcher, {
+      ...options(),
+      answerTimeoutMs: 30_000,
+    }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ reason: 'redirect', errorCode: 'REDIRECT_NOT_HTTP' });
   });
 
   it('treats an octet-stream or untyped 200 as video and a text page as a failure', async () => {

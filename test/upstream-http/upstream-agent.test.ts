@@ -1,6 +1,11 @@
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUpstreamAgent, defaultMaxRedirections, followRedirects } from '../../src/upstream-http/index.js';
+import {
+  createUpstreamAgent,
+  defaultMaxRedirections,
+  followRedirects,
+  RedirectRefusedError,
+} from '../../src/upstream-http/index.js';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server.js';
 
 /** The agent's redirect handling against a real node:http server. */
@@ -31,22 +36,21 @@ describe('createUpstreamAgent', () => {
     expect(await response.body.text()).toBe(`arrived at ${defaultMaxRedirections}`);
   });
 
-  it('stops after the cap: the last redirect is handed back, not followed', async () => {
+  it('fails past the cap instead of handing the last 3xx back as if it were the answer', async () => {
     const url = await serveHops();
     const agent = createUpstreamAgent({ connectTimeoutMs: 2000 });
     const two = createUpstreamAgent({ connectTimeoutMs: 2000, maxRedirections: 2 });
     dispatchers.push(agent, two);
 
-    const response = await request(`${url}/hop/0`, { dispatcher: agent });
-    await response.body.dump();
-    expect(response.statusCode).toBe(302);
+    const refused = await request(`${url}/hop/0`, { dispatcher: agent }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RedirectRefusedError);
+    expect(refused).toMatchObject({ message: 'redirected more than 5 times' });
     expect(defaultMaxRedirections).toBe(5);
     expect(server.requests).toEqual(['/hop/0', '/hop/1', '/hop/2', '/hop/3', '/hop/4', '/hop/5']);
 
     server.requests.length = 0;
-    const capped = await request(`${url}/hop/0`, { dispatcher: two });
-    await capped.body.dump();
-    expect(capped.statusCode).toBe(302);
+    const capped = await request(`${url}/hop/0`, { dispatcher: two }).catch((e: unknown) => e);
+    expect(capped).toMatchObject({ refusal: 'too-many', message: 'redirected more than 2 times' });
     expect(server.requests).toEqual(['/hop/0', '/hop/1', '/hop/2']);
   });
 

@@ -268,6 +268,11 @@ describe('XMLTV sources API', () => {
       ],
       ['HTTP 500', () => server.route('/guide', { status: 500, body: 'oops' }), /HTTP 500/],
       [
+        'a redirect to a file: URL',
+        () => server.route('/guide', { redirectTo: 'file:///etc/passwd' }),
+        /^guide server redirected to a location that is not HTTP\(S\)$/,
+      ],
+      [
         'broken gzip',
         () => {
           const gz = gzipSync(big);

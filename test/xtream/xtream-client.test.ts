@@ -133,6 +133,31 @@ describe('XtreamClient', () => {
     await expectProviderError(client({ serverUrl: `http://127.0.0.1:${port}` }).authenticate(), 'PROVIDER_UNREACHABLE');
   });
 
+  it('fails at once with a clear reason on a redirect to file:, past the cap, or in a loop', async () => {
+    let location = '';
+    const balancer = createHttpServer((req, res) => {
+      res.writeHead(302, { location: location || `/again${req.url?.length ?? 0}${req.url ?? ''}` });
+      res.end();
+    });
+    await new Promise<void>((r) => balancer.listen(0, '127.0.0.1', r));
+    try {
+      const serverUrl = `http://127.0.0.1:${(balancer.address() as { port: number }).port}`;
+      // A long request deadline: the failure must come from the refused redirect, not a timeout.
+      const slow = () => client({ serverUrl, requestTimeoutMs: 30_000 });
+      location = 'file:///etc/passwd';
+      let error = await expectProviderError(slow().authenticate(), 'PROVIDER_BAD_RESPONSE');
+      expect(error.message).toBe('provider redirected to a location that is not HTTP(S)');
+      location = ''; // a new path each hop: an endless chain
+      error = await expectProviderError(slow().authenticate(), 'PROVIDER_BAD_RESPONSE');
+      expect(error.message).toBe('provider redirected more than 5 times');
+      location = '/player_api.php?loop=1';
+      error = await expectProviderError(slow().getLiveStreams(), 'PROVIDER_BAD_RESPONSE');
+      expect(error.message).toBe('provider redirected in a loop');
+    } finally {
+      await new Promise<void>((r) => balancer.close(() => r()));
+    }
+  });
+
   it('follows a load balancer redirect of player_api.php', async () => {
     const balancer = createHttpServer((req, res) => {
       res.writeHead(302, { location: `${provider.url}${req.url ?? '/'}` });
