@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'PROVIDER_UNREACHABLE'
   | 'CREDENTIAL_UNAVAILABLE'
   | 'GUIDE_IMPORT_FAILED'
+  | 'FORBIDDEN'
   | 'INTERNAL';
 
 const defaultStatus: Record<ErrorCode, number> = {
@@ -41,6 +42,7 @@ const defaultStatus: Record<ErrorCode, number> = {
   PROVIDER_UNREACHABLE: 502,
   CREDENTIAL_UNAVAILABLE: 500,
   GUIDE_IMPORT_FAILED: 502,
+  FORBIDDEN: 403,
   INTERNAL: 500,
 };
 
