@@ -14,6 +14,7 @@ import { apiRoutes } from './api/index.js';
 import { TunerDevice, tunerRoutes } from './tuner/index.js';
 import { NetworkDiscovery } from './discovery/index.js';
 import { EpgCache } from './guide-output/index.js';
+import { createAccessPolicy, tunerClientCheck } from './access/index.js';
 import { join } from 'node:path';
 
 export interface AppDeps {
@@ -61,6 +62,11 @@ export interface BuiltApp {
 export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const { config, db, log } = deps;
   const clock = deps.clock ?? systemClock;
+  const access = createAccessPolicy(config);
+  log.info(
+    { allowCidrs: access.allowCidrs, trustedProxies: access.trustProxy || [] },
+    'tuner endpoints answer these clients',
+  );
 
   const app = Fastify({
     // Not unnecessary: the cast keeps Fastify's Logger type parameter at its default; with pino's
@@ -71,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     requestTimeout: 0,
     connectionTimeout: 0,
     return503OnClosing: false,
+    // X-Forwarded-For / -Host count only from a --trusted-proxy peer; with none they are ignored.
+    trustProxy: access.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
@@ -129,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         config,
         events,
         sessions: () => streaming.sessions.list(),
+        isClientAllowed: (address) => access.isTunerClientAllowed(address),
       })
     : undefined;
   if (discovery) {
@@ -150,7 +159,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.addHook('onClose', () => epg.close());
   const domains: Domains = { events, credentials, accounts, lineup, guides, streaming, tunerDevice, discovery, epg };
 
-  await app.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock });
+  // The tuner surface: open without credentials (Plex has none to give), but only to --allow-cidr clients.
+  await app.register(async (open) => {
+    open.addHook('onRequest', tunerClientCheck(access));
+    await open.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock });
+    open.get('/health', async () => ({ status: 'ok' }));
+  });
   await app.register(apiRoutes, {
     prefix: '/api',
     events,
@@ -162,8 +176,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     epg,
     config,
     clock,
+    access,
   });
-  app.get('/health', async () => ({ status: 'ok' }));
 
   return { app, domains };
 }

@@ -7,6 +7,7 @@ import type { Streaming } from '../streaming/index.js';
 import type { GuideSources } from '../xmltv/index.js';
 import type { TunerDevice } from '../tuner/index.js';
 import type { EpgCache } from '../guide-output/index.js';
+import { adminHostCheck, type AccessPolicy } from '../access/index.js';
 import { eventsRoutes } from './events-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
 import { sessionsRoutes } from './sessions-routes.js';
@@ -27,6 +28,8 @@ export interface ApiOptions {
   epg: Pick<EpgCache, 'guideRefreshedAt'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
   clock: Clock;
+  /** The DNS-rebinding rule: which Host headers the admin API answers. */
+  access: Pick<AccessPolicy, 'isAllowedAdminHost'>;
 }
 
 /**
@@ -35,8 +38,10 @@ export interface ApiOptions {
  */
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   api,
-  { events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock },
+  { events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock, access },
 ) => {
+  // FIRST hook at this root: a foreign Host (DNS rebinding) is refused before the admin auth runs.
+  api.addHook('onRequest', adminHostCheck(access));
   await api.register(eventsRoutes, { events });
   await api.register(accountsRoutes, { accounts });
   await api.register(sessionsRoutes, { streaming });
