@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InjectOptions } from 'fastify';
 import { startApp, type TestApp } from '../support/start-app.js';
 
 const apps: TestApp[] = [];
@@ -14,7 +13,7 @@ async function app(config: Parameters<typeof startApp>[0] = {}): Promise<TestApp
 }
 
 // Every route of the tuner surface: what Plex, Jellyfin, HDHomeRun tools and monitoring ask for.
-const tunerRequests: InjectOptions[] = [
+const tunerRequests: { method?: 'GET' | 'HEAD' | 'POST'; url: string }[] = [
   { url: '/discover.json' },
   { url: '/lineup.json' },
   { url: '/lineup.xml' },
