@@ -117,7 +117,7 @@ describe('discovery answers only --allow-cidr sources', () => {
     const t = await startApp({ config: { discovery: true, hdhomerunPort: 0, ssdpPort: 0 } });
     cleanups.push(() => t.close());
     const client = await udpClient(refused);
-    client.socket.send(discoverRequest, (await t.domains.discovery!.ready()).hdhomerunUdp!, '127.0.0.1');
+    client.socket.send(discoverRequest, (await t.domains.discovery!.ready()).hdhomerunUdp, '127.0.0.1');
     expect(decodePacket(await client.next()).ok).toBe(true);
   });
 });
