@@ -1,10 +1,19 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Dispatcher } from 'undici';
-import { AppError, systemClock, validatorCompiler, type AppConfig, type Clock, type Logger } from './core/index.js';
+import {
+  AppError,
+  clientErrorRenderer,
+  renderFrameworkError,
+  systemClock,
+  validatorCompiler,
+  type AppConfig,
+  type Clock,
+  type Logger,
+} from './core/index.js';
 import type { Db } from './db/index.js';
 import { EventLog } from './events/index.js';
-import { CredentialStore, createOsKeyring, type KeyringBackend } from './credentials/index.js';
+import { CredentialStore, createOsKeyring, createVolatileKeyring, type KeyringBackend } from './credentials/index.js';
 import { Accounts, ProviderCatalog } from './xtream/index.js';
 import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
@@ -30,6 +39,8 @@ export interface AppDeps {
   dispatcher?: Dispatcher;
   /** Where account passwords go; default the OS keyring. null = AES-at-rest only (tests). */
   keyring?: KeyringBackend | null;
+  /** The volatile store older versions wrote to (Linux keyutils); default it when `keyring` is defaulted too, else none. */
+  volatileKeyring?: KeyringBackend | null;
 }
 
 /** Every domain, created once by `buildApp`; each route plugin gets only the ones it uses. */
@@ -79,6 +90,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     return503OnClosing: false,
     // X-Forwarded-For / -Host count only from a --trusted-proxy peer; with none they are ignored.
     trustProxy: access.trustProxy,
+    // Errors raised before routing, or by Node's HTTP parser before Fastify: the same short JSON.
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: clientErrorRenderer(log),
+    // Node would answer an HTTP/1.1 request without Host with an empty 400; the hook below says why.
+    http: { requireHostHeader: false },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
@@ -93,7 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const events = new EventLog(db, clock, log);
   // The keyring backend throws without a Secret Service; the credential store then falls back to AES.
   const keyring = deps.keyring === undefined ? createOsKeyring() : deps.keyring;
-  const credentials = new CredentialStore({ dataDir: config.dataDir, keyring, log });
+  const volatileKeyring = deps.volatileKeyring ?? (deps.keyring === undefined ? createVolatileKeyring() : null);
+  const credentials = new CredentialStore({ dataDir: config.dataDir, keyring, volatileKeyring, log });
   const lineup = new Lineup({ db, providers: new ProviderCatalog(db), events, log, clock });
   const accounts = new Accounts({
     db,
@@ -121,6 +138,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     onImported: () => lineup.handleGuideImported(),
     dispatcher,
   });
+  const moved = accounts.relocateSecrets() + guides.relocateSecrets();
+  log.info(
+    { secretStore: credentials.kind, store: credentials.storeName(), moved },
+    'secrets are kept in the ' + credentials.storeName(),
+  );
   // The daily refresh (and a catch-up on one missed while the server was off) starts with the app.
   app.addHook('onReady', async () => guides.start());
   app.addHook('preClose', () => guides.close());
@@ -174,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     guides,
     tunerDevice,
     epg,
+    credentials,
     config,
     clock,
     access,
@@ -203,6 +226,12 @@ function installErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not found' }));
+  // HTTP/1.1 requires Host (RFC 9112 §3.2); Plex's HTTP/1.0 requests may omit it.
+  app.addHook('onRequest', async (request) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw new AppError('INVALID_INPUT', 'missing Host header');
+    }
+  });
 }
 
 function clientErrorMessage(error: FastifyError): string {

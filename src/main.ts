@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import { buildApp } from './app.js';
 import { parseCli, usage } from './cli.js';
-import { createLogger, systemClock, type AppConfig } from './core/index.js';
-import { openDatabase, type Db } from './db/index.js';
+import { createLogger, systemClock, type AppConfig, type Logger } from './core/index.js';
+import { openDatabase, prepareDataDir, type DataDirMode, type Db } from './db/index.js';
 import { setUpDemo } from './demo/index.js';
 
 /** Ends the process with one clear line: the CLI contract for start-up failures. */
@@ -13,23 +13,25 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function prepareDataDir(dataDir: string): void {
+/** Creates the data dir 0700 (tightening a looser one); ends the process when it cannot. */
+function prepareDataDirOrFail(dataDir: string, log: Logger): void {
+  let mode: DataDirMode | null;
   try {
-    // Component by component: Node's recursive mkdir can spin forever on some filesystems (/proc).
-    const parts = resolve(dataDir).split(sep);
-    for (let i = 2; i <= parts.length; i++) {
-      const dir = parts.slice(0, i).join(sep);
-      if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
-    }
+    mode = prepareDataDir(dataDir);
     accessSync(dataDir, constants.W_OK);
   } catch {
     fail(`data dir ${dataDir} is not writable`);
   }
+  if (mode) {
+    const details = { dataDir, mode: mode.oldMode.toString(8) };
+    if (mode.tightened) log.warn(details, 'the data dir was open to other users; tightened to 0700');
+    else log.warn(details, 'the data dir is open to other users and could not be tightened; chmod 700 it');
+  }
 }
 
 async function serve(config: AppConfig): Promise<void> {
-  prepareDataDir(config.dataDir);
   const log = createLogger(config.logLevel);
+  prepareDataDirOrFail(config.dataDir, log);
   let db: Db;
   try {
     db = openDatabase(join(config.dataDir, 'tunerbridge.db'));

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -265,6 +265,25 @@ describe('tunerbridge serve as a process', { timeout: 60_000 }, () => {
       'tunerbridge: invalid --allow-cidr: not an IPv4 or IPv6 address or CIDR: "192.168.300.0/24" (e.g. 192.168.1.0/24, 10.0.0.5, fd00::/8)',
     );
     expect(run.stdout()).not.toContain('Server listening');
+  });
+
+  it('tightens a data dir open to others to 0700 with a warning, keeps the database 0600, and names the secret store', async () => {
+    const dataDir = join(tempDir(), 'data');
+    mkdirSync(dataDir);
+    chmodSync(dataDir, 0o755);
+    const run = startCli(['serve', '--host', '127.0.0.1', '--port', '0', '--no-discovery', '--data-dir', dataDir]);
+    const url = await listeningUrl(run);
+    const logLines = lines(run.stdout()).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logLines).toContainEqual(
+      expect.objectContaining({ msg: 'the data dir was open to other users; tightened to 0700', mode: '755' }),
+    );
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    for (const file of ['tunerbridge.db', 'tunerbridge.db-wal', 'tunerbridge.db-shm']) {
+      expect(statSync(join(dataDir, file)).mode & 0o777, file).toBe(0o600);
+    }
+    const store = logLines.find((line) => 'secretStore' in line);
+    const system = (await (await fetch(`${url}/api/system`)).json()) as { secretStore: string };
+    expect(store?.secretStore).toBe(system.secretStore);
   });
 
   it('serves /health, and on SIGTERM exits 0 with the database closed cleanly', async () => {

@@ -8,6 +8,7 @@ import type { GuideSources } from '../xmltv/index.js';
 import type { TunerDevice } from '../tuner/index.js';
 import type { EpgCache } from '../guide-output/index.js';
 import { adminHostCheck, type AccessPolicy } from '../access/index.js';
+import type { CredentialStore } from '../credentials/index.js';
 import { eventsRoutes } from './events-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
 import { sessionsRoutes } from './sessions-routes.js';
@@ -16,6 +17,7 @@ import { matchingRoutes } from './matching-routes.js';
 import { providerChannelsRoutes } from './provider-channels-routes.js';
 import { plexRoutes } from './plex-routes.js';
 import { xmltvSourcesRoutes } from './xmltv-sources-routes.js';
+import { systemRoutes } from './system-routes.js';
 
 /** The domains the management API serves, and the settings the Plex set-up help reads. */
 export interface ApiOptions {
@@ -26,6 +28,7 @@ export interface ApiOptions {
   guides: GuideSources;
   tunerDevice: Pick<TunerDevice, 'channels' | 'tunerCount'>;
   epg: Pick<EpgCache, 'guideRefreshedAt'>;
+  credentials: Pick<CredentialStore, 'kind' | 'storeName'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
   clock: Clock;
   /** The DNS-rebinding rule: which Host headers the admin API answers. */
@@ -38,7 +41,7 @@ export interface ApiOptions {
  */
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   api,
-  { events, accounts, streaming, lineup, guides, tunerDevice, epg, config, clock, access },
+  { events, accounts, streaming, lineup, guides, tunerDevice, epg, credentials, config, clock, access },
 ) => {
   // FIRST hook at this root: a foreign Host (DNS rebinding) is refused before the admin auth runs.
   api.addHook('onRequest', adminHostCheck(access));
@@ -49,6 +52,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   await api.register(matchingRoutes, { lineup });
   await api.register(providerChannelsRoutes, { lineup });
   await api.register(xmltvSourcesRoutes, { guides });
+  await api.register(systemRoutes, { credentials });
   await api.register(plexRoutes, {
     setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery },
     config,

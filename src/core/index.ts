@@ -5,3 +5,4 @@ export * from './clock.js';
 export * from './validation.js';
 export * from './tier.js';
 export * from './xml-escape.js';
+export * from './http-errors.js';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /*
@@ -21,6 +21,22 @@ export class AesVault {
 
   constructor(dataDir: string) {
     this.keyFile = join(dataDir, keyFileName);
+  }
+
+  /**
+   * Tightens an existing key file that others can read or write to 0600; returns its old mode
+   * then (for a start-up warning), else null. A missing key file is not an error here.
+   */
+  secureKeyFile(): number | null {
+    let mode: number;
+    try {
+      mode = statSync(this.keyFile).mode & 0o777;
+    } catch {
+      return null;
+    }
+    if ((mode & 0o077) === 0) return null;
+    chmodSync(this.keyFile, 0o600);
+    return mode;
   }
 
   /** Encrypts `plaintext`; creates the key file on first use. */

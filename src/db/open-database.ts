@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPrivateFile, tighten } from './data-dir.js';
 import { migrationSteps } from './migration-steps.js';
 
 export type Db = Database.Database;
@@ -12,11 +13,17 @@ const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations'
  * Opens (creating if needed) the SQLite file, switches on WAL and foreign keys, and applies
  * every migration in `migrations/NNN-name.sql` not yet applied, each in its own transaction.
  * Migrations are append-only: a landed file is never edited, a repair is a new migration.
+ * The file, its -wal and its -shm are mode 0600: they hold every account and guide secret reference.
  */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    createPrivateFile(file);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // Created by the pragma with the database's mode; ones left by an older version may be looser.
+  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) tighten(file + suffix, 0o600);
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -140,6 +140,33 @@ export class GuideSources {
     return this.get(id);
   }
 
+  /** Start-up: moves guide URL secrets that sit only in a volatile keyring (see Accounts.relocateSecrets); returns how many moved. */
+  relocateSecrets(): number {
+    const { db, credentials, clock, events } = this.deps;
+    let moved = 0;
+    for (const row of listSourceRows(db)) {
+      const secret = secretOfSource(row);
+      if (!secret) continue;
+      const next = credentials.relocate(secret, (stored) =>
+        updateSourceRow(
+          db,
+          row.id,
+          { location: { url: row.url, secret: stored, accountId: row.account_id } },
+          clock.now(),
+        ),
+      );
+      if (!next) continue;
+      moved++;
+      events.record({
+        level: 'info',
+        category: 'guide',
+        message: `Credentials of guide "${row.name}" moved out of the volatile kernel keyring`,
+        details: { sourceId: row.id, backend: next.backend },
+      });
+    }
+    return moved;
+  }
+
   /** Deletes a source (an import of it is stopped first), its programmes and the channels only it brought. */
   async remove(id: number): Promise<void> {
     const row = this.row(id);

@@ -10,7 +10,7 @@ import {
   type Logger,
 } from '../core/index.js';
 import { toSqlBool, type Db } from '../db/index.js';
-import type { CredentialStore, StoredSecret } from '../credentials/index.js';
+import { unavailableHint, type CredentialStore, type StoredSecret } from '../credentials/index.js';
 import type { EventLog } from '../events/index.js';
 import {
   deleteAccountRow,
@@ -165,6 +165,29 @@ export class Accounts {
     return this.get(id);
   }
 
+  /**
+   * Start-up: moves passwords that sit only in a volatile keyring (Linux keyutils, written by
+   * older versions without a Secret Service) to where new secrets go; returns how many moved.
+   */
+  relocateSecrets(): number {
+    const { db, credentials, clock, events } = this.deps;
+    let moved = 0;
+    for (const row of listAccountRows(db)) {
+      const next = credentials.relocate(secretOf(row), (secret) =>
+        updateAccountRow(db, row.id, { password_secret: secret.secret, password_backend: secret.backend }, clock.now()),
+      );
+      if (!next) continue;
+      moved++;
+      events.record({
+        level: 'info',
+        category: 'account',
+        message: `Password of account "${row.name}" moved out of the volatile kernel keyring`,
+        details: { accountId: row.id, backend: next.backend },
+      });
+    }
+    return moved;
+  }
+
   /** Deletes an account, its provider channels (mappings cascade) and its stored secret. */
   remove(id: number): void {
     const row = this.row(id);
@@ -314,7 +337,7 @@ export class Accounts {
         this.deps.events.record({
           level: 'error',
           category: 'account',
-          message: `Password of account "${row.name}" is unavailable; set it again`,
+          message: `Password of account "${row.name}" is unavailable: ${unavailableHint(error)}`,
           details: { accountId: row.id, backend: row.password_backend },
         });
       }

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ const brokenKeyring: KeyringBackend = {
   },
 };
 
-function expectUnavailable(fn: () => unknown): void {
+function expectUnavailable(fn: () => unknown, reason?: string): void {
   let caught: unknown;
   try {
     fn();
@@ -41,15 +41,17 @@ function expectUnavailable(fn: () => unknown): void {
   }
   expect(isAppError(caught, 'CREDENTIAL_UNAVAILABLE')).toBe(true);
   expect((caught as Error).message).toBe('account password unavailable');
+  if (reason) expect((caught as { details: { reason: string } }).details.reason).toBe(reason);
 }
 
 describe('CredentialStore', () => {
   let dir: ReturnType<typeof makeTempDir>;
   let logs: string[];
-  const store = (keyring: KeyringBackend | null) =>
+  const store = (keyring: KeyringBackend | null, volatileKeyring: KeyringBackend | null = null) =>
     new CredentialStore({
       dataDir: dir.path,
       keyring,
+      volatileKeyring,
       log: createLogger(
         'debug',
         new Writable({
@@ -172,6 +174,139 @@ describe('CredentialStore', () => {
       expectUnavailable(() => credentials.reveal({ ...stored, secret: stored.secret.slice(4) }));
       expect(logs.length).toBeGreaterThan(0);
       expect(logs.join('')).not.toContain(password);
+    });
+  });
+  describe('which store is used, and the volatile kernel keyring', () => {
+    it('uses the keyring only when a probe write, read and delete works, and leaves no probe entry', () => {
+      const keyring = memoryKeyring();
+      const credentials = store(keyring);
+      expect(credentials.kind).toBe('keyring');
+      expect(keyring.entries.size).toBe(0);
+      expect(store(brokenKeyring).kind).toBe('aes');
+      expect(store(null).kind).toBe('aes');
+      expect(store(null).storeName()).toBe(`AES-256-GCM vault (key file ${join(dir.path, 'secret.key')})`);
+      expect(logs.join('')).toContain('keyring unavailable');
+    });
+
+    it('treats a keyring that keeps nothing as unusable, and then never writes to it', () => {
+      const writes: string[] = [];
+      const forgetful: KeyringBackend = {
+        setPassword: (account) => void writes.push(account),
+        getPassword: () => null,
+        deletePassword: () => undefined,
+      };
+      const credentials = store(forgetful);
+      expect(credentials.kind).toBe('aes');
+      writes.length = 0;
+      expect(credentials.save('account-1', password).backend).toBe('aes');
+      expect(writes).toEqual([]);
+    });
+
+    it('deletes an entry a failed write left behind', () => {
+      const keyring = memoryKeyring();
+      const credentials = store(keyring);
+      // From now on writes land but report failure, like "Couldn't access platform storage" did.
+      keyring.setPassword = (account, value) => {
+        keyring.entries.set(account, value);
+        throw new Error("Couldn't access platform storage");
+      };
+      expect(credentials.save('account-1', password).backend).toBe('aes');
+      expect(keyring.entries.size).toBe(0);
+    });
+
+    it('reads a keyring secret from the volatile store when the persistent one lacks it', () => {
+      const volatile = memoryKeyring();
+      volatile.entries.set('account-3', password);
+      expect(store(memoryKeyring(), volatile).reveal({ backend: 'keyring', secret: 'account-3' })).toBe(password);
+      expect(store(null, volatile).reveal({ backend: 'keyring', secret: 'account-3' })).toBe(password);
+      expect(store(brokenKeyring, volatile).reveal({ backend: 'keyring', secret: 'account-3' })).toBe(password);
+    });
+
+    it('says why a secret is unavailable: missing everywhere, or a keyring it cannot reach', () => {
+      expectUnavailable(
+        () => store(memoryKeyring(), memoryKeyring()).reveal({ backend: 'keyring', secret: 'x' }),
+        'missing',
+      );
+      expectUnavailable(
+        () => store(brokenKeyring, memoryKeyring()).reveal({ backend: 'keyring', secret: 'x' }),
+        'keyring-unreachable',
+      );
+      const stored = store(null).save('a', password);
+      rmSync(join(dir.path, 'secret.key'));
+      expectUnavailable(() => store(null).reveal(stored), 'key-file-missing');
+    });
+
+    it('moves a secret found only in the volatile store to AES, after the caller stored the new reference', () => {
+      const volatile = memoryKeyring();
+      volatile.entries.set('account-4', password);
+      const credentials = store(null, volatile);
+      let written: unknown;
+      const next = credentials.relocate({ backend: 'keyring', secret: 'account-4' }, (secret) => {
+        expect(volatile.entries.has('account-4')).toBe(true); // not deleted before the row is updated
+        written = secret;
+      });
+      expect(next?.backend).toBe('aes');
+      expect(written).toEqual(next);
+      expect(volatile.entries.has('account-4')).toBe(false);
+      expect(store(null).reveal(next!)).toBe(password);
+      expect(logs.join('')).not.toContain(password);
+    });
+
+    it('moves it into a working persistent keyring under the same entry name', () => {
+      const keyring = memoryKeyring();
+      const volatile = memoryKeyring();
+      volatile.entries.set('account-5', password);
+      const next = store(keyring, volatile).relocate({ backend: 'keyring', secret: 'account-5' }, () => undefined);
+      expect(next).toEqual({ backend: 'keyring', secret: 'account-5' });
+      expect(keyring.entries.get('account-5')).toBe(password);
+      expect(volatile.entries.size).toBe(0);
+    });
+
+    it('leaves secrets alone that are persistent already, missing, or AES, and keeps the old one when the row write fails', () => {
+      const keyring = memoryKeyring();
+      const volatile = memoryKeyring();
+      keyring.entries.set('in-both', 'a');
+      volatile.entries.set('in-both', 'a');
+      const credentials = store(keyring, volatile);
+      const never = () => {
+        throw new Error('must not write');
+      };
+      expect(credentials.relocate({ backend: 'keyring', secret: 'in-both' }, never)).toBeNull();
+      expect(credentials.relocate({ backend: 'keyring', secret: 'nowhere' }, never)).toBeNull();
+      expect(credentials.relocate(store(null).save('x', password), never)).toBeNull();
+      volatile.entries.set('account-6', password);
+      expect(() => credentials.relocate({ backend: 'keyring', secret: 'account-6' }, never)).toThrow('must not write');
+      expect(volatile.entries.get('account-6')).toBe(password);
+      expect(keyring.entries.has('account-6')).toBe(false);
+    });
+
+    it('forgets a keyring secret in every store, even with the persistent keyring broken', () => {
+      const keyring = memoryKeyring();
+      const volatile = memoryKeyring();
+      keyring.entries.set('account-8', password);
+      volatile.entries.set('account-8', password);
+      store(keyring, volatile).forget({ backend: 'keyring', secret: 'account-8' });
+      expect(keyring.entries.size + volatile.entries.size).toBe(0);
+      volatile.entries.set('account-9', password);
+      store(brokenKeyring, volatile).forget({ backend: 'keyring', secret: 'account-9' });
+      expect(volatile.entries.size).toBe(0);
+    });
+
+    it('tightens a key file others can read to 0600, with a warning', () => {
+      store(null).save('a', password);
+      const keyFile = join(dir.path, 'secret.key');
+      chmodSync(keyFile, 0o644);
+      logs = [];
+      const credentials = store(null);
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      const warning = logs
+        .map((line) => JSON.parse(line) as { level: number; msg: string; mode?: string })
+        .find((l) => l.level === 40);
+      expect(warning).toMatchObject({ msg: 'the AES key file was readable by others; tightened to 0600', mode: '644' });
+      expect(credentials.reveal(credentials.save('b', password))).toBe(password);
+      logs = [];
+      store(null);
+      expect(logs.join('')).not.toContain('tightened');
     });
   });
 });

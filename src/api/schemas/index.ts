@@ -9,3 +9,4 @@ export * from './xmltv-sources.js';
 export * from './events.js';
 export * from './sessions.js';
 export * from './plex.js';
+export * from './system.js';
