@@ -24,6 +24,7 @@ import { AdminAuth } from './auth/index.js';
 import { TunerDevice, tunerRoutes } from './tuner/index.js';
 import { NetworkDiscovery } from './discovery/index.js';
 import { EpgCache } from './guide-output/index.js';
+import { adminHostCheck, createAccessPolicy, tunerClientCheck } from './access/index.js';
 import { join } from 'node:path';
 
 export interface AppDeps {
@@ -75,6 +76,11 @@ export interface BuiltApp {
 export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const { config, db, log } = deps;
   const clock = deps.clock ?? systemClock;
+  const access = createAccessPolicy(config);
+  log.info(
+    { allowCidrs: access.allowCidrs, trustedProxies: access.trustProxy || [] },
+    'tuner endpoints answer these clients',
+  );
 
   const app = Fastify({
     // Not unnecessary: the cast keeps Fastify's Logger type parameter at its default; with pino's
@@ -85,6 +91,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     requestTimeout: 0,
     connectionTimeout: 0,
     return503OnClosing: false,
+    // X-Forwarded-For / -Host count only from a --trusted-proxy peer; with none they are ignored.
+    trustProxy: access.trustProxy,
     // Errors raised before routing, or by Node's HTTP parser before Fastify: the same short JSON.
     frameworkErrors: renderFrameworkError,
     clientErrorHandler: clientErrorRenderer(log),
@@ -160,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         config,
         events,
         sessions: () => streaming.sessions.list(),
+        isClientAllowed: (address) => access.isTunerClientAllowed(address),
       })
     : undefined;
   if (discovery) {
@@ -193,9 +202,21 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     auth,
   };
 
-  await app.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock });
-  // Beside the guarded /api plugin, not inside it: login and the session check answer without credentials.
-  await app.register(loginRoutes, { prefix: '/api/auth', auth, clock });
+  // The tuner surface: open without credentials (Plex has none to give), but only to --allow-cidr clients.
+  await app.register(async (open) => {
+    open.addHook('onRequest', tunerClientCheck(access));
+    await open.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock });
+    open.get('/health', async () => ({ status: 'ok' }));
+  });
+  // Beside the guarded /api plugin, not inside it: login and the session check answer without
+  // credentials; the DNS-rebinding Host rule applies to them too.
+  await app.register(
+    async (login) => {
+      login.addHook('onRequest', adminHostCheck(access));
+      await login.register(loginRoutes, { auth, clock });
+    },
+    { prefix: '/api/auth' },
+  );
   await app.register(apiRoutes, {
     prefix: '/api',
     auth,
@@ -209,8 +230,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     credentials,
     config,
     clock,
+    access,
   });
-  app.get('/health', async () => ({ status: 'ok' }));
 
   return { app, domains };
 }

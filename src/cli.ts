@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConfig, defaultConfig, defaultDataDir, type AppConfig } from './core/index.js';
 import { parseDeviceId } from './tuner/index.js';
+import { parseCidrList } from './access/index.js';
 
 // Plex gives up on a tune after some seconds anyway; a minute is far past any useful wait.
 const maxTunerWaitMs = 60_000;
@@ -30,6 +31,14 @@ Options:
   --epg-days <n>         days of programmes in the EPG, ${minEpgDays}-${maxEpgDays} (default ${defaultConfig.epgDays})
   --guide-dir <path>     a folder guide files may be read from, besides <data dir>/guides
   --guide-max-bytes <n>  largest guide as XML (after gunzip), e.g. 500M or 4G (default ${defaultConfig.guideMaxXmlBytes / 1024 ** 3}G)
+  --allow-cidr <cidr>[,...]
+                         clients the tuner endpoints and discovery answer; replaces the default
+                         (loopback, 10/8, 172.16/12, 192.168/16, 169.254/16, fe80::/10, fc00::/7)
+  --trusted-proxy <addr|cidr>[,...]
+                         reverse proxies whose X-Forwarded-For is believed (default none)
+  --allowed-host <name>[,...]
+                         host names the admin API answers besides this machine's addresses,
+                         localhost and the --advertise-url host
   --demo                 start with a built-in demo provider and channels
                          (data in <default data dir>-demo unless --data-dir is given)
   -h, --help             show this help
@@ -64,6 +73,21 @@ function parseSize(text: string): number | undefined {
   return bytes >= 1024 ** 2 && bytes <= 64 * 1024 ** 3 ? bytes : undefined;
 }
 
+// A DNS name (letters, digits, dots, hyphens) or an IPv4 address; an IPv6 literal as given in a URL, in brackets or not.
+const hostNamePattern =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?)*\.?|\[?[0-9A-Fa-f:.]+\]?)$/;
+
+/** A repeatable CIDR flag (`--allow-cidr a,b --allow-cidr c`) checked entry by entry; a string is the error. */
+function cidrFlag(flag: string, values: string[] | undefined): string[] | string | undefined {
+  if (values === undefined) return undefined;
+  try {
+    parseCidrList(values);
+  } catch (error) {
+    return `invalid --${flag}: ${(error as Error).message}`;
+  }
+  return values.flatMap((value) => value.split(',')).map((item) => item.trim());
+}
+
 /** Parses `argv` (without node and script) into a command; never exits the process itself. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   let parsed;
@@ -85,6 +109,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'epg-days': { type: 'string' },
         'guide-dir': { type: 'string' },
         'guide-max-bytes': { type: 'string' },
+        'allow-cidr': { type: 'string', multiple: true },
+        'trusted-proxy': { type: 'string', multiple: true },
+        'allowed-host': { type: 'string', multiple: true },
         demo: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -144,6 +171,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const guideMaxXmlBytes = sizeText === undefined ? undefined : parseSize(sizeText);
   if (sizeText !== undefined && guideMaxXmlBytes === undefined)
     return { kind: 'error', message: `invalid --guide-max-bytes: ${sizeText} (e.g. 500M, 2G; 1M-64G)` };
+  const allowCidrs = cidrFlag('allow-cidr', values['allow-cidr']);
+  if (typeof allowCidrs === 'string') return { kind: 'error', message: allowCidrs };
+  const trustedProxies = cidrFlag('trusted-proxy', values['trusted-proxy']);
+  if (typeof trustedProxies === 'string') return { kind: 'error', message: trustedProxies };
+  const allowedHosts = values['allowed-host']?.flatMap((value) => value.split(',')).map((name) => name.trim());
+  const badHost = allowedHosts?.find((name) => !hostNamePattern.test(name));
+  if (badHost !== undefined)
+    return { kind: 'error', message: `invalid --allowed-host: "${badHost}" (a host name or IP address, no port)` };
   // Only what the user gave: createConfig fills in the rest.
   return {
     kind: 'serve',
@@ -164,6 +199,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         friendlyName,
         guideDir,
         guideMaxXmlBytes,
+        allowCidrs,
+        trustedProxies,
+        allowedHosts: allowedHosts?.map((name) => name.toLowerCase()),
       },
       env,
     ),

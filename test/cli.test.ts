@@ -81,6 +81,58 @@ describe('parseCli', () => {
     expect(serveConfig(['--guide-max-bytes=1048576'])).toMatchObject({ guideMaxXmlBytes: 1024 ** 2 });
   });
 
+  it('reads --allow-cidr, --trusted-proxy and --allowed-host, repeated or as comma lists', () => {
+    expect(
+      serveConfig([
+        '--allow-cidr',
+        '192.168.1.0/24, 10.0.0.5',
+        '--allow-cidr=fd00::/8',
+        '--trusted-proxy',
+        '127.0.0.1',
+        '--trusted-proxy',
+        '172.16.0.0/12',
+        '--allowed-host',
+        'NAS.lan,tv.example.org',
+      ]),
+    ).toMatchObject({
+      allowCidrs: ['192.168.1.0/24', '10.0.0.5', 'fd00::/8'],
+      trustedProxies: ['127.0.0.1', '172.16.0.0/12'],
+      allowedHosts: ['nas.lan', 'tv.example.org'],
+    });
+    expect(serveConfig(['--allow-cidr', '0.0.0.0/0,::/0']).allowCidrs).toEqual(['0.0.0.0/0', '::/0']);
+  });
+
+  it('defaults: the tuner endpoints answer loopback, private, link-local and ULA clients; no proxy is trusted', () => {
+    expect(serveConfig(['serve'])).toMatchObject({
+      allowCidrs: [
+        '127.0.0.0/8',
+        '::1/128',
+        '10.0.0.0/8',
+        '172.16.0.0/12',
+        '192.168.0.0/16',
+        '169.254.0.0/16',
+        'fe80::/10',
+        'fc00::/7',
+      ],
+      trustedProxies: [],
+      allowedHosts: [],
+    });
+  });
+
+  it.each([
+    ['--allow-cidr=10.0.0.0/33', /^invalid --allow-cidr: .*"10\.0\.0\.0\/33"/],
+    ['--allow-cidr=lan', /^invalid --allow-cidr: .*"lan"/],
+    ['--allow-cidr=', /^invalid --allow-cidr: .*""/],
+    ['--allow-cidr=10.0.0.0/8,,', /^invalid --allow-cidr: .*""/],
+    ['--trusted-proxy=proxy.lan', /^invalid --trusted-proxy: .*"proxy\.lan"/],
+    ['--trusted-proxy=::/200', /^invalid --trusted-proxy: .*"::\/200"/],
+    ['--allowed-host=nas.lan:5004', /^invalid --allowed-host: "nas\.lan:5004"/],
+    ['--allowed-host=http://nas.lan', /^invalid --allowed-host: "http:\/\/nas\.lan"/],
+    ['--allowed-host=', /^invalid --allowed-host: ""/],
+  ])('refuses %s', (flag, message) => {
+    expect(parseCli(['serve', flag], {})).toEqual({ kind: 'error', message: expect.stringMatching(message) });
+  });
+
   it('answers --help and -h with the help command', () => {
     expect(parseCli(['--help'], {})).toEqual({ kind: 'help' });
     expect(parseCli(['serve', '-h'], {})).toEqual({ kind: 'help' });
@@ -218,6 +270,15 @@ describe('tunerbridge serve as a process', { timeout: 60_000 }, () => {
     expect(await run.exited).toEqual({ code: 1, signal: null });
     expect(lines(run.stderr())[0]).toBe('tunerbridge: invalid --epg-days: 30 (1-14)');
     expect(run.stderr()).toContain('Usage: tunerbridge serve');
+  });
+
+  it('exits 1 with a clear line for a bad --allow-cidr', async () => {
+    const run = startCli(['serve', '--allow-cidr', '192.168.1.0/24,192.168.300.0/24']);
+    expect(await run.exited).toEqual({ code: 1, signal: null });
+    expect(lines(run.stderr())[0]).toBe(
+      'tunerbridge: invalid --allow-cidr: not an IPv4 or IPv6 address or CIDR: "192.168.300.0/24" (e.g. 192.168.1.0/24, 10.0.0.5, fd00::/8)',
+    );
+    expect(run.stdout()).not.toContain('Server listening');
   });
 
   it('tightens a data dir open to others to 0700 with a warning, keeps the database 0600, and names the secret store', async () => {

@@ -7,6 +7,7 @@ import type { Streaming } from '../streaming/index.js';
 import type { GuideSources } from '../xmltv/index.js';
 import type { TunerDevice } from '../tuner/index.js';
 import type { EpgCache } from '../guide-output/index.js';
+import { adminHostCheck, type AccessPolicy } from '../access/index.js';
 import type { CredentialStore } from '../credentials/index.js';
 import type { AdminAuth } from '../auth/index.js';
 import { eventsRoutes } from './events-routes.js';
@@ -35,6 +36,8 @@ export interface ApiOptions {
   config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
   clock: Clock;
   auth: AdminAuth;
+  /** The DNS-rebinding rule: which Host headers the admin API answers. */
+  access: Pick<AccessPolicy, 'isAllowedAdminHost'>;
 }
 
 /**
@@ -44,8 +47,10 @@ export interface ApiOptions {
  */
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   api,
-  { events, accounts, streaming, lineup, guides, tunerDevice, epg, credentials, config, clock, auth },
+  { events, accounts, streaming, lineup, guides, tunerDevice, epg, credentials, config, clock, auth, access },
 ) => {
+  // FIRST hook at this root: a foreign Host (DNS rebinding) is refused before the admin auth runs.
+  api.addHook('onRequest', adminHostCheck(access));
   api.addHook('onRequest', adminGuard(auth));
   await api.register(adminAuthRoutes, { auth, clock });
   await api.register(eventsRoutes, { events });

@@ -46,7 +46,29 @@ export interface AppConfig {
   tunerCountOverride: number | undefined;
   /** A fixed HDHomeRun DeviceID (8 hex digits, valid check digit) instead of the stored random one. */
   deviceId: string | undefined;
+  /** Clients (CIDRs or addresses) the tuner surface (all but `/api`) and discovery answer; others get 403 or silence. */
+  allowCidrs: readonly string[];
+  /** Proxies (CIDRs or addresses) whose X-Forwarded-For and X-Forwarded-Host are believed; none by default. */
+  trustedProxies: readonly string[];
+  /** Host names the admin API answers besides this machine's addresses, `localhost` and the `advertiseUrl` host. */
+  allowedHosts: readonly string[];
 }
+
+/**
+ * The tuner surface's clients by default: loopback, RFC 1918, link-local and IPv6 ULA (IPv4-mapped
+ * IPv6 forms of these match too). Plex and Jellyfin on the LAN reach it; the internet does not,
+ * even when a router forwards the port, since the M3U and EPG name every channel and stream.
+ */
+export const defaultAllowCidrs: readonly string[] = Object.freeze([
+  '127.0.0.0/8',
+  '::1/128',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '169.254.0.0/16',
+  'fe80::/10',
+  'fc00::/7',
+]);
 
 /** Default data directory: `$TUNERBRIDGE_DATA_DIR`, else `~/.local/share/tunerbridge`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -78,6 +100,9 @@ export const defaultConfig: Readonly<Omit<AppConfig, 'dataDir'>> = Object.freeze
   ssdpPort: 1900,
   tunerCountOverride: undefined,
   deviceId: undefined,
+  allowCidrs: defaultAllowCidrs,
+  trustedProxies: Object.freeze([]),
+  allowedHosts: Object.freeze([]),
 });
 
 /**

@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'LOGIN_FAILED'
   | 'CSRF_REJECTED'
   | 'TOO_MANY_ATTEMPTS'
+  | 'FORBIDDEN'
   | 'INTERNAL';
 
 const defaultStatus: Record<ErrorCode, number> = {
@@ -49,6 +50,7 @@ const defaultStatus: Record<ErrorCode, number> = {
   LOGIN_FAILED: 401,
   CSRF_REJECTED: 403,
   TOO_MANY_ATTEMPTS: 429,
+  FORBIDDEN: 403,
   INTERNAL: 500,
 };
 

@@ -11,6 +11,8 @@ export interface ControlServerOptions {
   port: number;
   /** Default 0.0.0.0: clients connect to the address discovery found us at. */
   host?: string;
+  /** Whether a connecting client may be served (`--allow-cidr`); others are disconnected at once. */
+  isClientAllowed: (address: string) => boolean;
   /** What each tuner is doing; all idle when absent. */
   tunerActivity?: (tuner: number) => TunerActivity;
 }
@@ -47,6 +49,11 @@ export class ControlServer {
   }
 
   private serve(socket: Socket): void {
+    if (!this.options.isClientAllowed(socket.remoteAddress ?? '')) {
+      this.options.log.debug({ client: socket.remoteAddress }, 'HDHomeRun control client outside --allow-cidr dropped');
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.setTimeout(idleTimeoutMs, () => socket.destroy());
     socket.on('close', () => this.sockets.delete(socket));

@@ -17,6 +17,8 @@ export interface NetworkDiscoveryOptions {
   events?: Pick<EventLog, 'record'>;
   /** Live stream sessions, shown as busy tuners to control-protocol clients. */
   sessions?: () => readonly SessionInfo[];
+  /** Whether a packet's source may be answered (`--allow-cidr`); default everyone. Others are ignored. */
+  isClientAllowed?: (address: string) => boolean;
   /** SSDP NOTIFY destination override (tests); default the multicast group. */
   ssdpNotifyTarget?: { address: string; port: number };
 }
@@ -67,11 +69,13 @@ export class NetworkDiscovery {
     // `--host 192.168.1.5`: discovery stays on that address too and hands it out.
     const listenAddress = specificIpv4(config.host);
     const http: AdvertisedHttp = { httpPort, advertiseUrl: config.advertiseUrl, listenAddress };
-    const udp = new UdpDiscovery({ device, log, port: config.hdhomerunPort, http });
+    const isClientAllowed = this.options.isClientAllowed ?? (() => true);
+    const udp = new UdpDiscovery({ device, log, port: config.hdhomerunPort, http, isClientAllowed });
     const tcp = new ControlServer({
       device,
       log,
       port: config.hdhomerunPort,
+      isClientAllowed,
       ...(listenAddress ? { host: listenAddress } : {}),
       ...(this.options.sessions ? { tunerActivity: createTunerActivity(device, this.options.sessions, clock) } : {}),
     });
@@ -81,6 +85,7 @@ export class NetworkDiscovery {
       clock,
       port: config.ssdpPort,
       http,
+      isClientAllowed,
       ...(this.options.ssdpNotifyTarget ? { notifyTarget: this.options.ssdpNotifyTarget } : {}),
     });
     this.ports = {

@@ -19,6 +19,8 @@ export interface SsdpOptions {
   /** 1900 for real clients; 0 picks one (tests). */
   port: number;
   http: AdvertisedHttp;
+  /** Whether a search's source may be answered (`--allow-cidr`); others are ignored. */
+  isClientAllowed: (address: string) => boolean;
   /** Where NOTIFY goes: the SSDP multicast group, or a test's socket. */
   notifyTarget?: { address: string; port: number };
   notifyIntervalMs?: number;
@@ -114,6 +116,10 @@ export class SsdpResponder {
   }
 
   private onMessage(socket: Socket, message: Buffer, remote: RemoteInfo): void {
+    if (!this.options.isClientAllowed(remote.address)) {
+      this.options.log.debug({ client: remote.address }, 'SSDP message from a client outside --allow-cidr ignored');
+      return;
+    }
     const request = parseSsdpMessage(message.toString('utf8'));
     if (!request || request.method !== 'M-SEARCH' || request.headers.get('MAN')?.replace(/"/g, '') !== 'ssdp:discover')
       return;

@@ -11,6 +11,8 @@ export interface UdpDiscoveryOptions {
   port: number;
   /** What the base URL points at; a specific listen address is also where this socket binds. */
   http: AdvertisedHttp;
+  /** Whether a datagram's source may be answered (`--allow-cidr`); others are ignored. */
+  isClientAllowed: (address: string) => boolean;
 }
 
 /**
@@ -44,6 +46,10 @@ export class UdpDiscovery {
 
   private answer(socket: Socket, message: Buffer, remote: RemoteInfo): void {
     const { device, http, log } = this.options;
+    if (!this.options.isClientAllowed(remote.address)) {
+      log.debug({ client: remote.address }, 'HDHomeRun discovery from a client outside --allow-cidr ignored');
+      return;
+    }
     const description = device.describe();
     const reply = answerDiscoverDatagram(message, {
       deviceId: description.deviceIdNumber,

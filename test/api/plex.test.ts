@@ -13,7 +13,8 @@ describe('GET /api/plex', () => {
   });
 
   async function open(config: Parameters<typeof startApp>[0] = {}) {
-    t = await startApp({ listen: false, ...config });
+    // The URLs come from the Host used: tuner.lan is a name this machine answers as (--allowed-host).
+    t = await startApp({ listen: false, ...config, config: { allowedHosts: ['tuner.lan'], ...config.config } });
     db = openDatabase(join(t.dataDir, 'tunerbridge.db'));
     return { t, db };
   }
