@@ -216,25 +216,26 @@ describe('admin API Host rule (DNS rebinding)', () => {
   });
 
   it('believes X-Forwarded-Host only from a trusted proxy', async () => {
+    // The proxy is on loopback: with no admin password set, /api answers loopback clients only.
     const plain = await app();
     const ignored = await plain.app.inject({
       url: '/api/accounts',
-      remoteAddress: '10.0.0.2',
+      remoteAddress: '127.0.0.1',
       headers: { host: '127.0.0.1:5004', 'x-forwarded-host': 'evil.example' },
     });
     expect(ignored.statusCode).toBe(200);
 
-    const proxied = await app({ config: { trustedProxies: ['10.0.0.2'], allowedHosts: ['tv.example.org'] } });
+    const proxied = await app({ config: { trustedProxies: ['127.0.0.1'], allowedHosts: ['tv.example.org'] } });
     const rebound = await proxied.app.inject({
       url: '/api/accounts',
-      remoteAddress: '10.0.0.2',
+      remoteAddress: '127.0.0.1',
       headers: { host: '127.0.0.1:5004', 'x-forwarded-host': 'evil.example' },
     });
     expect(rebound.statusCode).toBe(403);
     expect(rebound.json()).toEqual({ error: 'forbidden host' });
     const named = await proxied.app.inject({
       url: '/api/accounts',
-      remoteAddress: '10.0.0.2',
+      remoteAddress: '127.0.0.1',
       headers: { host: '127.0.0.1:5004', 'x-forwarded-host': 'tv.example.org' },
     });
     expect(named.statusCode).toBe(200);

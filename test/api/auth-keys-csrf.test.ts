@@ -9,7 +9,8 @@ describe('CSRF rule for cookie-authenticated writes', () => {
   let cookie: string;
   let token: string;
   beforeEach(async () => {
-    t = await startApp({ listen: false });
+    // The browser reached the server as tuner.lan: an --allowed-host for the admin Host rule.
+    t = await startApp({ listen: false, config: { allowedHosts: ['tuner.lan'] } });
     await t.domains.auth.setPassword(adminPassword, 'cli');
     ({ cookie, token } = await login(t));
   });
