@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.js';
 import { seedAccountRow } from '../support/seed.js';
 import { startApp, type TestApp } from '../support/start-app.js';
+import { networkInterfaces } from 'node:os';
+import { defaultConfig } from '../../src/core/index.js';
 
 const run = promisify(execFile);
 
@@ -30,7 +32,21 @@ describe('the real hdhomerun_config client', () => {
   let deviceId: string;
 
   beforeAll(async () => {
-    const started = await startApp({ config: { host: '0.0.0.0', discovery: true, hdhomerunPort: 65001, ssdpPort: 0 } });
+    // The broadcast reaches the device from this machine's own LAN address, whatever range the
+    // test machine is on (CI's is not RFC 1918): allow those besides the default ranges.
+    const ownAddresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a !== undefined && a.family === 'IPv4')
+      .map((a) => `${a.address}/32`);
+    const started = await startApp({
+      config: {
+        host: '0.0.0.0',
+        discovery: true,
+        hdhomerunPort: 65001,
+        ssdpPort: 0,
+        allowCidrs: [...defaultConfig.allowCidrs, ...ownAddresses],
+      },
+    });
     const ports = await started.domains.discovery!.ready();
     if (ports.hdhomerunUdp !== 65001 || ports.hdhomerunTcp !== 65001) {
       await started.close();
