@@ -42,7 +42,8 @@ export async function startStreamFixture(options: StreamFixtureOptions = {}): Pr
   const provider = await startFakeProvider({ accounts: [{ username, password }], ...options.provider });
   let t: TestApp;
   try {
-    t = await startApp({ ...options.app, config: { tunerWaitMs: 300, ...options.app?.config } });
+    // No grace by default: most tests check that a hang-up frees the slot; grace tests set their own.
+    t = await startApp({ ...options.app, config: { tunerWaitMs: 300, hubGraceMs: 0, ...options.app?.config } });
   } catch (error) {
     await provider.close();
     throw error;

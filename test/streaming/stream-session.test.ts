@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, systemClock } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventLog } from '../../src/events/index.js';
-import { SessionRegistry, SlotPool, StreamSession } from '../../src/streaming/index.js';
-import { relay } from '../../src/streaming/relay.js';
+import { SessionRegistry, Viewer } from '../../src/streaming/index.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
-describe('stream session teardown', () => {
+/** A viewer on its own: teardown happens once whatever ends it, and a finished stream is flushed. */
+describe('viewer teardown', () => {
   let temp: ReturnType<typeof makeTempDir>;
   let db: Db;
   let events: EventLog;
@@ -22,9 +22,8 @@ describe('stream session teardown', () => {
     temp.remove();
   });
 
-  async function newSession(pool: SlotPool, registry: SessionRegistry): Promise<StreamSession> {
-    const slot = (await pool.acquire(1, { limit: 1, waitMs: 0 }))!;
-    return new StreamSession(
+  function newViewer(registry: SessionRegistry, left: Viewer[]): Viewer {
+    return new Viewer(
       {
         id: 's1',
         channelId: 'bbc1.uk',
@@ -36,74 +35,70 @@ describe('stream session teardown', () => {
         startedAt: Date.now(),
         bytesSent: 0,
       },
-      slot,
-      { registry, events, log: createLogger('silent'), clock: systemClock },
+      {
+        registry,
+        events,
+        log: createLogger('silent'),
+        clock: systemClock,
+        onEnd: (v) => left.push(v),
+        onDrain: () => undefined,
+      },
     );
   }
 
-  it('releases the slot, removes the session and aborts the upstream exactly once, whatever ends it', async () => {
-    const pool = new SlotPool();
+  it('leaves the registry and the hub and closes the client exactly once, whatever ends it', async () => {
     const registry = new SessionRegistry();
-    const session = await newSession(pool, registry);
-    const upstream = new PassThrough();
-    session.markStreaming({ body: upstream, contentType: 'video/mp2t' });
+    const left: Viewer[] = [];
+    const viewer = newViewer(registry, left);
     const client = new PassThrough();
-    const relaying = session.relayTo(client);
-    upstream.write(Buffer.alloc(188, 0x47));
-    await new Promise((r) => setImmediate(r));
+    const relaying = viewer.relayTo(client);
+    viewer.push(Buffer.alloc(188, 0x47));
     expect(registry.size).toBe(1);
-    expect(pool.inUse(1)).toBe(1);
-
-    // A second slot holder proves a double release would free a slot that is not ours.
-    const waiter = pool.acquire(1, { limit: 1, waitMs: 5000 });
-    session.end('client-closed');
-    session.end('upstream-error');
-    session.end('shutdown');
+    viewer.end('client-closed');
+    viewer.end('upstream-error');
+    viewer.end('shutdown');
     expect(await relaying).toBe('client-closed');
-    expect(await waiter).toBeDefined();
-    expect(pool.inUse(1)).toBe(1); // the waiter's slot, still held
+    expect(left).toEqual([viewer]);
     expect(registry.size).toBe(0);
-    expect(session.signal.aborted).toBe(true);
-    expect(upstream.destroyed).toBe(true);
     expect(client.destroyed).toBe(true);
     const ended = events.list({ category: 'stream' }).items.filter((e) => e.message === 'Stream ended');
     expect(ended).toHaveLength(1);
     expect(ended[0]!.details).toMatchObject({ sessionId: 's1', reason: 'client-closed', bytesSent: 188 });
   });
 
-  it('ends with upstream-ended when the provider finishes the stream, and the client gets every byte', async () => {
-    const pool = new SlotPool();
+  it('ends with upstream-ended when the stream is over, and the client gets every byte', async () => {
     const registry = new SessionRegistry();
-    const session = await newSession(pool, registry);
-    session.markStreaming({
-      body: Readable.from([Buffer.alloc(188, 1), Buffer.alloc(188, 2)]),
-      contentType: undefined,
-    });
+    const viewer = newViewer(registry, []);
     const chunks: Buffer[] = [];
-    const client = new PassThrough();
+    const client = new PassThrough({ highWaterMark: 100 }); // backed up at once: the rest waits in the queue
     client.on('data', (c: Buffer) => chunks.push(c));
-    expect(await session.relayTo(client)).toBe('upstream-ended');
+    const relaying = viewer.relayTo(client);
+    client.pause();
+    viewer.push(Buffer.alloc(188, 1));
+    viewer.push(Buffer.alloc(188, 2));
+    viewer.end('upstream-ended', true);
+    client.resume();
+    expect(await relaying).toBe('upstream-ended');
     expect(Buffer.concat(chunks).length).toBe(376);
-    expect(session.info.bytesSent).toBe(376);
-    expect(pool.inUse(1)).toBe(0);
+    expect(viewer.info.bytesSent).toBe(376);
     expect(registry.size).toBe(0);
   });
-});
 
-describe('relay outcome', () => {
-  it('names the side that failed first', async () => {
-    const upstreamA = new PassThrough();
-    const clientA = new PassThrough();
-    const a = relay(upstreamA, clientA, () => undefined);
-    upstreamA.destroy(new Error('reset by provider'));
-    expect(await a).toBe('upstream-error');
-
-    const upstreamB = new PassThrough();
-    const clientB = new PassThrough();
-    const b = relay(upstreamB, clientB, () => undefined);
-    upstreamB.write('x');
-    clientB.destroy();
-    expect(await b).toBe('client-error');
-    expect(upstreamB.destroyed).toBe(true);
+  it('is disconnected when it keeps falling behind (a client that stopped reading)', async () => {
+    const registry = new SessionRegistry();
+    const viewer = newViewer(registry, []);
+    const client = new PassThrough();
+    const relaying = viewer.relayTo(client); // nobody reads the client
+    const chunk = Buffer.alloc(188 * 1000, 0x47);
+    let skips = 0;
+    while (!viewer.isEnded && skips < 10) {
+      if (viewer.push(chunk)) continue;
+      viewer.skipForward(undefined);
+      skips++;
+    }
+    expect(await relaying).toBe('too-slow');
+    expect(skips).toBe(3);
+    const slow = events.list({ category: 'stream' }).items.find((e) => e.message === 'Viewer too slow');
+    expect(slow?.details).toMatchObject({ sessionId: 's1', skips: 3 });
   });
 });
