@@ -42,6 +42,8 @@ export interface StreamBehaviour {
   /** Unpaced: write as fast as the socket takes it (for throughput benchmarks). */
   unpaced?: boolean;
   fault?: StreamFault;
+  /** Answers only after this long (a slow backup). */
+  delayMs?: number;
 }
 
 /** A canned answer for one `player_api.php` action ('' = no action: authentication). */
@@ -218,6 +220,24 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   const serveStream = (streamId: number, req: IncomingMessage, res: ServerResponse, allowRedirect: boolean) => {
     const behaviour = streamBehaviours.get(streamId) ?? streamBehaviours.get('*') ?? {};
+    if (behaviour.delayMs) {
+      const delayed = { ...behaviour, delayMs: 0 };
+      const timer = setTimeout(
+        () => !res.destroyed && answerStream(streamId, delayed, req, res, allowRedirect),
+        behaviour.delayMs,
+      );
+      return void res.once('close', () => clearTimeout(timer));
+    }
+    answerStream(streamId, behaviour, req, res, allowRedirect);
+  };
+
+  const answerStream = (
+    streamId: number,
+    behaviour: StreamBehaviour,
+    req: IncomingMessage,
+    res: ServerResponse,
+    allowRedirect: boolean,
+  ) => {
     const fault = behaviour.fault;
     if (fault?.kind === 'refuse') return req.socket.destroy();
     if (fault?.kind === 'status') return sendText(res, fault.status, fault.body ?? 'error');
