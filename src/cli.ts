@@ -6,6 +6,12 @@ import { parseCidrList } from './access/index.js';
 
 // Plex gives up on a tune after some seconds anyway; a minute is far past any useful wait.
 const maxTunerWaitMs = 60_000;
+// Below half a second a normal CDN hiccup would fail over; past a minute Plex has long given up.
+const minStallMs = 500;
+const maxStallMs = 60_000;
+const minRecoveryMs = 1000;
+const maxRecoveryMs = 600_000;
+const maxGraceMs = 300_000;
 // The range of --epg-days (see AppConfig.epgDays).
 const minEpgDays = 1;
 const maxEpgDays = 14;
@@ -28,6 +34,13 @@ Options:
   --device-id <hex>      fixed HDHomeRun DeviceID (8 hex digits with a valid check digit)
   --tuner-wait-ms <n>    how long a stream request waits for a free tuner slot when every
                          tuner is in use, 0-${maxTunerWaitMs} (default ${defaultConfig.tunerWaitMs}; 0 = answer 503 at once)
+  --stall-timeout-ms <n> a live upstream silent this long fails over to the next stream,
+                         ${minStallMs}-${maxStallMs} (default ${defaultConfig.stallTimeoutMs})
+  --recovery-timeout-ms <n>
+                         how long a stream that lost its upstream keeps trying before it ends,
+                         ${minRecoveryMs}-${maxRecoveryMs} (default ${defaultConfig.recoveryTimeoutMs})
+  --grace-ms <n>         how long a channel's upstream stays open after its last viewer left,
+                         0-${maxGraceMs} (default ${defaultConfig.hubGraceMs})
   --epg-days <n>         days of programmes in the EPG, ${minEpgDays}-${maxEpgDays} (default ${defaultConfig.epgDays})
   --guide-dir <path>     a folder guide files may be read from, besides <data dir>/guides
   --guide-max-bytes <n>  largest guide as XML (after gunzip), e.g. 500M or 4G (default ${defaultConfig.guideMaxXmlBytes / 1024 ** 3}G)
@@ -106,6 +119,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'tuner-count': { type: 'string' },
         'device-id': { type: 'string' },
         'tuner-wait-ms': { type: 'string' },
+        'stall-timeout-ms': { type: 'string' },
+        'recovery-timeout-ms': { type: 'string' },
+        'grace-ms': { type: 'string' },
         'epg-days': { type: 'string' },
         'guide-dir': { type: 'string' },
         'guide-max-bytes': { type: 'string' },
@@ -156,6 +172,22 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const tunerWaitMs = waitText === undefined ? undefined : parseWholeNumber(waitText, 0, maxTunerWaitMs);
   if (waitText !== undefined && tunerWaitMs === undefined)
     return { kind: 'error', message: `invalid --tuner-wait-ms: ${waitText} (0-${maxTunerWaitMs})` };
+  const stallText = values['stall-timeout-ms'];
+  const stallTimeoutMs = stallText === undefined ? undefined : parseWholeNumber(stallText, minStallMs, maxStallMs);
+  if (stallText !== undefined && stallTimeoutMs === undefined)
+    return { kind: 'error', message: `invalid --stall-timeout-ms: ${stallText} (${minStallMs}-${maxStallMs})` };
+  const recoveryText = values['recovery-timeout-ms'];
+  const recoveryTimeoutMs =
+    recoveryText === undefined ? undefined : parseWholeNumber(recoveryText, minRecoveryMs, maxRecoveryMs);
+  if (recoveryText !== undefined && recoveryTimeoutMs === undefined)
+    return {
+      kind: 'error',
+      message: `invalid --recovery-timeout-ms: ${recoveryText} (${minRecoveryMs}-${maxRecoveryMs})`,
+    };
+  const graceText = values['grace-ms'];
+  const hubGraceMs = graceText === undefined ? undefined : parseWholeNumber(graceText, 0, maxGraceMs);
+  if (graceText !== undefined && hubGraceMs === undefined)
+    return { kind: 'error', message: `invalid --grace-ms: ${graceText} (0-${maxGraceMs})` };
   const daysText = values['epg-days'];
   const epgDays = daysText === undefined ? undefined : parseWholeNumber(daysText, minEpgDays, maxEpgDays);
   if (daysText !== undefined && epgDays === undefined)
@@ -195,6 +227,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         tunerCountOverride: tunerCount,
         deviceId,
         tunerWaitMs,
+        stallTimeoutMs,
+        recoveryTimeoutMs,
+        hubGraceMs,
         epgDays,
         friendlyName,
         guideDir,

@@ -17,13 +17,13 @@ function serveConfig(argv: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('parseCli', () => {
-  it('defaults: 0.0.0.0:5004, ~/.local/share/tunerbridge, log level info, 3 s tuner wait, 7 EPG days', () => {
+  it('defaults: 0.0.0.0:5004, ~/.local/share/tunerbridge, log level info, 10 s tuner wait, 7 EPG days', () => {
     expect(serveConfig(['serve'])).toMatchObject({
       host: '0.0.0.0',
       port: 5004,
       dataDir: join(homedir(), '.local', 'share', 'tunerbridge'),
       logLevel: 'info',
-      tunerWaitMs: 3000,
+      tunerWaitMs: 10_000,
       epgDays: 7,
     });
     // No command means serve.
@@ -38,7 +38,7 @@ describe('parseCli', () => {
   });
 
   it('agrees with createConfig on the defaults', () => {
-    expect(createConfig()).toMatchObject({ upstreamConnectTimeoutMs: 5000, tunerWaitMs: 3000, epgDays: 7 });
+    expect(createConfig()).toMatchObject({ upstreamConnectTimeoutMs: 5000, tunerWaitMs: 10_000, epgDays: 7 });
     const { tunerWaitMs, epgDays } = createConfig();
     expect(serveConfig(['serve'])).toMatchObject({ tunerWaitMs, epgDays });
   });

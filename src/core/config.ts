@@ -15,6 +15,12 @@ export interface AppConfig {
   userAgent: string;
   /** How long a stream request waits for a tuner slot when the account is full (Plex zaps before it closes). */
   tunerWaitMs: number;
+  /** A live upstream that sends nothing for this long is lost: the stream fails over (`--stall-timeout-ms`). */
+  stallTimeoutMs: number;
+  /** How long a stream that lost its upstream keeps trying (null packets meanwhile) before its response ends. */
+  recoveryTimeoutMs: number;
+  /** How long a channel's upstream stays open after its last viewer left (Plex opens B before closing A). */
+  hubGraceMs: number;
   /** Connect timeout for upstream streams and provider API calls. */
   upstreamConnectTimeoutMs: number;
   /** Whole-request timeout for provider API calls (player_api.php). */
@@ -83,7 +89,10 @@ export const defaultConfig: Readonly<Omit<AppConfig, 'dataDir'>> = Object.freeze
   advertiseUrl: undefined,
   discovery: true,
   userAgent: 'Tunerbridge/0.1',
-  tunerWaitMs: 3000,
+  tunerWaitMs: 10_000,
+  stallTimeoutMs: 3000,
+  recoveryTimeoutMs: 60_000,
+  hubGraceMs: 10_000,
   upstreamConnectTimeoutMs: 5000,
   providerRequestTimeoutMs: 30_000,
   demo: false,

@@ -92,13 +92,19 @@ export interface StreamCandidate {
   streamId: number;
   tier: Tier;
   isPrimary: boolean;
+  /** The mapping's match confidence (0-1). */
+  confidence: number;
 }
 
 /** What a stream request for a playable channel may play, best first. */
 export interface StreamCandidates {
   /** The XMLTV channel id (stable, what Plex asked for). */
   channelId: string;
-  /** Today the primary mapping's tier variants, best tier first (4K > FHD > HD > SD); failover will append the other mappings'. */
+  /**
+   * Every variant of every mapping of the channel: the primary mapping's variants best tier first
+   * (4K > FHD > HD > SD), then the other mappings' variants by tier, then by match confidence.
+   * Inactive accounts' variants are listed too (`accountActive`): the stream engine skips them.
+   */
   candidates: StreamCandidate[];
 }
 
@@ -115,21 +121,47 @@ export function isValidChannelId(id: string): boolean {
 /** The ranked streams of a playable channel. 400 for a malformed id; 404 for unknown, unplayable or without streams. */
 export function resolveStreamCandidates(db: Db, providers: ProviderCatalog, channelId: string): StreamCandidates {
   if (!isValidChannelId(channelId)) throw invalidInput('invalid channel id');
-  const primary = db
-    .prepare(`SELECT m.xtream_channel_id ${playableFrom} WHERE c.channel_id = ?`)
-    .pluck()
-    .get(channelId) as number | undefined;
-  const provider = primary === undefined ? undefined : providers.find(primary);
-  const variants = provider ? providers.variantsOf([provider.id]) : [];
-  if (!provider || variants.length === 0)
-    throw new AppError('CHANNEL_NOT_FOUND', 'channel not found', { details: { channelId } });
-  const candidates = rankVariants(variants).map((v) => ({
-    providerChannelId: provider.id,
-    accountId: provider.accountId,
-    accountActive: provider.accountActive,
-    streamId: v.streamId,
-    tier: v.tier,
-    isPrimary: true,
-  }));
-  return { channelId, candidates };
+  const lineupChannel = db.prepare(`SELECT c.id ${playableFrom} WHERE c.channel_id = ?`).pluck().get(channelId) as
+    number | undefined;
+  const mappings =
+    lineupChannel === undefined
+      ? []
+      : (db
+          .prepare(
+            'SELECT xtream_channel_id AS id, is_primary, match_confidence FROM channel_mappings WHERE xmltv_channel_id = ?',
+          )
+          .all(lineupChannel) as { id: number; is_primary: number; match_confidence: number }[]);
+  const info = providers.describe(mappings.map((m) => m.id));
+  const variants = providers.variantsOf(mappings.map((m) => m.id));
+  const candidates = mappings.flatMap((mapping) => {
+    const provider = info.get(mapping.id);
+    if (!provider) return [];
+    return variants
+      .filter((v) => v.providerChannelId === mapping.id)
+      .map((v) => ({
+        providerChannelId: provider.id,
+        accountId: provider.accountId,
+        accountActive: provider.accountActive,
+        streamId: v.streamId,
+        tier: v.tier,
+        isPrimary: mapping.is_primary === 1,
+        confidence: mapping.match_confidence,
+      }));
+  });
+  const primary = candidates.filter((c) => c.isPrimary);
+  if (primary.length === 0) throw new AppError('CHANNEL_NOT_FOUND', 'channel not found', { details: { channelId } });
+  // Other mappings: by tier as rankVariants orders them, then the surer match first.
+  const tierPosition = new Map(tierOrder.map((tier, index) => [tier, index]));
+  const byTierThenConfidence = candidates
+    .filter((c) => !c.isPrimary)
+    .sort(
+      (a, b) =>
+        tierPosition.get(a.tier)! - tierPosition.get(b.tier)! || b.confidence - a.confidence || a.streamId - b.streamId,
+    );
+  return { channelId, candidates: [...rankVariants(primary), ...byTierThenConfidence] };
 }
+
+// rankVariants' order of tiers, best first (unknown plays as SD and loses a tie with it).
+const tierOrder = rankVariants(
+  (['SD', 'unknown', 'HD', 'FHD', '4K'] as const).map((tier, streamId) => ({ tier, streamId })),
+).map((v) => v.tier);

@@ -1,31 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { AppError, type AppConfig, type Clock, type Logger } from '../core/index.js';
-import { redactUrl } from '../credentials/index.js';
 import type { EventLog } from '../events/index.js';
 import type { Lineup, StreamCandidate } from '../lineup/index.js';
-import { buildStreamUrl } from '../xtream/index.js';
+import { CandidatePicker } from './candidate-picker.js';
+import type { HubInfo } from './channel-hub.js';
+import { unavailable, type StreamAccounts } from './connector.js';
+import { HubRegistry } from './hub-registry.js';
 import { SessionRegistry, type SessionInfo } from './session-registry.js';
 import { SlotPool } from './slot-pool.js';
-import { StreamSession } from './stream-session.js';
-import { openUpstream, UpstreamFailure } from './upstream.js';
+import { Viewer } from './viewer.js';
 
-/** What the stream proxy needs of the accounts domain: plaintext credentials and connection limits. */
-export interface StreamAccounts {
-  /** Throws AppError CREDENTIAL_UNAVAILABLE when the password cannot be recovered. */
-  streamCredentials(accountId: number): { serverUrl: string; username: string; password: string };
-  /** The account's effective connection limit. */
-  connectionLimit(accountId: number): number;
-}
-
-/** What a stream request resolved to: the candidate it plays and its account's limit. */
+/** What a stream request resolved to: the channel and its candidates on active accounts, in the order to try. */
 export interface StreamTarget {
   /** The XMLTV channel id (stable, what Plex asked for). */
   channelId: string;
-  candidate: StreamCandidate;
-  /** Every candidate, best first; the first is played, the rest are for failover later. */
+  /** Every playable candidate, best first (the lineup's rank, then what the engine learnt). */
   candidates: StreamCandidate[];
-  maxConnections: number;
 }
 
 export interface StreamingDeps {
@@ -34,175 +25,145 @@ export interface StreamingDeps {
   events: EventLog;
   log: Logger;
   clock: Clock;
-  config: Pick<AppConfig, 'userAgent' | 'tunerWaitMs' | 'upstreamConnectTimeoutMs'>;
+  config: Pick<
+    AppConfig,
+    'userAgent' | 'tunerWaitMs' | 'upstreamConnectTimeoutMs' | 'stallTimeoutMs' | 'recoveryTimeoutMs' | 'hubGraceMs'
+  >;
   accounts: StreamAccounts;
   /** The app's upstream dispatcher (follows redirects); its owner closes it. */
   dispatcher: Dispatcher;
-  /** A live upstream silent this long is dead (default 20 s). */
-  upstreamIdleTimeoutMs?: number;
 }
 
 export interface StreamRequest {
   /** The XMLTV channel id (unvalidated: validated here). */
   channelId: string;
   clientAddress: string;
-  /** Aborted when the client goes away; gives up waiting/connecting and ends the session. */
+  /** Aborted when the client goes away; gives up waiting/connecting and ends the viewer. */
   signal: AbortSignal;
 }
 
-// Opaque on purpose: the client learns that the stream cannot play, not why (no hosts, no URLs).
-const unavailable = 'stream unavailable';
-
 /**
- * The stream proxy's domain: resolve a lineup channel → choose the tier → take a tuner slot →
- * connect upstream; the caller then relays the session to its client. Everything that can fail
- * before the first byte throws an AppError, so the one error handler answers the client.
- *
- * Room for what comes next: failover tries `target.candidates` (already ranked) and then the other
- * mappings where `start()` now takes the first variant, and mid-stream behind `relayTo`; one
- * upstream shared by every viewer of a channel replaces the one-client `relay()` with a hub fed
- * by the same `openUpstream()` (the slot then belongs to the hub, not to each viewer).
+ * The stream engine: a request resolves its channel, joins the channel's hub (one shared
+ * upstream per channel, created on the first request) and waits until the hub plays; the caller
+ * then writes the viewer to its client. Everything that can fail before the first byte throws an
+ * AppError for the one error handler; after it, failures are repaired inside the response
+ * (failover in the hub's feed) or end it.
  */
 export class Streaming {
+  /** Every viewer, as the sessions API and the tuner status show them. */
   readonly sessions = new SessionRegistry();
   readonly slots = new SlotPool();
-  private readonly live = new Set<StreamSession>();
+  readonly hubs: HubRegistry;
+  private readonly picker: CandidatePicker;
   /** Bumped per account by `endSessionsOfAccount`: a request that waited for a slot across it gives up. */
   private readonly accountEpochs = new Map<number, number>();
 
-  constructor(private readonly deps: StreamingDeps) {}
+  constructor(private readonly deps: StreamingDeps) {
+    this.picker = new CandidatePicker(() => deps.clock.now());
+    this.hubs = new HubRegistry({
+      ...deps,
+      slots: this.slots,
+      picker: this.picker,
+      reclaim: (accountId) => this.hubs.reclaim(accountId),
+      accountEpoch: (accountId) => this.accountEpochs.get(accountId) ?? 0,
+      waitingFor: (accountId) => this.slots.waiting(accountId),
+    });
+  }
 
   /** Resolves and checks a channel without touching the provider (for HEAD): 400/404/503 as GET would. */
   check(channelId: string): StreamTarget {
     return this.resolve(channelId);
   }
 
-  /** Opens a stream up to the point where the upstream answered 200; relay it with `session.relayTo(client)`. */
-  async start(request: StreamRequest): Promise<StreamSession> {
-    const { events, config, clock } = this.deps;
+  /** Joins the channel's hub and resolves once it plays; write it with `viewer.relayTo(client)`. */
+  async start(request: StreamRequest): Promise<Viewer> {
+    const { clock, events } = this.deps;
     const target = this.resolve(request.channelId);
-    const variant = target.candidate;
-    const epoch = this.accountEpochs.get(variant.accountId) ?? 0;
-
-    const slot = await this.slots.acquire(variant.accountId, {
-      limit: target.maxConnections,
-      waitMs: config.tunerWaitMs,
-      signal: request.signal,
-    });
-    if (!slot) {
-      // Not a full account: the client left while waiting, or the server is shutting down.
-      if (request.signal.aborted || this.slots.isClosed) {
-        throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, {
-          details: { reason: request.signal.aborted ? 'client left while waiting' : 'shutting down' },
-        });
-      }
-      const details = {
-        channelId: target.channelId,
-        accountId: variant.accountId,
-        limit: target.maxConnections,
-        clientAddress: request.clientAddress,
-      };
-      events.record({ level: 'warn', category: 'tuner', message: 'All tuners in use', details });
-      throw new AppError('TUNER_LIMIT', 'all tuners in use', {
-        headers: { 'X-HDHomeRun-Error': '805 All Tuners In Use' },
-        details,
-      });
-    }
-    if ((this.accountEpochs.get(variant.accountId) ?? 0) !== epoch) {
-      // The account was deleted or switched off while this request waited for one of its slots.
-      slot.release();
-      throw new AppError('ACCOUNT_INACTIVE', unavailable, {
-        details: { channelId: target.channelId, accountId: variant.accountId },
-      });
-    }
-
+    const first = target.candidates[0]!;
     const info: SessionInfo = {
       id: randomUUID(),
       channelId: target.channelId,
-      accountId: variant.accountId,
-      streamId: variant.streamId,
-      tier: variant.tier,
+      accountId: first.accountId,
+      streamId: first.streamId,
+      tier: first.tier,
       clientAddress: request.clientAddress,
       state: 'connecting',
       startedAt: clock.now(),
       bytesSent: 0,
     };
-    const session = new StreamSession(info, slot, { registry: this.sessions, events, log: this.deps.log, clock });
-    this.live.add(session);
-    void session.whenEnded().then(() => this.live.delete(session));
-    const onClientGone = () => session.end('client-closed');
+    // The hub's candidates are read again at each failover: a remap or an account change applies.
+    const hub = this.hubs.hubFor(target.channelId, () => this.resolve(target.channelId).candidates);
+    const viewer = new Viewer(info, {
+      registry: this.sessions,
+      events,
+      log: this.deps.log,
+      clock,
+      onEnd: (ended) => hub.leave(ended),
+      onDrain: () => hub.viewerDrained(),
+    });
+    hub.join(viewer);
+    const onClientGone = () => viewer.end('client-closed');
     request.signal.addEventListener('abort', onClientGone, { once: true });
-    void session.whenEnded().then(() => request.signal.removeEventListener('abort', onClientGone));
-
-    let url: string | undefined;
+    void viewer.whenEnded().then(() => request.signal.removeEventListener('abort', onClientGone));
     try {
-      const credentials = this.deps.accounts.streamCredentials(variant.accountId);
-      url = buildStreamUrl(credentials.serverUrl, credentials.username, credentials.password, variant.streamId);
-      const upstream = await openUpstream(url, this.deps.dispatcher, {
-        userAgent: config.userAgent,
-        answerTimeoutMs: config.upstreamConnectTimeoutMs,
-        idleTimeoutMs: this.deps.upstreamIdleTimeoutMs ?? 20_000,
-        signal: session.signal,
-      });
-      session.markStreaming(upstream);
-      return session;
+      await hub.ready;
     } catch (error) {
-      session.end('upstream-failed');
-      if (!(error instanceof UpstreamFailure)) throw error;
-      const details = {
-        sessionId: info.id,
-        channelId: target.channelId,
-        accountId: variant.accountId,
-        streamId: variant.streamId,
-        tier: variant.tier,
-        url: url === undefined ? undefined : redactUrl(url),
-        reason: error.reason,
-        ...(error.status === undefined ? {} : { status: error.status }),
-        ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
-      };
-      if (error.reason !== 'aborted')
-        events.record({ level: 'warn', category: 'stream', message: 'Upstream unavailable', details });
-      throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, { details });
+      viewer.end('upstream-failed');
+      if (error instanceof AppError && error.code === 'TUNER_LIMIT') {
+        const details = { ...(error.details as object), clientAddress: request.clientAddress };
+        events.record({ level: 'warn', category: 'tuner', message: 'All tuners in use', details });
+      }
+      throw error;
     }
+    if (viewer.isEnded) {
+      throw new AppError('UPSTREAM_UNAVAILABLE', unavailable, {
+        details: { channelId: target.channelId, reason: 'client left while connecting' },
+      });
+    }
+    return viewer;
+  }
+
+  /** The hubs with their viewers, oldest first (the sessions API). */
+  listHubs(): HubInfo[] {
+    return this.hubs.list().map((hub) => hub.describe());
   }
 
   /**
-   * Ends every live session of an account at once (it was deleted or switched off): the client's
-   * response ends, the upstream connection closes, the slot is released, and each relaying
-   * session's "Stream ended" event names the reason. Returns how many sessions ended.
+   * Ends every stream of an account at once (it was deleted or switched off): the viewers'
+   * responses end, the upstream connections close, the slots are released, and each viewer's
+   * "Stream ended" event names the reason. Returns how many viewers ended.
    */
   endSessionsOfAccount(accountId: number, reason: 'account-deleted' | 'account-deactivated'): number {
     this.accountEpochs.set(accountId, (this.accountEpochs.get(accountId) ?? 0) + 1);
-    const ending = [...this.live].filter((session) => session.info.accountId === accountId);
-    for (const session of ending) session.end(reason);
-    if (ending.length > 0) {
+    const hubs = this.hubs.list().filter((hub) => hub.candidate?.accountId === accountId);
+    const ids = hubs.flatMap((hub) => [...hub.viewers].map((v) => v.info.id));
+    for (const hub of hubs) hub.endForAccount(reason);
+    if (ids.length > 0) {
       this.deps.events.record({
         level: 'info',
         category: 'stream',
-        message: `Ended ${ending.length} stream${ending.length === 1 ? '' : 's'}: ${reason.replace('-', ' ')}`,
-        details: { accountId, reason, sessionIds: ending.map((session) => session.info.id) },
+        message: `Ended ${ids.length} stream${ids.length === 1 ? '' : 's'}: ${reason.replace('-', ' ')}`,
+        details: { accountId, reason, sessionIds: ids },
       });
     }
-    return ending.length;
+    return ids.length;
   }
 
-  /** Shutdown: waiting requests give up, every session ends (client closed, upstream aborted, slot freed). */
+  /** Shutdown: waiting requests give up, every hub and viewer ends; resolves once every slot is free. */
   async closeAll(): Promise<void> {
     this.slots.close();
-    for (const session of [...this.live]) session.end('shutdown');
+    await Promise.all(this.hubs.list().map((hub) => hub.close('shutdown')));
   }
 
   private resolve(channelId: string): StreamTarget {
     const { candidates } = this.deps.lineup.resolveStreamCandidates(channelId);
-    const candidate = candidates[0]!; // resolving answers 404 for a channel without streams
-    if (!candidate.accountActive) {
-      throw new AppError('ACCOUNT_INACTIVE', unavailable, { details: { channelId, accountId: candidate.accountId } });
+    const playable = this.picker.order(channelId, candidates);
+    if (playable.length === 0) {
+      // Resolving answers 404 for a channel without streams, so every candidate's account is off.
+      throw new AppError('ACCOUNT_INACTIVE', unavailable, {
+        details: { channelId, accountId: candidates[0]?.accountId },
+      });
     }
-    return {
-      channelId,
-      candidate,
-      candidates,
-      maxConnections: this.deps.accounts.connectionLimit(candidate.accountId),
-    };
+    return { channelId, candidates: playable };
   }
 }

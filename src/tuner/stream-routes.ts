@@ -15,9 +15,10 @@ const streamHeaders = {
 
 /**
  * Plays one lineup channel (by XMLTV channel id) to this request: validate (400) → resolve (404)
- * → tuner slot (503 + 805) → upstream (503); only then `200 video/mp2t` and the relay. Errors
- * before the first byte are thrown as AppError for the one error handler; after it a failure
- * just ends the response (the session logs it). Resolves when the stream has ended.
+ * → join the channel's hub, which takes a tuner slot (503 + 805) and connects a candidate that
+ * plays (503); only then `200 video/mp2t` and the viewer's stream. Errors before the first byte
+ * are thrown as AppError for the one error handler; after it the hub repairs upstream failures
+ * inside the response, or ends it (the viewer logs it). Resolves when the stream has ended.
  * Shared by `/stream/:id` and the HDHomeRun `/auto/v{GuideNumber}` route.
  */
 export async function streamChannel(
@@ -38,14 +39,14 @@ export async function streamChannel(
   raw.once('close', () => {
     if (!raw.writableFinished) clientGone.abort();
   });
-  const session = await streaming.start({ channelId, clientAddress: request.ip, signal: clientGone.signal });
+  const viewer = await streaming.start({ channelId, clientAddress: request.ip, signal: clientGone.signal });
   reply.hijack();
   // HTTP/1.1 clients get chunked framing (measured cheaper than raw-until-close: Node batches
   // chunks into one writev when the socket is busy); HTTP/1.0 clients such as Plex get raw TS
   // until the connection closes.
   raw.writeHead(200, streamHeaders);
   raw.flushHeaders();
-  await session.relayTo(raw);
+  await viewer.relayTo(raw);
 }
 
 /** `GET|HEAD /stream/{xmltvChannelId}`: the stream proxy Plex and the M3U point at. */

@@ -111,4 +111,53 @@ describe('playable channels (what the tuner outputs list)', () => {
     expect(createLineup(db).findPlayableByNumber(2)).toBeUndefined();
     expect(createLineup(db).findPlayableByNumber(404)).toBeUndefined();
   });
+
+  it('resolves every variant of every mapping as stream candidates, in failover order', () => {
+    const other = seedAccountRow(db, { name: 'Other', active: false });
+    const lineupChannel = seedLineupChannel(db, { channelId: 'news.uk' });
+    const primary = seedProviderChannel(db, {
+      accountId: account,
+      name: 'News',
+      streams: [
+        { streamId: 10, tier: 'SD' },
+        { streamId: 11, tier: 'FHD' },
+        { streamId: 12, tier: 'HD' },
+      ],
+    });
+    const sure = seedProviderChannel(db, {
+      accountId: account,
+      name: 'News B',
+      streams: [
+        { streamId: 20, tier: 'HD' },
+        { streamId: 21, tier: '4K' },
+      ],
+    });
+    const unsure = seedProviderChannel(db, {
+      accountId: other,
+      name: 'News C',
+      streams: [
+        { streamId: 30, tier: 'HD' },
+        { streamId: 31, tier: 'unknown' },
+      ],
+    });
+    seedMapping(db, { lineupChannelId: lineupChannel, providerChannelId: unsure, primary: false, confidence: 0.6 });
+    seedMapping(db, { lineupChannelId: lineupChannel, providerChannelId: primary, primary: true, confidence: 0.7 });
+    seedMapping(db, { lineupChannelId: lineupChannel, providerChannelId: sure, primary: false, confidence: 0.9 });
+
+    const { candidates } = createLineup(db).resolveStreamCandidates('news.uk');
+    // The primary's variants best tier first (even over a 4K backup), then the others by tier, then by confidence.
+    expect(candidates.map((c) => c.streamId)).toEqual([11, 12, 10, 21, 20, 30, 31]);
+    expect(candidates[0]).toMatchObject({
+      providerChannelId: primary,
+      accountId: account,
+      accountActive: true,
+      isPrimary: true,
+    });
+    expect(candidates.find((c) => c.streamId === 30)).toMatchObject({
+      accountId: other,
+      accountActive: false,
+      isPrimary: false,
+      confidence: 0.6,
+    });
+  });
 });

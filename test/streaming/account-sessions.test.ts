@@ -92,9 +92,11 @@ describe('streams of an account that goes away', () => {
     f = await startStreamFixture({ maxConnections: 2, app: { config: { tunerWaitMs: 10_000 } } });
     f.addChannel('bbc1.uk', [{ streamId: 801, tier: 'HD' }]);
     f.addChannel('itv.uk', [{ streamId: 802, tier: 'HD' }]);
+    // A third channel: a request for a playing one would join its hub and need no slot.
+    f.addChannel('c4.uk', [{ streamId: 803, tier: 'HD' }]);
     await open('bbc1.uk');
     await open('itv.uk');
-    const third = openStream(`${f.t.url}/stream/bbc1.uk`);
+    const third = openStream(`${f.t.url}/stream/c4.uk`);
     await waitUntil(() => f.t.domains.streaming.slots.waiting(f.accountId) === 1, 5000, 'a queued request');
 
     const res = await f.t.app.inject({

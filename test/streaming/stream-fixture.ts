@@ -42,7 +42,8 @@ export async function startStreamFixture(options: StreamFixtureOptions = {}): Pr
   const provider = await startFakeProvider({ accounts: [{ username, password }], ...options.provider });
   let t: TestApp;
   try {
-    t = await startApp({ ...options.app, config: { tunerWaitMs: 300, ...options.app?.config } });
+    // No grace by default: most tests check that a hang-up frees the slot; grace tests set their own.
+    t = await startApp({ ...options.app, config: { tunerWaitMs: 300, hubGraceMs: 0, ...options.app?.config } });
   } catch (error) {
     await provider.close();
     throw error;
@@ -87,7 +88,7 @@ export interface StreamClient {
   headers: IncomingHttpHeaders;
   /** Bytes received so far. */
   received(): number;
-  /** The first bytes received (kept up to 64 KiB). */
+  /** The first bytes received (kept up to 64 KiB, or `keepBytes`). */
   head(): Buffer;
   waitForBytes(n: number, timeoutMs?: number): Promise<void>;
   /** The whole body as text (for error answers; waits for the end). */
@@ -102,7 +103,7 @@ export interface StreamClient {
 }
 
 /** Opens `GET|HEAD url` on a new connection and resolves at the response headers. */
-export function openStream(url: string, method: 'GET' | 'HEAD' = 'GET'): Promise<StreamClient> {
+export function openStream(url: string, method: 'GET' | 'HEAD' = 'GET', keepBytes = 65_536): Promise<StreamClient> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, agent: false }, (res: IncomingMessage) => {
       let received = 0;
@@ -111,7 +112,7 @@ export function openStream(url: string, method: 'GET' | 'HEAD' = 'GET'): Promise
       const waiters = new Set<() => void>();
       res.on('data', (chunk: Buffer) => {
         received += chunk.length;
-        if (firstLength < 65_536) {
+        if (firstLength < keepBytes) {
           firstChunks.push(chunk);
           firstLength += chunk.length;
         }

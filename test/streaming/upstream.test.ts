@@ -34,12 +34,12 @@ describe('openUpstream', () => {
       hops.push(`${req.url} ${req.headers['user-agent']}`);
       if (req.url === '/a') return res.writeHead(302, { location: '/b' }).end();
       if (req.url === '/b') return res.writeHead(307, { location: '/c' }).end();
-      res.writeHead(200, { 'content-type': 'video/mp2t' }).end(Buffer.alloc(188, 0x47));
+      res.writeHead(200, { 'content-type': 'video/mp2t' }).end(Buffer.alloc(188 * 4, 0x47));
     });
     const upstream = await openUpstream(`${base}/a`, dispatcher, options());
-    const chunks: Buffer[] = [];
+    const chunks: Buffer[] = [upstream.head];
     for await (const chunk of upstream.body) chunks.push(chunk as Buffer);
-    expect(Buffer.concat(chunks).length).toBe(188);
+    expect(Buffer.concat(chunks).length).toBe(188 * 4);
     expect(upstream.contentType).toBe('video/mp2t');
     expect(hops).toEqual(['/a UA-Test', '/b UA-Test', '/c UA-Test']);
   });
@@ -66,9 +66,14 @@ describe('openUpstream', () => {
   });
 
   it('treats an octet-stream or untyped 200 as video and a text page as a failure', async () => {
+    // Video is checked by its first bytes: sync bytes 188 apart (an HTML page labelled video is not).
+    const ts = Buffer.alloc(188 * 4, 0x47);
     const base = await serve((req, res) => {
-      if (req.url === '/octet') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('x');
-      if (req.url === '/none') return res.writeHead(200).end('x');
+      if (req.url === '/octet') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(ts);
+      if (req.url === '/none') return res.writeHead(200).end(ts);
+      if (req.url === '/html-as-video')
+        return res.writeHead(200, { 'content-type': 'video/mp2t' }).end('<html>expired</html>'.repeat(50));
+      if (req.url === '/html-untyped') return res.writeHead(200).end('<html>expired</html>'.repeat(50));
       if (req.url === '/endless-text')
         return void res.writeHead(200, { 'content-type': 'text/html' }).write('<html>'.repeat(10_000));
       res.writeHead(200, { 'content-type': 'text/plain' }).end('limit reached');
@@ -80,6 +85,10 @@ describe('openUpstream', () => {
     const failure = await openUpstream(`${base}/text`, dispatcher, options()).catch((e: unknown) => e);
     expect(failure).toMatchObject({ reason: 'not-a-stream', status: 200 });
     // An error page that never ends (a captcha served as a stream) is dropped without an uncaught error.
+    for (const path of ['/html-as-video', '/html-untyped']) {
+      const page = await openUpstream(`${base}${path}`, dispatcher, options()).catch((e: unknown) => e);
+      expect(page).toMatchObject({ reason: 'not-a-stream', status: 200 });
+    }
     const endless = await openUpstream(`${base}/endless-text`, dispatcher, options()).catch((e: unknown) => e);
     expect(endless).toMatchObject({ reason: 'not-a-stream' });
   });

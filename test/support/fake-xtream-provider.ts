@@ -28,7 +28,11 @@ export type StreamFault =
   | { kind: 'stall' } // accept, never answer
   | { kind: 'stall-after-headers' } // 200 + headers, then no bytes
   | { kind: 'close-early'; afterBytes: number } // 200, some bytes, then the socket is destroyed
-  | { kind: 'redirect'; status?: 301 | 302 | 307 }; // to /lb/{token}/{id}.ts on this server
+  | { kind: 'redirect'; status?: 301 | 302 | 307 } // to /lb/{token}/{id}.ts on this server
+  | { kind: 'html'; contentType?: string } // 200 with an HTML page, labelled video/mp2t (or as given; '' = no type)
+  | { kind: 'garbage' } // 200 video/mp2t, endless bytes with no TS sync
+  | { kind: 'drip'; intervalMs: number } // 200, then one 188-byte packet every intervalMs
+  | { kind: 'stall-after'; afterBytes: number }; // 200, some bytes, then silence with the socket open
 
 export interface StreamBehaviour {
   /** Bits per second; default 25 Mbit/s-ish pacing is too much for tests, so 2 Mbit/s. */
@@ -38,6 +42,8 @@ export interface StreamBehaviour {
   /** Unpaced: write as fast as the socket takes it (for throughput benchmarks). */
   unpaced?: boolean;
   fault?: StreamFault;
+  /** Answers only after this long (a slow backup). */
+  delayMs?: number;
 }
 
 /** A canned answer for one `player_api.php` action ('' = no action: authentication). */
@@ -76,8 +82,11 @@ export interface FakeProvider {
   requests: RecordedRequest[];
   /** Stream requests only, in order. */
   streamRequests(): RecordedRequest[];
-  /** Stream connections open right now. */
+  /** Stream connections open right now (a response is open until its socket closed). */
   openStreams(): number;
+  /** The most stream connections open at any one moment since start (or `resetPeak()`). */
+  peakOpenStreams(): number;
+  resetPeak(): void;
   /** Resolves when `openStreams()` satisfies `predicate` (polls; rejects after `timeoutMs`). */
   waitForOpenStreams(predicate: (n: number) => boolean, timeoutMs?: number): Promise<void>;
   setAccount(account: FakeAccount): void;
@@ -111,6 +120,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let open = 0;
+  let peak = 0;
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -210,6 +220,24 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   const serveStream = (streamId: number, req: IncomingMessage, res: ServerResponse, allowRedirect: boolean) => {
     const behaviour = streamBehaviours.get(streamId) ?? streamBehaviours.get('*') ?? {};
+    if (behaviour.delayMs) {
+      const delayed = { ...behaviour, delayMs: 0 };
+      const timer = setTimeout(
+        () => !res.destroyed && answerStream(streamId, delayed, req, res, allowRedirect),
+        behaviour.delayMs,
+      );
+      return void res.once('close', () => clearTimeout(timer));
+    }
+    answerStream(streamId, behaviour, req, res, allowRedirect);
+  };
+
+  const answerStream = (
+    streamId: number,
+    behaviour: StreamBehaviour,
+    req: IncomingMessage,
+    res: ServerResponse,
+    allowRedirect: boolean,
+  ) => {
     const fault = behaviour.fault;
     if (fault?.kind === 'refuse') return req.socket.destroy();
     if (fault?.kind === 'status') return sendText(res, fault.status, fault.body ?? 'error');
@@ -219,6 +247,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       return res.end();
     }
     open++;
+    peak = Math.max(peak, open);
     let closed = false;
     let timer: NodeJS.Timeout | undefined; // declared before `finish` can run (stall-after-headers returns early)
     const finish = () => {
@@ -228,12 +257,31 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       clearTimeout(timer);
     };
     res.on('close', finish);
-    res.writeHead(200, { 'content-type': 'video/mp2t' });
+    if (fault?.kind === 'html' && fault.contentType === '') res.writeHead(200);
+    else
+      res.writeHead(200, {
+        'content-type': fault?.kind === 'html' ? (fault.contentType ?? 'video/mp2t') : 'video/mp2t',
+      });
     if (fault?.kind === 'stall-after-headers') {
       res.flushHeaders();
       return;
     }
-    const limit = fault?.kind === 'close-early' ? fault.afterBytes : (behaviour.totalBytes ?? Infinity);
+    if (fault?.kind === 'html')
+      return void res.end('<!DOCTYPE html><html><body>Account expired</body></html>\n'.repeat(20));
+    if (fault?.kind === 'garbage' || fault?.kind === 'drip') {
+      const packet = fault.kind === 'drip' ? sampleTs.subarray(0, 188) : Buffer.alloc(13_160, 0x20);
+      const every = fault.kind === 'drip' ? fault.intervalMs : 20;
+      const drip = () => {
+        if (closed) return;
+        res.write(packet);
+        timer = setTimeout(drip, every);
+      };
+      return drip();
+    }
+    const limit =
+      fault?.kind === 'close-early' || fault?.kind === 'stall-after'
+        ? fault.afterBytes
+        : (behaviour.totalBytes ?? Infinity);
     const bitrate = behaviour.bitrate ?? 2_000_000;
     const chunkSize = 188 * 7 * 10; // 13,160 bytes: whole TS packets
     const intervalMs = behaviour.unpaced ? 0 : Math.max(1, (chunkSize * 8 * 1000) / bitrate);
@@ -253,6 +301,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const pump = () => {
       if (closed) return;
       if (sent >= limit) {
+        if (fault?.kind === 'stall-after') return; // silent from now on, socket open
         if (fault?.kind === 'close-early') res.destroy();
         else res.end();
         return;
@@ -287,6 +336,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     certificate,
     streamRequests: () => requests.filter((r) => r.streamId !== undefined),
     openStreams: () => open,
+    peakOpenStreams: () => peak,
+    resetPeak: () => void (peak = open),
     async waitForOpenStreams(predicate, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(open)) {

@@ -91,11 +91,12 @@ describe('stream proxy: connection limit', () => {
   it('is race-free: 50 simultaneous requests against a limit of 2 give exactly 2 streams and 48 prompt 503s', async () => {
     const waitMs = 1000;
     f = await startStreamFixture({ maxConnections: 2, app: { config: { tunerWaitMs: waitMs } } });
-    f.addChannel('busy.uk', [{ streamId: 9, tier: 'HD' }]);
+    // 50 channels: requests for one channel share its hub (see the next test).
+    for (let i = 0; i < 50; i++) f.addChannel(`busy${i}.uk`, [{ streamId: 100 + i, tier: 'HD' }]);
     const started = Date.now();
     const answers = await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        const client = await open('busy.uk');
+      Array.from({ length: 50 }, async (_, i) => {
+        const client = await open(`busy${i}.uk`);
         return { status: client.status, after: Date.now() - started, header: client.headers['x-hdhomerun-error'] };
       }),
     );
@@ -106,6 +107,18 @@ describe('stream proxy: connection limit', () => {
     expect(Math.max(...refused.map((a) => a.after))).toBeLessThan(waitMs + 1000);
     expect(f.provider.streamRequests()).toHaveLength(2);
     expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(2);
+  });
+
+  it('serves 50 simultaneous requests for one channel from one provider connection (single flight)', async () => {
+    f = await startStreamFixture({ maxConnections: 1, app: { config: { tunerWaitMs: 0 } } });
+    f.addChannel('busy.uk', [{ streamId: 9, tier: 'HD' }]);
+    const clients = await Promise.all(Array.from({ length: 50 }, () => open('busy.uk')));
+    expect(clients.map((c) => c.status)).toEqual(Array(50).fill(200));
+    await Promise.all(clients.map((c) => c.waitForBytes(188 * 100)));
+    expect(f.provider.streamRequests()).toHaveLength(1);
+    expect(f.provider.peakOpenStreams()).toBe(1);
+    expect(f.t.domains.streaming.slots.inUse(f.accountId)).toBe(1);
+    expect(f.t.domains.streaming.sessions.size).toBe(50);
   });
 
   it('lets a zap through: a request on a full account waits for the previous channel to close', async () => {

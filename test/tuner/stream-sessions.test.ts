@@ -51,7 +51,7 @@ describe('stream proxy: session tracking', () => {
   }
 
   it('creates a session with its metadata when a stream starts, and counts the bytes sent', async () => {
-    expect(await sessions()).toEqual({ items: [], total: 0 });
+    expect(await sessions()).toEqual({ items: [], total: 0, hubs: [] });
     const before = Date.now();
     const client = await open('bbc1.uk');
     await client.waitForBytes(50_000);
@@ -89,7 +89,7 @@ describe('stream proxy: session tracking', () => {
     const [session] = (await sessions()).items;
     client.close();
     await waitUntil(() => f.t.domains.streaming.sessions.size === 0, 1000, 'session removal');
-    expect(await sessions()).toEqual({ items: [], total: 0 });
+    expect(await sessions()).toEqual({ items: [], total: 0, hubs: [] });
     const events = await eventsOf(f, 'stream');
     const started = events.find((e) => e.message === 'Stream started');
     const ended = events.find((e) => e.message === 'Stream ended');

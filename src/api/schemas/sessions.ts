@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { Page, Tier } from './common.js';
+import { Nullable, Tier } from './common.js';
 
-/** A stream holding a tuner slot: who watches what, from which account and tier. */
+/** A viewer of a stream (each one an emulated tuner): who watches what, from which account and tier. */
 export const Session = Type.Object({
   id: Type.String(),
   channelId: Type.String(),
@@ -15,5 +15,37 @@ export const Session = Type.Object({
 });
 export type Session = Static<typeof Session>;
 
-export const SessionPage = Page(Session);
+/** One channel's shared upstream and the viewers it feeds. */
+export const Hub = Type.Object({
+  id: Type.String(),
+  channelId: Type.String(),
+  state: Type.Union([
+    Type.Literal('connecting'),
+    Type.Literal('streaming'),
+    Type.Literal('recovering'),
+    Type.Literal('lingering'),
+    Type.Literal('closed'),
+  ]),
+  startedAt: Type.String(),
+  /** The provider stream playing now (null while the first one connects). */
+  candidate: Nullable(Type.Object({ accountId: Type.Integer(), streamId: Type.Integer(), tier: Tier })),
+  failovers: Type.Integer(),
+  reconnects: Type.Integer(),
+  bytesIn: Type.Integer(),
+  /** Bits per second over the last seconds: from the provider, and to all viewers together. */
+  bitrateIn: Type.Integer(),
+  bitrateOut: Type.Integer(),
+  viewers: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      clientAddress: Type.String(),
+      bytesSent: Type.Integer(),
+      startedAt: Type.String(),
+    }),
+  ),
+});
+export type Hub = Static<typeof Hub>;
+
+/** Every viewer (`items`, oldest first) and every hub with its viewers. */
+export const SessionPage = Type.Object({ items: Type.Array(Session), total: Type.Integer(), hubs: Type.Array(Hub) });
 export type SessionPage = Static<typeof SessionPage>;

@@ -1,0 +1,42 @@
+import type { StreamCandidate } from '../lineup/index.js';
+import { ChannelHub, type HubDeps } from './channel-hub.js';
+
+/**
+ * The running hubs, one per channel. Single flight: two simultaneous requests for a channel get
+ * the same hub (and so one provider connection), created synchronously by whichever came first.
+ */
+export class HubRegistry {
+  private readonly hubs = new Map<string, ChannelHub>();
+
+  constructor(private readonly deps: Omit<HubDeps, 'onClosed'>) {}
+
+  /** The channel's running hub, or a new one connecting its candidates. */
+  hubFor(channelId: string, candidates: () => StreamCandidate[]): ChannelHub {
+    const running = this.hubs.get(channelId);
+    if (running && !running.isClosed) return running;
+    const hub = new ChannelHub(channelId, candidates, {
+      ...this.deps,
+      onClosed: (closed) => {
+        if (this.hubs.get(channelId) === closed) this.hubs.delete(channelId);
+      },
+    });
+    this.hubs.set(channelId, hub);
+    return hub;
+  }
+
+  /** Closes the account's lingering hubs (a request needs their slot); true when one was closed. */
+  reclaim(accountId: number): boolean {
+    let any = false;
+    for (const hub of this.hubs.values()) if (hub.candidate?.accountId === accountId && hub.reclaim()) any = true;
+    return any;
+  }
+
+  /** Hubs oldest first. */
+  list(): ChannelHub[] {
+    return [...this.hubs.values()].sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  get size(): number {
+    return this.hubs.size;
+  }
+}
