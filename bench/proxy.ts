@@ -324,7 +324,7 @@ async function main(): Promise<void> {
     const speed = rate(fast.proxy) / rate(n);
     const cost = cpuPerGb / n.relayCpuPerGb;
     return [
-      `| reference: the same through nginx ${nginx.relay.version} (\`proxy_pass\`, \`proxy_buffering off\`, 1 worker) in the proxy's place | | ${mbps(n)} MB/s (${(100 * (rate(n) / rate(fast.direct))).toFixed(0)}%), ${s(n.relayCpuPerGb)} CPU per GB, RSS ${mb(nginxRss ?? 0)} | | |`,
+      `| reference: the same through ${nginx.relay.version} (\`proxy_pass\`, \`proxy_buffering off\`, 1 worker) in the proxy's place | | ${mbps(n)} MB/s (${(100 * (rate(n) / rate(fast.direct))).toFixed(0)}%), ${s(n.relayCpuPerGb)} CPU per GB, RSS ${mb(nginxRss ?? 0)} | | |`,
       `| proxy throughput ÷ nginx's (unpaced, best of 5 each) | | ${speed.toFixed(2)}× | ≥ 0.9× | ${verdict(speed >= 0.9)} |`,
       `| proxy CPU per GB ÷ nginx's | | ${cost.toFixed(2)}× | ≤ 1.5× | ${verdict(cost <= 1.5)} |`,
     ];
