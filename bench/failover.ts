@@ -294,7 +294,7 @@ async function runOnce(provider: FakeProvider, stalling: StallingUpstream, scena
     const run: Run = {
       read,
       requested:
-        scenario.kind === 'connect' && scenario.fault === 'connection refused' ? `(p refused) ${order}` : order,
+        scenario.kind === 'connect' && scenario.fault === 'connection refused' ? `(p refused) ${order || '—'}` : order,
     };
     const lastDead = stalling.lastByteAt[stallsBefore];
     if (scenario.kind === 'stall') Object.assign(run, stallGap(read, lastDead));
