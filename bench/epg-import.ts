@@ -15,7 +15,8 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,7 @@ import { Lineup } from '../src/lineup/index.js';
 import { createUpstreamAgent } from '../src/upstream-http/index.js';
 import { GuideSources, formatXmltvTime, parseXmltv } from '../src/xmltv/index.js';
 import { ProviderCatalog } from '../src/xtream/index.js';
+import { writeHostileGuides } from './epg-hostile.js';
 import { recordResults } from './results-file.js';
 
 const channels = 2000;
@@ -36,7 +38,7 @@ const slotMs = 67 * 60_000;
 const workDir = resolve(process.cwd(), '.bench-tmp', 'epg');
 const self = fileURLToPath(import.meta.url);
 
-type Mode = 'read' | 'parse' | 'import' | 'reimport';
+type Mode = 'read' | 'parse' | 'import' | 'reimport' | 'hostile';
 interface RunResult {
   mode: Mode;
   file: string;
@@ -44,6 +46,10 @@ interface RunResult {
   cpuMs: number;
   peakRssMb: number;
   programmes: number;
+  /** Hostile runs: the import's error message (undefined when it succeeded), and the database's size after it. */
+  failure?: string;
+  dbMb?: number;
+  channels?: number;
 }
 
 /** The guide as a stream of text chunks, a channel at a time. */
@@ -84,6 +90,8 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
   const cpu0 = process.cpuUsage();
   let t0 = performance.now();
   let programmes = 0;
+  let hostile: Pick<RunResult, 'failure' | 'dbMb' | 'channels'> = {};
+  let channelsImported = 0;
   if (mode === 'read') {
     const gz = Buffer.alloc(2);
     const fd = openSync(file, 'r');
@@ -115,7 +123,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
       events,
       log,
       clock: systemClock,
-      config: createConfig({ userAgent: 'bench' }),
+      config: createConfig({ userAgent: 'bench', guideDir: dirname(file) }), // guide files are read from allowed folders only
       dispatcher,
     });
     const { id } = guides.create({ name: 'bench', url: file });
@@ -124,10 +132,22 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
       t0 = performance.now();
       Object.assign(cpu0, process.cpuUsage());
     }
-    programmes = (await guides.refresh(id)).programmes;
+    let failure: string | undefined;
+    if (mode === 'hostile') {
+      try {
+        const result = await guides.refresh(id);
+        programmes = result.programmes;
+        channelsImported = result.channels;
+      } catch (error) {
+        failure = (error as Error).message;
+      }
+    } else programmes = (await guides.refresh(id)).programmes;
     await dispatcher.close();
-    db.close();
+    db.close(); // checkpoints the WAL into the file and removes it
+    const dbMb = statSync(join(dir, 'bench.db')).size / 1024 / 1024;
     rmSync(dir, { recursive: true, force: true });
+    if (mode === 'hostile')
+      hostile = { ...(failure !== undefined ? { failure } : {}), dbMb, channels: channelsImported };
   }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -138,6 +158,7 @@ async function runChild(mode: Mode, file: string): Promise<RunResult> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     programmes,
+    ...hostile,
   };
 }
 
@@ -174,11 +195,25 @@ async function main(): Promise<void> {
           parse: 'reference: parse only, no storage',
           import: '**import** into an empty guide',
           reimport: '**re-import**, replacing the same 300k programmes',
+          hostile: '',
         }[r.mode];
         rows.push(
           `| ${label} (${mb(file)} MB) | ${what} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s | ${r.peakRssMb.toFixed(0)} MB | ${r.mode === 'read' ? '' : r.programmes.toLocaleString('en')} | ${r.mode === 'import' || r.mode === 'reimport' ? `${(r.wallMs / (channels / 1000) / 1000).toFixed(2)} s` : ''} |`,
         );
       }
+    }
+    // Hostile guides: each must end with a clear reason (or import within the bounds) while peak
+    // RSS stays under 300 MB and a failed one leaves the database as small as it was.
+    const hostileRows: string[] = [];
+    const hostileVerdicts: boolean[] = [];
+    for (const guide of await writeHostileGuides(workDir)) {
+      const r = measure('hostile', guide.file);
+      const ok = r.peakRssMb < 300 && (r.failure === undefined || (r.dbMb ?? 0) < 5);
+      hostileVerdicts.push(ok);
+      hostileRows.push(
+        `| ${guide.label} | ${guide.size} | ${r.failure !== undefined ? `failed: "${r.failure}"` : `imported: ${r.channels} channel(s), ${r.programmes} programme(s)`} | ${(r.wallMs / 1000).toFixed(2)} s | ${r.peakRssMb.toFixed(0)} MB | ${(r.dbMb ?? 0).toFixed(1)} MB | ${ok ? 'met' : '**not met**'} |`,
+      );
+      rmSync(guide.file, { force: true });
     }
     const section = [
       '## Guide import (`npm run bench:epg`)',
@@ -190,6 +225,16 @@ async function main(): Promise<void> {
       ...rows,
       '',
       `Targets: import < 20 s and peak RSS < 300 MB — ${verdicts.join(', ')}.`,
+      '',
+      'Hostile guides, each imported from a file into a fresh database in its own process (as above):',
+      '',
+      '| guide | file | outcome | wall | peak RSS | database after | target: RSS < 300 MB, a failed one leaves < 5 MB |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      ...hostileRows,
+      '',
+      `Hostile guides: ${hostileVerdicts.every(Boolean) ? 'all met' : '**not all met**'}. The database after a failed import is as small as an empty one with its schema; load average at the end ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / ')}.`,
     ].join('\n');
     console.log(section);
     recordResults('epg', section);

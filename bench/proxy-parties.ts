@@ -12,7 +12,9 @@ export const fastBytes = 1024 * 1024 * 1024; // one unpaced stream: 1 GiB
 export const liveStreams = 20;
 export const liveBitrate = 25_000_000;
 export const liveSeconds = 10;
-export const ids = { ttfb: 1, fast: 2, live: 100 };
+export const ids = { ttfb: 1, fast: 2, shared: 3, live: 100 };
+/** Viewers of one channel at once (one 25 Mbit/s stream): with sharing, one provider connection. */
+export const sharedViewers = 20;
 
 export type Message = Record<string, unknown> & { type: string };
 
@@ -21,9 +23,17 @@ export async function runProvider(): Promise<void> {
   const { startFakeProvider } = await import('../test/support/fake-xtream-provider.js');
   const provider = await startFakeProvider({ accounts: [account] });
   provider.setStream(ids.fast, { unpaced: true, totalBytes: fastBytes });
+  provider.setStream(ids.shared, { bitrate: liveBitrate });
   for (let i = 0; i < liveStreams; i++) provider.setStream(ids.live + i, { bitrate: liveBitrate });
   process.on('message', (m: Message) => {
-    if (m.type === 'stats') process.send!({ type: 'stats', id: m.id, ...usage(), sessions: provider.openStreams() });
+    if (m.type === 'stats')
+      process.send!({
+        type: 'stats',
+        id: m.id,
+        ...usage(),
+        sessions: provider.openStreams(),
+        streamRequests: provider.streamRequests().length,
+      });
     if (m.type === 'close') void provider.close().then(() => process.exit(0));
   });
   process.on('disconnect', () => process.exit(0)); // the bench died: do not linger
@@ -125,6 +135,7 @@ export async function seedChannels(dataDir: string, accountId: number): Promise<
   };
   add('ttfb.bench', ids.ttfb);
   add('fast.bench', ids.fast);
+  add('shared.bench', ids.shared);
   for (let i = 0; i < liveStreams; i++) add(`live${i}.bench`, ids.live + i);
   db.close();
 }

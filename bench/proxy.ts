@@ -13,9 +13,8 @@
  * (node:http get → pipe, nothing else) in the proxy's place, and reports each process's CPU per GB
  * and the throughput those CPU costs allow on this machine's cores.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
@@ -28,84 +27,26 @@ import {
   liveStreams,
   runProvider,
   seedChannels,
+  sharedViewers,
   startScriptNodeFlags,
-  type Message,
 } from './proxy-parties.js';
+import {
+  ask,
+  now,
+  quantile,
+  read,
+  sleep,
+  startChild,
+  stopChild,
+  waitForNoSessions,
+  type Read,
+} from './proxy-client.js';
+import { findNginx, startNginx, type NginxRelay } from './proxy-nginx.js';
 import { recordResults } from './results-file.js';
 
 const ttfbRounds = 100;
 
-// ---------------------------------------------------------------- the client and the report
-function startChild(
-  script: string,
-  args: string[],
-  execArgv?: string[],
-): Promise<{ child: ChildProcess; url: string; ready: Message }> {
-  const child = fork(script, args, {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    ...(execArgv ? { execArgv } : {}),
-  });
-  return new Promise((ok, fail) => {
-    child.once('message', (m: Message) => ok({ child, url: String(m.url), ready: m }));
-    child.once('exit', (code) => fail(new Error(`child ${args[0]} exited with ${code}`)));
-  });
-}
-
-/** The app's CPU, RSS and session count; `gc` first collects garbage (to tell live memory from garbage). */
-let askId = 0;
-function ask(child: ChildProcess, gc = false): Promise<{ cpuSeconds: number; rss: number; sessions: number }> {
-  const id = ++askId;
-  return new Promise((ok) => {
-    const onMessage = (m: Message) => {
-      if (m.id !== id) return;
-      child.off('message', onMessage);
-      ok(m as unknown as { cpuSeconds: number; rss: number; sessions: number });
-    };
-    child.on('message', onMessage);
-    child.send({ type: 'stats', gc, id });
-  });
-}
-
-interface Read {
-  ttfbMs: number;
-  bytes: number;
-  seconds: number;
-}
-
-/** GETs `url` on a fresh connection; reads until `maxBytes`, `maxMs` or the end; reports first-byte time and bytes. */
-function read(url: string, options: { maxBytes?: number; maxMs?: number } = {}): Promise<Read> {
-  return new Promise((ok, fail) => {
-    const started = process.hrtime.bigint();
-    let first = 0n;
-    let bytes = 0;
-    const req = httpRequest(url, { agent: false }, (res) => {
-      if (res.statusCode !== 200) return fail(new Error(`${url}: HTTP ${res.statusCode}`));
-      const timer = options.maxMs ? setTimeout(() => done(), options.maxMs) : undefined;
-      const done = () => {
-        clearTimeout(timer);
-        const now = process.hrtime.bigint();
-        req.destroy();
-        ok({ ttfbMs: Number(first - started) / 1e6, bytes, seconds: Number(now - started) / 1e9 });
-      };
-      res.on('data', (chunk: Buffer) => {
-        if (!first) first = process.hrtime.bigint();
-        bytes += chunk.length;
-        if (options.maxBytes !== undefined && bytes >= options.maxBytes) done();
-      });
-      res.once('end', done);
-    });
-    req.once('error', fail);
-    req.end();
-  });
-}
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForNoSessions(app: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200 && (await ask(app)).sessions > 0; i++) await sleep(5);
-}
-
+// ---------------------------------------------------------------- the measurements and the report
 interface AppUnderTest {
   child: ChildProcess;
   url: string;
@@ -132,13 +73,6 @@ async function startAppUnderTest(
   return { child, url, freshRss, close: () => stopChild(child) };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((ok) => {
-    child.once('exit', () => ok());
-    child.send({ type: 'close' });
-  });
-}
-
 interface LiveFigures {
   idleRss: number;
   peakRss: number;
@@ -149,8 +83,6 @@ interface LiveFigures {
   /** The same from the 2nd second on: sessions set up and code warm, as a stream runs for hours. */
   steadyAt25: number;
 }
-
-const now = () => Number(process.hrtime.bigint()) / 1e9;
 
 /**
  * 20 concurrent 25 Mbit/s streams for 10 s through `relay` (`urlOf(i)` is stream i): its CPU and RSS
@@ -195,19 +127,65 @@ interface FastRun extends Read {
   relayCpuPerGb: number;
 }
 
-async function readFast(url: string, provider: ChildProcess, relay?: ChildProcess): Promise<FastRun> {
-  if (relay) await waitForNoSessions(relay);
+async function readFast(url: string, provider: ChildProcess, relay?: ChildProcess | NginxRelay): Promise<FastRun> {
+  if (relay && !('url' in relay)) await waitForNoSessions(relay);
   await waitForNoSessions(provider);
-  const before = { client: process.cpuUsage(), provider: await ask(provider), relay: relay && (await ask(relay)) };
+  const relayCpu = async () =>
+    relay === undefined ? 0 : 'url' in relay ? relay.cpuSeconds() : (await ask(relay)).cpuSeconds;
+  const before = { client: process.cpuUsage(), provider: await ask(provider), relay: await relayCpu() };
   const r = await read(url);
   const client = process.cpuUsage(before.client);
-  const after = { provider: await ask(provider), relay: relay && (await ask(relay)) };
+  const after = { provider: await ask(provider), relay: await relayCpu() };
   const gb = r.bytes / 1e9;
   return {
     ...r,
     clientCpuPerGb: (client.user + client.system) / 1e6 / gb,
     providerCpuPerGb: (after.provider.cpuSeconds - before.provider.cpuSeconds) / gb,
-    relayCpuPerGb: after.relay && before.relay ? (after.relay.cpuSeconds - before.relay.cpuSeconds) / gb : 0,
+    relayCpuPerGb: (after.relay - before.relay) / gb,
+  };
+}
+
+interface SharedFigures {
+  /** Stream requests the provider had during the run, and the most it had open at once (sampled). */
+  providerConnections: number;
+  peakOpenUpstreams: number;
+  /** Slowest and fastest viewer, Mbit/s; all viewers together. */
+  minMbit: number;
+  maxMbit: number;
+  totalMbit: number;
+  /** Fraction of a core over the first `liveSeconds - 1` s. */
+  cpuShare: number;
+  peakRss: number;
+}
+
+/** `sharedViewers` clients on one 25 Mbit/s channel at once for `liveSeconds`: provider connections, proxy CPU and RSS. */
+async function measureShared(app: AppUnderTest, provider: ChildProcess): Promise<SharedFigures> {
+  await waitForNoSessions(app.child);
+  await waitForNoSessions(provider);
+  const before = await ask(provider);
+  const idle = { ...(await ask(app.child)), at: now() };
+  let peakOpen = 0;
+  const rss: number[] = [];
+  const sampler = setInterval(() => {
+    void ask(provider).then((p) => (peakOpen = Math.max(peakOpen, p.sessions)));
+    void ask(app.child).then((a) => rss.push(a.rss));
+  }, 250);
+  const end = sleep((liveSeconds - 1) * 1000).then(async () => ({ ...(await ask(app.child)), at: now() }));
+  const reads = await Promise.all(
+    Array.from({ length: sharedViewers }, () => read(`${app.url}/stream/shared.bench`, { maxMs: liveSeconds * 1000 })),
+  );
+  clearInterval(sampler);
+  const e = await end;
+  const after = await ask(provider);
+  const mbit = reads.map((r) => (r.bytes * 8) / r.seconds / 1e6);
+  return {
+    providerConnections: (after.streamRequests ?? 0) - (before.streamRequests ?? 0),
+    peakOpenUpstreams: peakOpen,
+    minMbit: Math.min(...mbit),
+    maxMbit: Math.max(...mbit),
+    totalMbit: mbit.reduce((a, b) => a + b, 0),
+    cpuShare: (e.cpuSeconds - idle.cpuSeconds) / (e.at - idle.at),
+    peakRss: Math.max(...rss, e.rss),
   };
 }
 
@@ -250,6 +228,17 @@ async function measureTtfb(
   return { ttfbDirect: ttfbDirect.sort((a, b) => a - b), ttfbProxy: ttfbProxy.sort((a, b) => a - b) };
 }
 
+/** nginx started as the reference relay, or why there is none (not installed, or it would not start). */
+async function startNginxIfThere(dir: string, providerUrl: string): Promise<{ relay?: NginxRelay; missing?: string }> {
+  const binary = findNginx();
+  if (!binary) return { missing: 'nginx not on PATH (Debian: `apt-get install nginx-light`): no reference this run' };
+  try {
+    return { relay: await startNginx(binary, dir, providerUrl) };
+  } catch (error) {
+    return { missing: `nginx did not start: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
 async function main(): Promise<void> {
   const temp = makeTempDir('tunerbridge-bench-proxy-');
   compileApp(temp.path);
@@ -273,15 +262,26 @@ async function main(): Promise<void> {
     ['--expose-gc', ...shippedFlags],
   );
   const viaBare = (id: number) => `${bare.url}/live/${account.username}/${account.password}/${id}.ts`;
-  const runs: { direct: FastRun[]; proxy: FastRun[]; bare: FastRun[] } = { direct: [], proxy: [], bare: [] };
+  // And through nginx (C, proxy_pass) when it is installed: the goal is measured against it.
+  const nginx = await startNginxIfThere(temp.path, provider.url);
+  const viaNginx = (id: number) => `${nginx.relay?.url}/live/${account.username}/${account.password}/${id}.ts`;
+  const runs = { direct: [] as FastRun[], proxy: [] as FastRun[], bare: [] as FastRun[], nginx: [] as FastRun[] };
   for (let round = 0; round < 5; round++) {
     runs.direct.push(await readFast(direct(ids.fast), provider.child));
     runs.proxy.push(await readFast(`${fastApp.url}/stream/fast.bench`, provider.child, fastApp.child));
     runs.bare.push(await readFast(viaBare(ids.fast), provider.child, bare.child));
+    if (nginx.relay) runs.nginx.push(await readFast(viaNginx(ids.fast), provider.child, nginx.relay));
   }
   await fastApp.close();
+  const nginxRss = nginx.relay?.rss();
+  await nginx.relay?.close();
   const bareLive = await measureLive(bare.child, (i) => viaBare(ids.live + i));
   await stopChild(bare.child);
+
+  // 20 viewers of one channel at once, on a fresh app (measureLive's forced GC is behind the others).
+  const sharedApp = await startAppUnderTest(temp.path, provider.url, 'shipped-shared', shippedFlags);
+  const shared = await measureShared(sharedApp, provider.child);
+  await sharedApp.close();
 
   // The same under plain node (no V8 flags): what the flags buy in RSS and cost in CPU.
   const plain = await startAppUnderTest(temp.path, provider.url, 'plain-node', []);
@@ -307,6 +307,7 @@ async function main(): Promise<void> {
     proxy: bestOf(runs.proxy),
     bare: bestOf(runs.bare),
     plain: bestOf(plainRuns),
+    nginx: runs.nginx.length ? bestOf(runs.nginx) : undefined,
   };
   const rate = (r: Read) => r.bytes / r.seconds;
   const addedTtfb = quantile(ttfbProxy, 0.5) - quantile(ttfbDirect, 0.5);
@@ -316,6 +317,18 @@ async function main(): Promise<void> {
   // What the measured CPU costs allow on this machine, as a share of the direct read: an upper bound for any run.
   const boundShare = (r: FastRun) =>
     (cpuBound([r.providerCpuPerGb, r.relayCpuPerGb, r.clientCpuPerGb], cores) * 1e9) / rate(fast.direct);
+  const nginxRows = (() => {
+    const n = fast.nginx;
+    if (!n || !nginx.relay)
+      return [`| reference: the same through nginx in the proxy's place | | ${nginx.missing} | | |`];
+    const speed = rate(fast.proxy) / rate(n);
+    const cost = cpuPerGb / n.relayCpuPerGb;
+    return [
+      `| reference: the same through ${nginx.relay.version} (\`proxy_pass\`, \`proxy_buffering off\`, 1 worker) in the proxy's place | | ${mbps(n)} MB/s (${(100 * (rate(n) / rate(fast.direct))).toFixed(0)}%), ${s(n.relayCpuPerGb)} CPU per GB, RSS ${mb(nginxRss ?? 0)} | | |`,
+      `| proxy throughput ÷ nginx's (unpaced, best of 5 each) | | ${speed.toFixed(2)}× | ≥ 0.9× | ${verdict(speed >= 0.9)} |`,
+      `| proxy CPU per GB ÷ nginx's | | ${cost.toFixed(2)}× | ≤ 1.5× | ${verdict(cost <= 1.5)} |`,
+    ];
+  })();
   const flagsLabel = shippedFlags.length ? `node ${shippedFlags.join(' ')}` : 'plain node';
   const rssRow = (l: LiveFigures, fresh: number) =>
     `${mb(l.peakRss)} (fresh ${mb(fresh)}, before the streams ${mb(l.idleRss)}, after a forced GC with the streams open ${mb(l.liveRss)})`;
@@ -330,10 +343,13 @@ async function main(): Promise<void> {
     `| time to first byte, p95 | ${ms(quantile(ttfbDirect, 0.95))} | ${ms(quantile(ttfbProxy, 0.95))} | | |`,
     `| one unpaced stream, 1 GiB (best of 5) | ${mbps(fast.direct)} MB/s | ${mbps(fast.proxy)} MB/s (${(100 * share).toFixed(0)}%) | ≥ 80% of direct | ${verdict(share >= 0.8)} |`,
     `| reference: the same through a bare Node relay (node:http get → pipe) in the proxy's place | | ${mbps(fast.bare)} MB/s (${(100 * (rate(fast.bare) / rate(fast.direct))).toFixed(0)}%) | | |`,
+    ...nginxRows,
     `| proxy CPU per GB relayed (unpaced stream; bare relay ${s(fast.bare.relayCpuPerGb)}) | | ${s(cpuPerGb)} | < 3.2 s (= 1% of a core at 25 Mbit/s) | ${verdict(cpuPerGb < 3.2)} |`,
     `| proxy CPU per 25 Mbit/s stream (20 live streams, ${live.perStreamMbit.toFixed(1)} Mbit/s each as paced; CPU over their first ${liveSeconds - 1} s) | | ${pct(live.perStreamAt25)} of a core (from the 2nd second on: ${pct(live.steadyAt25)}; bare relay ${pct(bareLive.perStreamAt25)} / ${pct(bareLive.steadyAt25)}) | < 1% | ${verdict(live.perStreamAt25 < 0.01)} |`,
     `| proxy RSS, 20 concurrent 25 Mbit/s streams: peak | | ${rssRow(live, app.freshRss)} | < 150 MB | ${verdict(live.peakRss < 150 * 1024 * 1024)} |`,
     `| the same under plain node (no V8 flags, as \`node dist/main.js\` or the \`tunerbridge\` bin run) | | ${rssRow(livePlain, plain.freshRss)}; CPU ${pct(livePlain.perStreamAt25)} of a core per stream; unpaced ${mbps(fast.plain)} MB/s, ${s(fast.plain.relayCpuPerGb)} per GB | < 150 MB | ${verdict(livePlain.peakRss < 150 * 1024 * 1024)} |`,
+    `| ${sharedViewers} viewers on one channel (25 Mbit/s) at once for ${liveSeconds} s: provider connections opened | | ${shared.providerConnections} (at most ${shared.peakOpenUpstreams} open at once) | 1 | ${verdict(shared.providerConnections === 1)} |`,
+    `| the same: proxy CPU, RSS, viewers' rate | | ${pct(shared.cpuShare)} of a core (${pct(shared.cpuShare / sharedViewers)} per viewer); peak RSS ${mb(shared.peakRss)}; each viewer ${shared.minMbit.toFixed(1)}-${shared.maxMbit.toFixed(1)} Mbit/s, ${shared.totalMbit.toFixed(0)} Mbit/s out in all | | |`,
     '',
     `CPU seconds per GB on the unpaced stream: direct read: provider ${s(fast.direct.providerCpuPerGb)}, client ${s(fast.direct.clientCpuPerGb)}; ` +
       `through the proxy: provider ${s(fast.proxy.providerCpuPerGb)}, proxy ${s(cpuPerGb)}, client ${s(fast.proxy.clientCpuPerGb)}; through the bare relay: relay ${s(fast.bare.relayCpuPerGb)}. ` +

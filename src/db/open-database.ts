@@ -21,6 +21,10 @@ export function openDatabase(file: string): Db {
     createPrivateFile(file);
   }
   const db = new Database(file);
+  // Only a file with no table yet can take auto_vacuum (existing databases keep NONE: converting
+  // them takes a full VACUUM, too slow for start-up). INCREMENTAL lets the guide cleanup give the
+  // pages of removed guides back to the file system (reclaimSpace in xmltv/).
+  if (db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0) db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   // Created by the pragma with the database's mode; ones left by an older version may be looser.
   for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) tighten(file + suffix, 0o600);

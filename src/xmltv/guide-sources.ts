@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import {
   AppError,
@@ -12,32 +11,33 @@ import {
 import { getSetting, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
-import { redactUrlFully, unmaskUrl, urlMask, type CredentialStore } from '../credentials/index.js';
-import { guideError, guideLocationKind, openGuide } from './guide-download.js';
-import { checkGuideFile, guideFolders } from './guide-files.js';
+import type { CredentialStore } from '../credentials/index.js';
+import { guideFolders } from './guide-files.js';
+import { plural, runImport, type RefreshResult } from './guide-import.js';
 import {
-  GuideWriter,
-  deleteStaleProgrammes,
-  reclaimSpace,
-  sourcesWithStaleProgrammes,
-  type ImportedCounts,
-} from './guide-store.js';
+  accountLocation,
+  changedLocation,
+  checkLocation,
+  revealLocation,
+  storeLocation,
+  type GuideLocationDeps,
+} from './guide-locations.js';
+import { deleteStaleProgrammes, reclaimSpace, sourcesWithStaleProgrammes } from './guide-store.js';
 import { DailyTimer, defaultRefreshTime, missedRefresh, parseDailyTime, type DailyTime } from './refresh-schedule.js';
 import {
   deleteSourceRow,
   findSourceRow,
   insertSourceRow,
   listSourceRows,
-  recordImportFailure,
   secretOfSource,
   toSourceView,
   updateSourceRow,
   type ImportProgress,
   type SourceRow,
-  type StoredLocation,
   type SourceView,
 } from './source-repository.js';
-import { GuideFormatError, parseXmltv } from './xmltv-bytes.js';
+
+export type { RefreshResult } from './guide-import.js';
 
 export interface GuideSourcesDeps {
   db: Db;
@@ -77,11 +77,6 @@ export interface SourceInput {
   enabled?: boolean;
 }
 
-/** What a refresh returns: what the source now holds. */
-export interface RefreshResult extends ImportedCounts {
-  durationMs: number;
-}
-
 const refreshTimeKey = 'guide.refreshTime';
 
 /**
@@ -95,6 +90,7 @@ export class GuideSources {
   >();
   private readonly timer: DailyTimer;
   private readonly folders: string[];
+  private readonly locations: GuideLocationDeps;
   private cleanup: Promise<number> | undefined;
   private closed = false;
 
@@ -104,6 +100,7 @@ export class GuideSources {
       () => deps.clock.now(),
     );
     this.folders = guideFolders(deps.config);
+    this.locations = { credentials: deps.credentials, folders: this.folders, accountGuideUrl: deps.accountGuideUrl };
   }
 
   list(): SourceView[] {
@@ -121,8 +118,8 @@ export class GuideSources {
       throw invalidInput('give either url or accountId');
     const location =
       input.accountId !== undefined
-        ? this.accountLocation(input.accountId)
-        : this.storeLocation(this.checkLocation(input.url!));
+        ? accountLocation(this.locations, input.accountId)
+        : storeLocation(this.locations, checkLocation(this.locations, input.url!));
     let id: number;
     try {
       id = insertSourceRow(db, { name, location, enabled: input.enabled ?? true }, clock.now());
@@ -140,9 +137,9 @@ export class GuideSources {
     if (patch.url !== undefined && patch.accountId !== undefined) throw invalidInput('give either url or accountId');
     const location =
       patch.accountId !== undefined
-        ? this.accountLocation(patch.accountId)
+        ? accountLocation(this.locations, patch.accountId)
         : patch.url !== undefined
-          ? this.changedLocation(row, this.checkLocation(patch.url))
+          ? changedLocation(this.locations, row, checkLocation(this.locations, patch.url))
           : undefined;
     updateSourceRow(
       this.deps.db,
@@ -213,7 +210,11 @@ export class GuideSources {
     if (this.closed) throw new AppError('INTERNAL', 'server is shutting down');
     const abort = new AbortController();
     const progress: ImportProgress = { startedAt: this.deps.clock.now(), bytesRead: 0, programmes: 0 };
-    const done = this.runImport(row, progress, abort.signal);
+    const done = runImport({ ...this.deps, folders: this.folders }, row, progress, abort.signal, {
+      location: () => revealLocation(this.locations, row),
+      isClosed: () => this.closed,
+      onImported: () => this.notifyImported(),
+    });
     this.running.set(id, { progress, abort, done });
     try {
       return await done;
@@ -327,151 +328,6 @@ export class GuideSources {
     }
   }
 
-  private async runImport(row: SourceRow, progress: ImportProgress, signal: AbortSignal): Promise<RefreshResult> {
-    const { db, clock, events, log } = this.deps;
-    const started = performance.now();
-    let writer: GuideWriter | undefined;
-    try {
-      const input = await openGuide(this.revealLocation(row), {
-        dispatcher: this.deps.dispatcher,
-        userAgent: this.deps.config.userAgent,
-        headersTimeoutMs: 30_000,
-        idleTimeoutMs: this.deps.config.guideIdleTimeoutMs,
-        maxBytes: this.deps.config.guideMaxBytes,
-        folders: this.folders,
-        signal,
-      });
-      // Rows of an earlier import of this source that died before it could clean up.
-      await deleteStaleProgrammes(db, row.id, () => signal.aborted);
-      const { guideMaxXmlBytes, guideMaxChannels, guideMaxProgrammes, guideMaxDisplayNames } = this.deps.config;
-      writer = new GuideWriter(db, this.deps.lineup, row.id, guideMaxDisplayNames);
-      const active = writer;
-      const parsed = await parseXmltv(
-        counted(input, progress, signal),
-        {
-          channel: (channel) => active.addChannel(channel),
-          programme: (programme) => {
-            active.addProgramme(programme);
-            progress.programmes++;
-          },
-        },
-        {
-          maxBytes: guideMaxXmlBytes,
-          maxChannels: guideMaxChannels,
-          maxProgrammes: guideMaxProgrammes,
-          maxDisplayNames: guideMaxDisplayNames,
-        },
-      );
-      if (signal.aborted) throw guideError('guide import stopped');
-      if (!findSourceRow(db, row.id)) throw guideError('guide source was removed');
-      const durationMs = Math.round(performance.now() - started);
-      const counts = writer.commit(clock.now(), durationMs);
-      // The guide just replaced: no reader sees it any more.
-      await deleteStaleProgrammes(db, row.id, () => this.closed);
-      events.record({
-        level: 'info',
-        category: 'guide',
-        message: `Guide "${row.name}" imported: ${plural(counts.channels, 'channel')}, ${plural(counts.programmes, 'programme')}`,
-        details: {
-          sourceId: row.id,
-          ...counts,
-          skippedProgrammes: parsed.skippedProgrammes,
-          bytes: progress.bytesRead,
-          durationMs,
-        },
-      });
-      this.notifyImported();
-      return { ...counts, durationMs };
-    } catch (caught) {
-      writer?.discard();
-      const error = asGuideError(caught, signal);
-      if (findSourceRow(db, row.id)) recordImportFailure(db, row.id, error.message, clock.now());
-      // A format error's message is all there is to say (its text never quotes the document).
-      log.warn(
-        caught instanceof GuideFormatError
-          ? { reason: caught.message, sourceId: row.id }
-          : { err: caught, sourceId: row.id },
-        'guide import failed',
-      );
-      // What this import wrote; when the server is closing, the next start removes it.
-      if (writer) await deleteStaleProgrammes(db, row.id, () => this.closed).catch(() => 0);
-      events.record({
-        level: 'error',
-        category: 'guide',
-        message: `Guide "${row.name}" import failed: ${error.message}`,
-        details: {
-          sourceId: row.id,
-          reason: error.message,
-          bytes: progress.bytesRead,
-          programmesRead: progress.programmes,
-        },
-      });
-      throw error;
-    }
-  }
-
-  /**
-   * A URL with anything that may be a credential (userinfo, any query, a fragment, an Xtream
-   * path) goes to the credential store; the row keeps it masked.
-   */
-  private storeLocation(url: string): StoredLocation {
-    const masked = redactUrlFully(url);
-    if (masked === url) return { url, secret: null, accountId: null };
-    return { url: masked, secret: this.deps.credentials.save(`guide-${randomUUID()}`, url), accountId: null };
-  }
-
-  /**
-   * The location a PATCH gives. A complete URL stands for itself (its own credentials, none of
-   * the stored ones carried over). A URL that keeps masks (`***`, as the API shows it) means
-   * "keep the stored secrets": allowed only to the same scheme, host and port, or the stored
-   * password would go to wherever the caller pointed it.
-   */
-  private changedLocation(row: SourceRow, url: string): StoredLocation {
-    const secret = secretOfSource(row);
-    if (!secret || !url.includes(urlMask)) return this.storeLocation(url);
-    const stored = this.revealLocation(row);
-    if (originOf(url) !== originOf(stored))
-      throw invalidInput(
-        'the guide URL points elsewhere but keeps masked credentials (***): send the full URL with its credentials',
-      );
-    const restored = unmaskUrl(url, stored);
-    if (restored === undefined)
-      throw invalidInput('the masked parts (***) of this guide URL do not match the stored one: send the full URL');
-    return this.storeLocation(restored);
-  }
-
-  /** An http(s) URL, or a file inside the guide folders. */
-  private checkLocation(url: string): string {
-    const trimmed = url.trim();
-    const kind = guideLocationKind(trimmed);
-    if (!kind) throw invalidInput('url must be an http(s) URL or an absolute file path');
-    if (kind === 'file') checkGuideFile(trimmed, this.folders);
-    return trimmed;
-  }
-
-  /** An account's own guide: checked to exist now, its URL built again at each import. */
-  private accountLocation(accountId: number): StoredLocation {
-    if (!this.deps.accountGuideUrl) throw invalidInput('account guides are not available');
-    return { url: redactUrlFully(this.deps.accountGuideUrl(accountId)), secret: null, accountId };
-  }
-
-  private revealLocation(row: SourceRow): string {
-    if (row.account_id !== null) {
-      try {
-        return this.deps.accountGuideUrl!(row.account_id);
-      } catch (error) {
-        throw guideError('account of this guide unavailable', error);
-      }
-    }
-    const secret = secretOfSource(row);
-    if (!secret) return row.url;
-    try {
-      return this.deps.credentials.reveal(secret);
-    } catch (error) {
-      throw guideError('guide URL credentials unavailable', error);
-    }
-  }
-
   private notifyImported(): void {
     try {
       this.deps.onImported?.();
@@ -492,37 +348,5 @@ export class GuideSources {
     const row = findSourceRow(this.deps.db, id);
     if (!row) throw notFound('guide source', 'SOURCE_NOT_FOUND');
     return row;
-  }
-}
-
-/** Counts bytes for the progress view and stops reading once the import is aborted. */
-async function* counted(
-  input: AsyncIterable<Uint8Array>,
-  progress: ImportProgress,
-  signal: AbortSignal,
-): AsyncIterable<Uint8Array> {
-  for await (const chunk of input) {
-    if (signal.aborted) throw guideError('guide import stopped');
-    progress.bytesRead += chunk.length;
-    yield chunk;
-  }
-}
-
-function asGuideError(error: unknown, signal: AbortSignal): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof GuideFormatError) return guideError(error.message, error);
-  if (signal.aborted) return guideError('guide import stopped', error);
-  return guideError('guide import failed', error);
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** Scheme, host and port; a file location has none of its own. */
-function originOf(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return 'file:';
   }
 }

@@ -229,8 +229,9 @@ export function sourcesWithStaleProgrammes(db: Db): number[] {
 
 /** Gives the space of deleted rows back: the WAL file shrinks; with incremental auto-vacuum the file too. */
 export function reclaimSpace(db: Db): void {
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  // 2 = INCREMENTAL. The schema does not set it today (it takes a migration and a VACUUM), so
-  // freed pages stay in the file for the next import to reuse.
+  // 2 = INCREMENTAL: databases created since openDatabase sets it. Older ones keep NONE (converting
+  // takes a full VACUUM), so their freed pages stay in the file for the next import to reuse. The
+  // vacuum goes first: its shorter file reaches the disk at the checkpoint.
   if (db.pragma('auto_vacuum', { simple: true }) === 2) db.pragma('incremental_vacuum');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }

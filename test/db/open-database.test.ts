@@ -33,6 +33,25 @@ describe('openDatabase on a real SQLite file', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
+  it('creates a fresh database with incremental auto-vacuum; an existing one keeps NONE', () => {
+    db = openDatabase(file);
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
+    db.close();
+    db = openDatabase(file); // re-open: still INCREMENTAL, nothing reset
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
+    db.close();
+
+    // A database an older release created (tables, auto_vacuum NONE) is not converted at start-up.
+    const oldFile = join(temp.path, 'old.db');
+    const old = new Database(oldFile);
+    old.exec('CREATE TABLE leftover (x INTEGER)');
+    expect(old.pragma('auto_vacuum', { simple: true })).toBe(0);
+    old.close();
+    db = openDatabase(oldFile);
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(0);
+    expect(db.pragma('user_version', { simple: true })).toBe(latest);
+  });
+
   it('creates the parent directory of the file', () => {
     db = openDatabase(join(temp.path, 'nested', 'deeper', 'tunerbridge.db'));
     expect(db.pragma('user_version', { simple: true })).toBe(latest);

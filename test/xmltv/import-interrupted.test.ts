@@ -119,6 +119,9 @@ describe('an import killed with SIGKILL mid-way', () => {
         expect(
           check.prepare('SELECT channel_id, title, start_at FROM programmes WHERE source_id = ? ORDER BY id').all(id),
         ).toEqual(before);
+        // A fresh database has incremental auto-vacuum: the removed rows' pages went back to the file system.
+        expect(check.pragma('auto_vacuum', { simple: true })).toBe(2);
+        expect(check.pragma('freelist_count', { simple: true })).toBe(0);
       } finally {
         check.close();
       }
