@@ -1,27 +1,115 @@
+import { FirstPackets } from './discontinuity.js';
+import { packetSize, pidOf, startsUnit, syncByte } from './packet.js';
+import { isAudioType, videoCodecOf } from './psi.js';
+import { SpliceClock } from './splice-clock.js';
+import { shiftTimestamps } from './timestamp-shift.js';
+import { TsAnalyzer } from './ts-analyzer.js';
+
+// How much of a new segment is held while waiting for its PAT and PMT (sent at least every 100 ms
+// by any muxer; 2 MB is 0.6 s of a 25 Mbit/s stream, many seconds of an SD one). Past it the
+// packets go on without a header rather than being held without bound.
+const holdLimit = 2 * 1024 * 1024;
+
 /**
  * Joins the segments of one output stream cleanly: after each upstream switch the new segment's
  * PAT and PMT go out before its other packets (they are held, bounded, until seen), and the first
  * packet of each PID carries the discontinuity indicator, so decoders reset their clocks and
- * continuity counters instead of reporting errors.
- *
- * SKELETON: the API is fixed (the stream engine uses it); the implementation is being written.
+ * continuity counters instead of reporting errors. The leading packets of a PID that continue a
+ * PES or section begun before the switch are dropped: a decoder would append them to the
+ * unfinished one of the old segment. The new segment's PCR, PTS and DTS are moved to go on just
+ * after the old segment's (SpliceClock), so the output has one monotonic timeline; the hold also
+ * waits for the first timestamp of each audio and video stream to know by how much. The first
+ * segment passes straight through.
  */
 export class StreamSplicer {
+  private switched = false;
+  private holding = false;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private readonly analyzer = new TsAnalyzer();
+  private readonly firsts = new FirstPackets();
+  private readonly clock = new SpliceClock();
+  private offset = 0;
+
   /** Call when the next packets come from a new upstream (not needed before the first). */
-  startSegment(): void {}
+  startSegment(): void {
+    this.switched = true;
+    this.holding = true;
+    this.held = [];
+    this.heldBytes = 0;
+    this.analyzer.reset();
+    this.firsts.reset();
+    this.clock.restart();
+  }
 
   /** Whole packets of the current segment in; the packets to send out, or undefined while holding. */
   push(packets: Buffer): Buffer | undefined {
-    return packets;
+    const whole = packets.length - (packets.length % packetSize);
+    const data = whole === packets.length ? packets : packets.subarray(0, whole);
+    if (data.length === 0) return undefined;
+    if (!this.switched) {
+      this.clock.sent(data);
+      return data;
+    }
+    if (!this.holding) return this.send(this.firsts.apply(data, always), data);
+
+    this.analyzer.scan(data);
+    this.clock.held(data);
+    this.held.push(data);
+    this.heldBytes += data.length;
+    if (!this.ready() && this.heldBytes < holdLimit) return undefined;
+    this.holding = false;
+    this.offset = this.clock.settle();
+    const held = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
+    this.held = [];
+    // Past the bound, whatever PAT and PMT were seen still go first.
+    const header = this.analyzer.programHeader();
+    if (!header) return this.send(this.firsts.apply(held, always), held);
+    // The header is the latest PAT and PMT of the held packets: those go out first (flagged), and
+    // the held copies are left out, so no PAT or PMT goes out twice.
+    const programPids = new Set<number>();
+    for (let at = 0; at < header.length; at += packetSize) programPids.add(pidOf(header, at));
+    const head = this.firsts.apply(header, () => false);
+    const body = this.firsts.apply(held, always, (pid) => programPids.has(pid));
+    return this.send(Buffer.concat([head, body]), held);
+  }
+
+  // PAT, the PMTs, and a first timestamp of every audio and video stream they name.
+  private ready(): boolean {
+    if (!this.analyzer.complete()) return false;
+    return this.analyzer
+      .programs()
+      .every((pmt) =>
+        pmt.streams.every(
+          (s) => !(videoCodecOf(s.streamType) || isAudioType(s.streamType)) || this.clock.hasFirst(s.pid),
+        ),
+      );
+  }
+
+  // `out` (== `input` when nothing changed: then copied before its timestamps are moved) goes out.
+  private send(out: Buffer, input: Buffer): Buffer | undefined {
+    if (out.length === 0) return undefined;
+    if (this.offset !== 0) {
+      if (out === input) out = Buffer.from(out);
+      shiftTimestamps(out, this.offset);
+    }
+    this.clock.sent(out);
+    return out;
   }
 }
 
 /**
  * `packets` (whole packets, as a viewer skipping forward gets them) with the first packet of each
  * PID flagged discontinuous: the viewer's decoder must not expect continuity with what it had.
- *
- * SKELETON: returns the packets unchanged for now.
+ * A PID's packets before its first PES or section start in `packets` are left out (they continue
+ * one the viewer never had the start of); a PID with no start in `packets` keeps them.
  */
 export function markDiscontinuity(packets: Buffer): Buffer {
-  return packets;
+  const starts = new Set<number>();
+  for (let at = 0; at + packetSize <= packets.length; at += packetSize) {
+    if (packets[at] === syncByte && startsUnit(packets, at)) starts.add(pidOf(packets, at));
+  }
+  return new FirstPackets().apply(packets, (pid) => starts.has(pid));
 }
+
+const always = (): boolean => true;
