@@ -75,13 +75,15 @@ export class TsAnalyzer {
   }
 
   private readPat(packets: Buffer, at: number): void {
+    // A PAT repeats every 100 ms or so, the same but for its continuity counter: keep the latest
+    // bytes without parsing it again.
+    if (this.pat && sameTable(this.pat, packets, at)) return void packets.copy(this.pat, 0, at, at + packetSize);
     const section = sectionIn(packets, at, 0x00);
     if (!section) return;
     const pids = parsePat(section).map((entry) => entry.pmtPid);
     if (pids.length === 0) return;
     // A copy: a view would keep the whole chunk it came in alive.
-    if (!this.pat?.equals(packets.subarray(at, at + packetSize)))
-      this.pat = Buffer.from(packets.subarray(at, at + packetSize));
+    this.pat = Buffer.from(packets.subarray(at, at + packetSize));
     if (pids.join() !== this.pmtPids.join()) {
       this.pmtPids = pids;
       for (const pid of this.pmts.keys()) if (!pids.includes(pid)) this.pmts.delete(pid);
@@ -90,12 +92,11 @@ export class TsAnalyzer {
   }
 
   private readPmt(packets: Buffer, at: number, pid: number): void {
+    const known = this.pmts.get(pid);
+    if (known && sameTable(known.packet, packets, at)) return void packets.copy(known.packet, 0, at, at + packetSize);
     const section = sectionIn(packets, at, 0x02);
     if (!section) return;
-    const known = this.pmts.get(pid);
-    const packet = packets.subarray(at, at + packetSize);
-    if (known?.packet.equals(packet)) return;
-    this.pmts.set(pid, { packet: Buffer.from(packet), pmt: parsePmt(section) });
+    this.pmts.set(pid, { packet: Buffer.from(packets.subarray(at, at + packetSize)), pmt: parsePmt(section) });
     this.chooseAccessPid();
   }
 
@@ -113,4 +114,13 @@ export class TsAnalyzer {
     this.accessPid = streams.find((stream) => isAudioType(stream.streamType))?.pid ?? -1;
     this.codec = 'audio';
   }
+}
+
+// True when the packet at `at` is `known` but for the continuity counter (header byte 3).
+function sameTable(known: Buffer, packets: Buffer, at: number): boolean {
+  return (
+    known.compare(packets, at + 4, at + packetSize, 4) === 0 &&
+    known[1] === packets[at + 1] &&
+    known[2] === packets[at + 2]
+  );
 }
