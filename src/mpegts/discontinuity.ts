@@ -38,11 +38,15 @@ export class FirstPackets {
    * `packets` with the first packet of each PID (null packets aside) flagged discontinuous: the
    * adaptation field's discontinuity_indicator set, or an adaptation-field-only packet carrying it
    * inserted just before when the packet has no room for one. A PID's leading packets that
-   * continue a unit (PES or section) are dropped when `dropPartial(pid)`; `skip(pid)` drops a PID's
-   * packets altogether. Returns `packets` itself when nothing changed, else a new buffer; the input
+   * continue a unit (PES or section) are dropped when `dropPartial(pid)`; `skip(pid, offset)` drops
+   * the packet at `offset` altogether. Returns `packets` itself when nothing changed, else a new buffer; the input
    * is never modified.
    */
-  apply(packets: Buffer, dropPartial: (pid: number) => boolean, skip?: (pid: number) => boolean): Buffer {
+  apply(
+    packets: Buffer,
+    dropPartial: (pid: number) => boolean,
+    skip?: (pid: number, offset: number) => boolean,
+  ): Buffer {
     let pieces: Buffer[] | undefined;
     let runStart = 0; // start of the current run of unchanged packets
     const cut = (at: number) => {
@@ -51,7 +55,7 @@ export class FirstPackets {
     };
     for (let at = 0; at + packetSize <= packets.length; at += packetSize) {
       const pid = pidOf(packets, at);
-      if (packets[at] !== syncByte || (skip?.(pid) ?? false)) {
+      if (packets[at] !== syncByte || (skip?.(pid, at) ?? false)) {
         cut(at);
         runStart = at + packetSize;
         continue;

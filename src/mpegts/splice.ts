@@ -9,6 +9,9 @@ import { TsAnalyzer } from './ts-analyzer.js';
 // by any muxer; 2 MB is 0.6 s of a 25 Mbit/s stream, many seconds of an SD one). Past it the
 // packets go on without a header rather than being held without bound.
 const holdLimit = 2 * 1024 * 1024;
+// How much of a new segment may go by with its video dropped while waiting for a random-access
+// point: a GOP of 10 s at 6 Mbit/s. Past it (a picture type not recognised), the video goes on.
+const rapLimit = 8 * 1024 * 1024;
 
 /**
  * Joins the segments of one output stream cleanly: after each upstream switch the new segment's
@@ -18,8 +21,9 @@ const holdLimit = 2 * 1024 * 1024;
  * PES or section begun before the switch are dropped: a decoder would append them to the
  * unfinished one of the old segment. The new segment's PCR, PTS and DTS are moved to go on just
  * after the old segment's (SpliceClock), so the output has one monotonic timeline; the hold also
- * waits for the first timestamp of each audio and video stream to know by how much. The first
- * segment passes straight through.
+ * waits for the first timestamp of each audio and video stream to know by how much. Video before
+ * the new segment's first random-access point is dropped (bounded): pictures that refer to ones
+ * never received would decode as errors and smears. The first segment passes straight through.
  */
 export class StreamSplicer {
   private switched = false;
@@ -30,6 +34,9 @@ export class StreamSplicer {
   private readonly firsts = new FirstPackets();
   private readonly clock = new SpliceClock();
   private offset = 0;
+  private videoPid = -1;
+  private awaitingRap = false;
+  private sinceRelease = 0;
 
   /** Call when the next packets come from a new upstream (not needed before the first). */
   startSegment(): void {
@@ -51,7 +58,10 @@ export class StreamSplicer {
       this.clock.sent(data);
       return data;
     }
-    if (!this.holding) return this.send(this.firsts.apply(data, always), data);
+    if (!this.holding) {
+      if (!this.awaitingRap) return this.send(this.firsts.apply(data, always), data);
+      return this.send(this.firsts.apply(data, always, this.beforeRap(data)), data);
+    }
 
     this.analyzer.scan(data);
     this.clock.held(data);
@@ -62,16 +72,32 @@ export class StreamSplicer {
     this.offset = this.clock.settle();
     const held = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
     this.held = [];
+    this.videoPid = this.analyzer.videoPid();
+    this.awaitingRap = this.videoPid >= 0;
+    this.sinceRelease = 0;
+    const beforeRap = this.beforeRap(held);
     // Past the bound, whatever PAT and PMT were seen still go first.
     const header = this.analyzer.programHeader();
-    if (!header) return this.send(this.firsts.apply(held, always), held);
+    if (!header) return this.send(this.firsts.apply(held, always, beforeRap), held);
     // The header is the latest PAT and PMT of the held packets: those go out first (flagged), and
     // the held copies are left out, so no PAT or PMT goes out twice.
     const programPids = new Set<number>();
     for (let at = 0; at < header.length; at += packetSize) programPids.add(pidOf(header, at));
     const head = this.firsts.apply(header, () => false);
-    const body = this.firsts.apply(held, always, (pid) => programPids.has(pid));
+    const body = this.firsts.apply(held, always, (pid, at) => programPids.has(pid) || beforeRap(pid, at));
     return this.send(Buffer.concat([head, body]), held);
+  }
+
+  // Which packets of `packets` are video before the segment's first random-access point. Scanning
+  // again what was held is needed: random-access points before the PMT was known were not found.
+  private beforeRap(packets: Buffer): (pid: number, at: number) => boolean {
+    if (!this.awaitingRap) return never;
+    const rap = this.analyzer.scan(packets)[0];
+    this.sinceRelease += packets.length;
+    if (rap !== undefined || this.sinceRelease > rapLimit) this.awaitingRap = false;
+    const video = this.videoPid;
+    const end = rap ?? (this.awaitingRap ? packets.length : 0);
+    return (pid, at) => pid === video && at < end;
   }
 
   // PAT, the PMTs, and a first timestamp of every audio and video stream they name.
@@ -113,3 +139,4 @@ export function markDiscontinuity(packets: Buffer): Buffer {
 }
 
 const always = (): boolean => true;
+const never = (): boolean => false;

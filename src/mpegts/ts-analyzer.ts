@@ -60,6 +60,11 @@ export class TsAnalyzer {
     return pids;
   }
 
+  /** The PID random-access points are found on when it is video, else -1 (not known yet, or no video). */
+  videoPid(): number {
+    return this.codec === 'audio' ? -1 : this.accessPid;
+  }
+
   /** The PMTs seen, in PAT order. */
   programs(): Pmt[] {
     return this.pmtPids.flatMap((pid) => this.pmts.get(pid)?.pmt ?? []);

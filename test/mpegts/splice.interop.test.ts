@@ -86,6 +86,14 @@ describe('StreamSplicer with ffmpeg', () => {
     });
   }
 
+  it('a backup joined mid-GOP: its pictures before the first IDR are left out, nothing to complain about', async () => {
+    const cut = sample.subarray(0, wholeCut(sample, 140) * 188);
+    const midGop = backup.subarray(61 * 188); // packet 61: well after the first IDR, long before the next
+    const naive = await complaintsOf('naive.ts', Buffer.concat([cut, midGop]));
+    expect(naive.some((line) => /h264/.test(line))).toBe(true); // e.g. "non-existing PPS 0 referenced"
+    expect(await complaintsOf('spliced.ts', splice(cut, midGop))).toEqual([]);
+  });
+
   it('an upstream dying inside an audio PES: only that cut frame is reported, nothing from the splice', async () => {
     // Cut just after an audio PES starts: the old stream ends with most of that PES missing.
     let index = 200;

@@ -113,6 +113,46 @@ describe('StreamSplicer', () => {
     expect(packetsOf(later).map(discontinuous)).toEqual([false, false]);
   });
 
+  it('after a switch: leaves out video before the first random-access point, keeps the audio', () => {
+    const video = 0x31;
+    const audio = 0x32;
+    const splicer = new StreamSplicer();
+    splicer.push(patPacket(0x30));
+    splicer.startSegment();
+    const out = packetsOf(
+      splicer.push(
+        Buffer.concat([
+          patPacket(0x30, 1),
+          pmtPacket(
+            0x30,
+            [
+              [0x1b, video],
+              [0x0f, audio],
+            ],
+            1,
+          ),
+          packet({ pid: video, cc: 1, start: true, payload: pes(3600, [0, 0, 1, 0x41]) }), // P slice
+          packet({ pid: audio, cc: 1, start: true, payload: pes(3000, [0xff, 0xf1]) }),
+        ]),
+      )!,
+    );
+    expect(out.map((p) => pidOf(p))).toEqual([0, 0, 0x30, 0x30, audio, audio]);
+    const later = packetsOf(
+      splicer.push(
+        Buffer.concat([
+          packet({ pid: video, cc: 2, payload: [7] }),
+          packet({ pid: video, cc: 3, start: true, payload: pes(7200, [0, 0, 1, 0x41]) }), // P slice
+          packet({ pid: audio, cc: 2, payload: [7] }),
+          packet({ pid: video, cc: 4, start: true, payload: pes(10800, [0, 0, 1, 0x65]) }), // IDR
+          packet({ pid: video, cc: 5, payload: [7] }),
+        ]),
+      )!,
+    );
+    expect(later.map((p) => pidOf(p))).toEqual([audio, video, video, video]);
+    expect(later.map(discontinuous)).toEqual([false, true, false, false]);
+    expect(continuityErrors(Buffer.concat([...out, ...later]))).toEqual([]);
+  });
+
   it('does not modify the packets given to it', () => {
     const input = Buffer.from(backup);
     splice(Buffer.from(sample.subarray(0, 188 * 100)), input);
