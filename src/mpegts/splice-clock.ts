@@ -26,6 +26,7 @@ export class SpliceClock {
   // with B-frames is ahead of the decode time (a picture decoded but shown after the ones sent).
   private readonly last = new Map<number, { time: number; step: number; pts: number }>();
   private readonly first = new Map<number, { dts: number; pts: number }>();
+  private readonly seen = new Set<number>();
 
   /** Notes the timestamps of packets that went out. */
   sent(packets: Uint8Array): void {
@@ -46,9 +47,15 @@ export class SpliceClock {
       if (pcr !== undefined && !this.first.has(pcrKey)) this.first.set(pcrKey, { dts: pcr, pts: pcr });
       const pid = pidOf(packets, at);
       if (this.first.has(pid)) continue;
+      this.seen.add(pid);
       const times = pesTimesOf(packets, at);
       if (times) this.first.set(pid, times);
     }
+  }
+
+  /** True when the new segment had a packet of `pid`. */
+  hasPackets(pid: number): boolean {
+    return this.seen.has(pid);
   }
 
   /** True when the new segment's first timestamp of `pid` was seen. */
@@ -80,12 +87,14 @@ export class SpliceClock {
       }
     }
     this.first.clear();
+    this.seen.clear();
     return offset === undefined ? 0 : ((offset % wrap) + wrap) % wrap;
   }
 
   /** Forgets the next segment's first timestamps (a switch before the last one was settled). */
   restart(): void {
     this.first.clear();
+    this.seen.clear();
   }
 
   private note(key: number, time: number, pts: number): void {

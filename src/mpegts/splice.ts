@@ -12,6 +12,9 @@ const holdLimit = 2 * 1024 * 1024;
 // How much of a new segment may go by with its video dropped while waiting for a random-access
 // point: a GOP of 10 s at 6 Mbit/s. Past it (a picture type not recognised), the video goes on.
 const rapLimit = 8 * 1024 * 1024;
+// A PMT may name a stream that is never sent (a second audio track): once PAT and PMT are known,
+// a stream without a single packet in this much is not waited for.
+const absentLimit = 256 * 1024;
 
 /**
  * Joins the segments of one output stream cleanly: after each upstream switch the new segment's
@@ -37,6 +40,7 @@ export class StreamSplicer {
   private videoPid = -1;
   private awaitingRap = false;
   private sinceRelease = 0;
+  private sinceComplete = 0;
 
   /** Call when the next packets come from a new upstream (not needed before the first). */
   startSegment(): void {
@@ -44,6 +48,7 @@ export class StreamSplicer {
     this.holding = true;
     this.held = [];
     this.heldBytes = 0;
+    this.sinceComplete = 0;
     this.analyzer.reset();
     this.firsts.reset();
     this.clock.restart();
@@ -67,7 +72,7 @@ export class StreamSplicer {
     this.clock.held(data);
     this.held.push(data);
     this.heldBytes += data.length;
-    if (!this.ready() && this.heldBytes < holdLimit) return undefined;
+    if (!this.ready(data.length) && this.heldBytes < holdLimit) return undefined;
     this.holding = false;
     this.offset = this.clock.settle();
     const held = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held);
@@ -100,14 +105,19 @@ export class StreamSplicer {
     return (pid, at) => pid === video && at < end;
   }
 
-  // PAT, the PMTs, and a first timestamp of every audio and video stream they name.
-  private ready(): boolean {
+  // PAT, the PMTs, and a first timestamp of every audio and video stream they name that is sent.
+  private ready(latest: number): boolean {
     if (!this.analyzer.complete()) return false;
+    this.sinceComplete += latest;
+    const absentGivenUp = this.sinceComplete > absentLimit;
     return this.analyzer
       .programs()
       .every((pmt) =>
         pmt.streams.every(
-          (s) => !(videoCodecOf(s.streamType) || isAudioType(s.streamType)) || this.clock.hasFirst(s.pid),
+          (s) =>
+            !(videoCodecOf(s.streamType) || isAudioType(s.streamType)) ||
+            this.clock.hasFirst(s.pid) ||
+            (absentGivenUp && !this.clock.hasPackets(s.pid)),
         ),
       );
   }

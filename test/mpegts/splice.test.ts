@@ -153,6 +153,26 @@ describe('StreamSplicer', () => {
     expect(continuityErrors(Buffer.concat([...out, ...later]))).toEqual([]);
   });
 
+  it('does not wait for a stream the PMT names but that is never sent', () => {
+    const splicer = new StreamSplicer();
+    splicer.push(patPacket(0x30));
+    splicer.startSegment();
+    const pmt = pmtPacket(0x30, [
+      [0x0f, 0x32],
+      [0x0f, 0x33],
+    ]); // a second audio track, never sent
+    const audio = (cc: number) => packet({ pid: 0x32, cc, start: true, payload: pes(cc * 1920, [0xff, 0xf1]) });
+    expect(splicer.push(Buffer.concat([patPacket(0x30, 1), pmt, audio(0)]))).toBeUndefined();
+    let pushed = 0;
+    let out: Buffer | undefined;
+    while (!out) {
+      out = splicer.push(Buffer.concat(Array.from({ length: 100 }, (_, i) => audio(i + 1))));
+      pushed += 100 * 188;
+    }
+    expect(pushed).toBeGreaterThan(256 * 1024);
+    expect(pushed).toBeLessThan(256 * 1024 + 100 * 188 + 1);
+  });
+
   it('does not modify the packets given to it', () => {
     const input = Buffer.from(backup);
     splice(Buffer.from(sample.subarray(0, 188 * 100)), input);
