@@ -39,8 +39,8 @@ export class FirstPackets {
    * adaptation field's discontinuity_indicator set, or an adaptation-field-only packet carrying it
    * inserted just before when the packet has no room for one. A PID's leading packets that
    * continue a unit (PES or section) are dropped when `dropPartial(pid)`; `skip(pid, offset)` drops
-   * the packet at `offset` altogether. Returns `packets` itself when nothing changed, else a new buffer; the input
-   * is never modified.
+   * the packet at `offset` altogether. Returns `packets` itself when nothing changed, else a new
+   * buffer; the input is never modified.
    */
   apply(
     packets: Buffer,
