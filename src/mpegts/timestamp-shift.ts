@@ -41,7 +41,7 @@ function pcrAt(packets: Uint8Array, offset: number): number {
   return adaptationLength(packets, offset) >= 7 && packets[offset + 5]! & 0x10 ? offset + 6 : -1;
 }
 
-/** The DTS (or the PTS when there is no DTS) of the PES starting in the packet at `offset`, in 90 kHz units, or undefined. */
+/** The DTS (else the PTS) of the PES starting in the packet at `offset`, in 90 kHz units, or undefined. */
 export function decodeTimeOf(packets: Uint8Array, offset = 0): number | undefined {
   const pes = pesTimestampAt(packets, offset);
   return pes && readTimestamp(packets, pes.dts ? pes.at + 5 : pes.at);

@@ -86,7 +86,7 @@ describe('TsAnalyzer on synthetic packets', () => {
       header(0x24),
       packet({ pid: 0x31, start: true, adaptation: [0x40], payload: pes(900, [0, 0, 1, 0x02, 0x01]) }), // RAI
       packet({ pid: 0x31, start: true, payload: pes(900, [0, 0, 1, 0x02, 0x01]) }), // TRAIL_R
-      packet({ pid: 0x31, start: true, payload: pes(900, [0, 0, 0, 1, 0x46, 0x01, 0, 0, 1, 0x26, 0x01]) }), // AUD, IDR_W_RADL
+      packet({ pid: 0x31, start: true, payload: pes(900, [0, 0, 0, 1, 0x46, 0x01, 0, 0, 1, 0x26, 0x01]) }), // AUD, IDR
       packet({ pid: 0x31, start: true, payload: pes(900, [0, 0, 1, 0x2a, 0x01]) }), // CRA
     ]);
     expect(analyzer.scan(stream)).toEqual([2 * 188, 4 * 188, 5 * 188]);
