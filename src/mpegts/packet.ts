@@ -29,7 +29,7 @@ export function adaptationLength(packets: Uint8Array, offset = 0): number {
   return packets[offset + 3]! & 0x20 ? packets[offset + 4]! : -1;
 }
 
-/** Where the packet's payload starts (an offset into `packets`), or -1: no payload, or an oversized adaptation field. */
+/** Where the packet's payload starts (an offset into `packets`), or -1: none, or an oversized adaptation field. */
 export function payloadOffset(packets: Uint8Array, offset = 0): number {
   if (!hasPayload(packets, offset)) return -1;
   const af = adaptationLength(packets, offset);
