@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../core/index.js';
+import { LoopRebaser } from '../mpegts/index.js';
 import { demoCategories, demoCredentials, demoGuide, demoStreams } from './demo-catalog.js';
 
 /** The running demo provider. */
@@ -12,10 +13,14 @@ export interface DemoProvider {
   close(): Promise<void>;
 }
 
-// A 2-second H.264 + AAC test pattern (320x180), looped. Shipped next to the compiled module by
-// scripts/copy-assets.mjs.
+// A 1.92-second H.264 + AAC test pattern (320x180, 48 pictures at 25 fps, a keyframe every 24; the
+// audio cut to end within the video, so one loop joins the next without overlap), looped with
+// continuous timestamps and continuity counters (LoopRebaser): players see one endless stream.
+// Made with: ffmpeg -f lavfi -i testsrc=size=320x180:rate=25:duration=1.92
+//   -f lavfi -i "sine=frequency=440:sample_rate=48000,atrim=end_sample=91136" -c:v libx264
+//   -profile:v high -g 24 -keyint_min 24 -b:v 160k -pix_fmt yuv420p -c:a aac -b:a 64k -ac 1 -f mpegts
+// Shipped next to the compiled module by scripts/copy-assets.mjs.
 const patternPath = fileURLToPath(new URL('./assets/test-pattern.mpegts', import.meta.url));
-const patternSeconds = 2.0;
 const tickMs = 100;
 
 /**
@@ -26,6 +31,8 @@ const tickMs = 100;
  */
 export async function startDemoProvider(clock: Clock): Promise<DemoProvider> {
   const pattern = readFileSync(patternPath);
+  const looper = new LoopRebaser(pattern);
+  const patternSeconds = looper.duration90k / 90_000;
   const streams = demoStreams();
   const ids = new Set(streams.map((s) => s.stream_id as number));
   const sockets = new Set<Socket>();
@@ -53,11 +60,17 @@ export async function startDemoProvider(clock: Clock): Promise<DemoProvider> {
     ) {
       response.writeHead(200, { 'content-type': 'video/mp2t' });
       const perTick = Math.ceil(pattern.length / patternSeconds / (1000 / tickMs) / 188) * 188;
+      let loop = 0;
+      let current = looper.loop(loop);
       let offset = 0;
       const timer = setInterval(() => {
-        const end = Math.min(offset + perTick, pattern.length);
-        response.write(pattern.subarray(offset, end));
-        offset = end >= pattern.length ? 0 : end;
+        const end = Math.min(offset + perTick, current.length);
+        response.write(current.subarray(offset, end));
+        offset = end;
+        if (offset >= current.length) {
+          current = looper.loop(++loop);
+          offset = 0;
+        }
       }, tickMs);
       timers.add(timer);
       const stop = () => {
