@@ -2,12 +2,13 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
+import { LoopRebaser } from '../../src/mpegts/index.js';
 import { fixturePath } from './paths.js';
 
 /**
  * A real Xtream Codes provider on loopback for tests: `player_api.php` JSON for configured
- * accounts, `/live/{user}/{pass}/{id}.ts` as real MPEG-TS (the committed fixture, looped and
- * paced at a set bitrate), a log of every request, and faults on demand.
+ * accounts, `/live/{user}/{pass}/{id}.ts` as real MPEG-TS (a committed recording, looped with
+ * continuous timestamps and paced at a set bitrate), a log of every request, and faults on demand.
  */
 
 export interface FakeAccount {
@@ -44,6 +45,13 @@ export interface StreamBehaviour {
   fault?: StreamFault;
   /** Answers only after this long (a slow backup). */
   delayMs?: number;
+  /** Which committed recording plays: sample.mpegts (default) or backup.mpegts (another stream, clock +40 s). */
+  recording?: 'sample' | 'backup';
+  /**
+   * How it loops: 'continuous' (default) rewrites PCR/PTS/DTS and continuity counters per loop, as
+   * a live channel's clock runs on; 'raw' replays the bytes as they are (time jumps back per loop).
+   */
+  loop?: 'continuous' | 'raw';
 }
 
 /** A canned answer for one `player_api.php` action ('' = no action: authentication). */
@@ -109,6 +117,37 @@ const defaultUserInfo = {
 };
 
 const sampleTs = readFileSync(fixturePath('sample.mpegts'));
+const recordings = {
+  sample: { bytes: sampleTs, rebaser: new LoopRebaser(sampleTs) },
+  backup: (() => {
+    const bytes = readFileSync(fixturePath('backup.mpegts'));
+    return { bytes, rebaser: new LoopRebaser(bytes) };
+  })(),
+};
+
+/** The endless bytes of a looped recording, read in chunks of any size. */
+function loopedRecording(behaviour: StreamBehaviour): (size: number) => Buffer {
+  const { bytes, rebaser } = recordings[behaviour.recording ?? 'sample'];
+  const continuous = behaviour.loop !== 'raw';
+  let loop = 0;
+  let current = bytes;
+  let offset = 0;
+  return (size) => {
+    const parts: Buffer[] = [];
+    while (size > 0) {
+      if (offset === current.length) {
+        loop++;
+        current = continuous ? rebaser.loop(loop) : bytes;
+        offset = 0;
+      }
+      const take = Math.min(size, current.length - offset);
+      parts.push(current.subarray(offset, offset + take));
+      offset += take;
+      size -= take;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  };
+}
 
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
@@ -285,18 +324,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const bitrate = behaviour.bitrate ?? 2_000_000;
     const chunkSize = 188 * 7 * 10; // 13,160 bytes: whole TS packets
     const intervalMs = behaviour.unpaced ? 0 : Math.max(1, (chunkSize * 8 * 1000) / bitrate);
-    let offset = 0;
+    const read = loopedRecording(behaviour);
     let sent = 0;
     const writeChunk = (): boolean => {
       const size = Math.min(chunkSize, limit - sent);
-      const end = offset + size;
-      const chunk =
-        end <= sampleTs.length
-          ? sampleTs.subarray(offset, end)
-          : Buffer.concat([sampleTs.subarray(offset), sampleTs.subarray(0, end - sampleTs.length)]);
-      offset = end % sampleTs.length;
       sent += size;
-      return res.write(chunk);
+      return res.write(read(size));
     };
     const pump = () => {
       if (closed) return;
