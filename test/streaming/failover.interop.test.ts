@@ -5,14 +5,12 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LoopRebaser } from '../../src/mpegts/index.js';
 import { fixturePath } from '../support/paths.js';
-import { seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { backupId, channelWithBackup, primaryId } from './backup-channel.js';
 import { openStream, startStreamFixture, waitUntil, type StreamClient, type StreamFixture } from './stream-fixture.js';
 import { firstSwitch, packetsOf, trimToWholeCut, wholeCut } from './ts-bytes.js';
 
 const run = promisify(execFile);
-const primaryId = 901;
-const backupId = 902;
 // What the fake provider sends for the primary: sample.mpegts looped with continuous timestamps.
 const sample = readFileSync(fixturePath('sample.mpegts'));
 const primaryBytes = (() => {
@@ -66,30 +64,7 @@ describe('mid-stream failover through the proxy, read by ffmpeg', () => {
   async function recordFailover(where: 'same account' | 'other account', afterPackets: number): Promise<Buffer> {
     const maxConnections = where === 'same account' ? 2 : 1;
     f = await startStreamFixture({ maxConnections, app: { config: { stallTimeoutMs: 500 } } });
-    let backupAccount = f.accountId;
-    if (where === 'other account') {
-      f.provider.setAccount({ username: 'backup-user', password: 'b4ckup-Pa55' });
-      backupAccount = f.t.domains.accounts.create({
-        name: 'Backup provider',
-        serverUrl: f.provider.url,
-        username: 'backup-user',
-        password: 'b4ckup-Pa55',
-        maxConnections: 1,
-      }).id;
-    }
-    const lineupChannelId = seedLineupChannel(f.db, { channelId: 'news.uk' });
-    const primary = seedProviderChannel(f.db, {
-      accountId: f.accountId,
-      name: 'News',
-      streams: [{ streamId: primaryId, tier: 'FHD' }],
-    });
-    const backup = seedProviderChannel(f.db, {
-      accountId: backupAccount,
-      name: 'News backup',
-      streams: [{ streamId: backupId, tier: 'HD' }],
-    });
-    seedMapping(f.db, { lineupChannelId, providerChannelId: primary, primary: true });
-    seedMapping(f.db, { lineupChannelId, providerChannelId: backup, primary: false, confidence: 0.8 });
+    channelWithBackup(f, where);
     f.provider.setStream(primaryId, { fault: { kind: 'stall-after', afterBytes: 188 * afterPackets } });
     f.provider.setStream(backupId, { recording: 'backup' });
     const client = await openStream(`${f.t.url}/stream/news.uk`, 'GET', 8 * 1024 * 1024);

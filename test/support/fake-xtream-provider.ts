@@ -30,6 +30,8 @@ export type StreamFault =
   | { kind: 'stall-after-headers' } // 200 + headers, then no bytes
   | { kind: 'close-early'; afterBytes: number } // 200, some bytes, then the socket is destroyed
   | { kind: 'redirect'; status?: 301 | 302 | 307 } // to /lb/{token}/{id}.ts on this server
+  | { kind: 'redirect-chain'; hops: number } // 302 to /lb/hop1/{id}.ts, which redirects again … until `hops`
+  | { kind: 'redirect-to'; location: string } // 302 to any location (file:///etc/passwd, ftp://…)
   | { kind: 'html'; contentType?: string } // 200 with an HTML page, labelled video/mp2t (or as given; '' = no type)
   | { kind: 'garbage' } // 200 video/mp2t, endless bytes with no TS sync
   | { kind: 'drip'; intervalMs: number } // 200, then one 188-byte packet every intervalMs
@@ -130,7 +132,7 @@ function loopedRecording(behaviour: StreamBehaviour): (size: number) => Buffer {
   const { bytes, rebaser } = recordings[behaviour.recording ?? 'sample'];
   const continuous = behaviour.loop !== 'raw';
   let loop = 0;
-  let current = bytes;
+  let current: Buffer = bytes;
   let offset = 0;
   return (size) => {
     const parts: Buffer[] = [];
@@ -196,9 +198,15 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       if (!account || account.password !== record.password) return sendText(res, 403, 'forbidden');
       return serveStream(record.streamId, req, res, true);
     }
-    const balanced = /^\/lb\/[^/]+\/(\d+)\.ts$/.exec(path);
+    const balanced = /^\/lb\/([^/]+)\/(\d+)\.ts$/.exec(path);
     if (balanced) {
-      record.streamId = Number(balanced[1]);
+      record.streamId = Number(balanced[2]);
+      const fault = (streamBehaviours.get(record.streamId) ?? streamBehaviours.get('*'))?.fault;
+      const hop = Number(/^hop(\d+)$/.exec(balanced[1]!)?.[1] ?? NaN);
+      if (fault?.kind === 'redirect-chain' && hop < fault.hops) {
+        res.writeHead(302, { location: `${prefix}/lb/hop${hop + 1}/${record.streamId}.ts` });
+        return void res.end();
+      }
       return serveStream(record.streamId, req, res, false);
     }
     return sendText(res, 404, 'not found');
@@ -281,6 +289,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (fault?.kind === 'refuse') return req.socket.destroy();
     if (fault?.kind === 'status') return sendText(res, fault.status, fault.body ?? 'error');
     if (fault?.kind === 'stall') return; // never answers; closed with the server
+    if (fault?.kind === 'redirect-chain' && allowRedirect) {
+      res.writeHead(302, { location: `${prefix}/lb/hop1/${streamId}.ts` });
+      return res.end();
+    }
+    if (fault?.kind === 'redirect-to' && allowRedirect) {
+      res.writeHead(302, { location: fault.location });
+      return res.end();
+    }
     if (fault?.kind === 'redirect' && allowRedirect) {
       res.writeHead(fault.status ?? 302, { location: `${prefix}/lb/token${Date.now()}/${streamId}.ts` });
       return res.end();
