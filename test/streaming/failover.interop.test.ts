@@ -95,6 +95,38 @@ describe('mid-stream failover through the proxy, read by ffmpeg', () => {
     });
   }
 
+  it('ffmpeg reading the proxied URL itself plays across the switch without a complaint', async () => {
+    f = await startStreamFixture({ maxConnections: 2, app: { config: { stallTimeoutMs: 500 } } });
+    channelWithBackup(f, 'same account');
+    const cut = wholeCut(primaryBytes, 500); // about 3.4 s of the primary's stream
+    f.provider.setStream(primaryId, { fault: { kind: 'stall-after', afterBytes: 188 * cut } });
+    f.provider.setStream(backupId, { recording: 'backup' });
+    // -stats prints the frame count even at -v warning; every other line is a complaint.
+    const { stderr } = await run(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-v',
+        'warning',
+        '-stats',
+        '-i',
+        `${f.t.url}/stream/news.uk`,
+        '-t',
+        '8',
+        '-f',
+        'null',
+        '-',
+      ],
+      { timeout: 40_000 },
+    ).catch((error: { stderr?: string }) => ({ stderr: `failed: ${error.stderr ?? String(error)}` }));
+    const lines = stderr.split(/[\r\n]+/).filter((line) => line.trim() !== '');
+    expect(lines.filter((line) => !/^frame=/.test(line.trim()))).toEqual([]);
+    const frames = Number(/frame=\s*(\d+)/.exec(lines.filter((line) => /frame=/.test(line)).at(-1) ?? '')?.[1]);
+    expect(frames).toBeGreaterThanOrEqual(8 * 25 - 5); // 8 s at 25 fps: the backup's pictures too
+    expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([primaryId, backupId]);
+  });
+
   it('reports only the picture the dead upstream cut short, nothing from the splice', async () => {
     // 700 packets: inside a video PES of the primary's third loop.
     const bytes = await recordFailover('other account', 700);
