@@ -119,7 +119,7 @@ describe('mid-stream failover through the proxy, read by ffmpeg', () => {
         '-',
       ],
       { timeout: 40_000 },
-    ).catch((error: { stderr?: string }) => ({ stderr: `failed: ${error.stderr ?? String(error)}` }));
+    ).catch((error: Error & { stderr?: string }) => ({ stderr: `failed: ${error.stderr ?? error.message}` }));
     const lines = stderr.split(/[\r\n]+/).filter((line) => line.trim() !== '');
     expect(lines.filter((line) => !/^frame=/.test(line.trim()))).toEqual([]);
     const frames = Number(/frame=\s*(\d+)/.exec(lines.filter((line) => /frame=/.test(line)).at(-1) ?? '')?.[1]);
