@@ -121,7 +121,17 @@ export class LoopRebaser {
     for (let i = 1; i < clock.length; i++)
       if (clock[i]! > clock[i - 1]!) frame = Math.min(frame, clock[i]! - clock[i - 1]!);
     if (!Number.isFinite(frame)) throw new Error('the recording has no timestamps to loop');
-    const duration = clock[clock.length - 1]! - clock[0]! + frame;
+    let duration = clock[clock.length - 1]! - clock[0]! + frame;
+    // An audio stream can run on past the video's last frame (its last PES holds several frames):
+    // the loop is long enough for each stream to end before its next loop starts (else ffmpeg:
+    // "non monotonically increasing dts"). ADTS AAC says how long its last PES lasts.
+    for (const [pid, other] of times) {
+      if (other === clock || other.length < 2) continue;
+      other.sort((a, b) => a - b);
+      const last = other[other.length - 1]!;
+      const lasts = adtsDuration90k(lastPesPayload(recording, pid)) ?? last - other[other.length - 2]!;
+      duration = Math.max(duration, last - other[0]! + lasts);
+    }
     this.duration90k = duration;
   }
 
@@ -136,4 +146,36 @@ export class LoopRebaser {
     }
     return out;
   }
+}
+
+/** The payload of the last PES of `pid` in `recording` (from its PES header to the recording's end). */
+function lastPesPayload(recording: Buffer, pid: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let at = 0; at + packetSize <= recording.length; at += packetSize) {
+    if (pidOf(recording, at) !== pid) continue;
+    const payload = payloadOffset(recording, at);
+    if (payload < 0) continue;
+    if (startsUnit(recording, at)) parts.length = 0;
+    parts.push(recording.subarray(payload, at + packetSize));
+  }
+  return Buffer.concat(parts);
+}
+
+// ADTS sampling_frequency_index → Hz.
+const adtsRates = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+
+/** How long the ADTS AAC frames of a PES last (1024 samples each), in 90 kHz ticks; undefined when it is not ADTS. */
+function adtsDuration90k(pes: Buffer): number | undefined {
+  if (pes.length < 9 || pes[0] !== 0 || pes[1] !== 0 || pes[2] !== 1) return undefined;
+  let at = 9 + pes[8]!;
+  let frames = 0;
+  let rate = 0;
+  while (at + 7 <= pes.length && pes[at] === 0xff && (pes[at + 1]! & 0xf6) === 0xf0) {
+    rate = adtsRates[(pes[at + 2]! >> 2) & 0x0f] ?? 0;
+    const length = ((pes[at + 3]! & 0x03) << 11) | (pes[at + 4]! << 3) | (pes[at + 5]! >> 5);
+    if (length < 7 || rate === 0) return undefined;
+    frames++;
+    at += length;
+  }
+  return frames > 0 ? Math.round((frames * 1024 * 90_000) / rate) : undefined;
 }

@@ -69,7 +69,7 @@ export class ChannelHub {
       },
       onRecovering: () => this.startKeepAlive(),
       onRecovered: () => this.stopKeepAlive(),
-      onFailed: (reason) => void this.close(reason === 'ended' ? 'upstream-ended' : 'upstream-error', true),
+      onFailed: (reason) => void this.close(endReasonOf(reason), true),
     });
     this.ready = this.feed.start().then(
       () => {
@@ -128,6 +128,16 @@ export class ChannelHub {
     const count = this.viewers.size;
     void this.close(reason);
     return count;
+  }
+
+  /**
+   * The account went away but the channel plays on another one: the feed gives its upstream up
+   * and fails over, the viewers' responses stay open. False when there is nothing to move (no
+   * viewer, or no live upstream): the caller ends the hub instead.
+   */
+  moveOffAccount(reason: 'account-deleted' | 'account-deactivated'): boolean {
+    if (this.viewers.size === 0 || this.isClosed) return false;
+    return this.feed.drop(reason);
   }
 
   /** Ends the hub (idempotent): the feed closes, then every viewer; resolves once the slot is free. */
@@ -222,6 +232,11 @@ export class ChannelHub {
     if (this.state === 'recovering') this.state = 'streaming';
     this.updateViewers();
   }
+}
+
+function endReasonOf(reason: LossReason): EndReason {
+  if (reason === 'account-deactivated' || reason === 'account-deleted') return reason;
+  return reason === 'ended' ? 'upstream-ended' : 'upstream-error';
 }
 
 export type HubInfo = ReturnType<ChannelHub['describe']>;

@@ -5,7 +5,7 @@ import { candidateKey } from './candidate-picker.js';
 import { connectFirst, type Connection, type ConnectorDeps } from './connector.js';
 
 /** Why a live upstream was given up. */
-export type LossReason = 'stall' | 'slow' | 'error' | 'ended' | 'account-deactivated';
+export type LossReason = 'stall' | 'slow' | 'error' | 'ended' | 'account-deactivated' | 'account-deleted';
 
 /** What the hub hears from its feed. */
 export interface FeedSink {
@@ -125,9 +125,14 @@ export class Feed {
     this.connection?.upstream.body.resume();
   }
 
-  /** Gives the upstream up at once (its account went away) and recovers on another account. */
-  drop(reason: LossReason): void {
-    if (this.connection && !this.recovering) this.lose(reason);
+  /**
+   * Gives the upstream up at once (its account went away) and recovers on another account; false
+   * (nothing done) when there is no live upstream to give up (connecting, or already recovering).
+   */
+  drop(reason: 'account-deactivated' | 'account-deleted'): boolean {
+    if (!this.connection || this.recovering || this.closed) return false;
+    this.lose(reason);
+    return true;
   }
 
   /** Ends the upstream (idempotent); resolves once its provider connection is closed and the slot free. */
@@ -200,12 +205,13 @@ export class Feed {
     const healthyMs = startedAt - this.health.since;
     const released = lost.close();
     this.sink.onRecovering(reason);
-    const reconnect = healthyMs >= reconnectAfterHealthyMs && reason !== 'account-deactivated';
+    const accountGone = reason === 'account-deactivated' || reason === 'account-deleted';
+    const reconnect = healthyMs >= reconnectAfterHealthyMs && !accountGone;
     if (!reconnect) this.deps.picker.coolDown(lost.candidate);
     const others = this.deps.picker
       .order(this.channelId, this.currentCandidates())
       .filter((c) => candidateKey(c) !== candidateKey(lost.candidate) && !this.deps.picker.isCooling(c))
-      .filter((c) => reason !== 'account-deactivated' || c.accountId !== lost.candidate.accountId);
+      .filter((c) => !accountGone || c.accountId !== lost.candidate.accountId);
     const order = reconnect ? [lost.candidate, ...others] : others;
     const facts = { channelId: this.channelId, from: describe(lost.candidate), reason, healthyMs };
     const giveUp = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.deps.config.recoveryTimeoutMs)]);

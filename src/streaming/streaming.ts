@@ -131,11 +131,15 @@ export class Streaming {
   /**
    * Ends every stream of an account at once (it was deleted or switched off): the viewers'
    * responses end, the upstream connections close, the slots are released, and each viewer's
-   * "Stream ended" event names the reason. Returns how many viewers ended.
+   * "Stream ended" event names the reason. A channel that also plays on another active account
+   * fails over to it instead, inside the running responses. Returns how many viewers ended.
    */
   endSessionsOfAccount(accountId: number, reason: 'account-deleted' | 'account-deactivated'): number {
     this.accountEpochs.set(accountId, (this.accountEpochs.get(accountId) ?? 0) + 1);
-    const hubs = this.hubs.list().filter((hub) => hub.candidate?.accountId === accountId);
+    const hubs = this.hubs
+      .list()
+      .filter((hub) => hub.candidate?.accountId === accountId)
+      .filter((hub) => !(this.playsElsewhere(hub.channelId, accountId) && hub.moveOffAccount(reason)));
     const ids = hubs.flatMap((hub) => [...hub.viewers].map((v) => v.info.id));
     for (const hub of hubs) hub.endForAccount(reason);
     if (ids.length > 0) {
@@ -153,6 +157,15 @@ export class Streaming {
   async closeAll(): Promise<void> {
     this.slots.close();
     await Promise.all(this.hubs.list().map((hub) => hub.close('shutdown')));
+  }
+
+  /** True when the channel has a playable candidate on an active account other than `accountId`. */
+  private playsElsewhere(channelId: string, accountId: number): boolean {
+    try {
+      return this.resolve(channelId).candidates.some((c) => c.accountId !== accountId);
+    } catch {
+      return false;
+    }
   }
 
   private resolve(channelId: string): StreamTarget {

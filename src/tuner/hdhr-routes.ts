@@ -58,6 +58,8 @@ const TunerStatus = Type.Object({
   SignalStrengthPercent: Type.Optional(Type.Integer()),
   SignalQualityPercent: Type.Optional(Type.Integer()),
   SymbolQualityPercent: Type.Optional(Type.Integer()),
+  // Not in a real device's answer (one target per tuner): how many clients share this tuner's stream.
+  Viewers: Type.Optional(Type.Integer()),
 });
 const xml = 'application/xml; charset=utf-8';
 
@@ -139,6 +141,7 @@ function toStatusJson(state: TunerState) {
     SignalStrengthPercent: signal,
     SignalQualityPercent: signal,
     SymbolQualityPercent: signal,
+    Viewers: state.playing.viewers,
   };
 }
 

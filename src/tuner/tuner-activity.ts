@@ -22,7 +22,10 @@ export interface TunerState {
   playing?: {
     number: number | undefined;
     name: string | undefined;
+    /** The first viewer's address (a real tuner streams to one target). */
     clientAddress: string;
+    /** How many clients watch this tuner's stream (one provider connection, shared). */
+    viewers: number;
     bps: number;
     pps: number;
     locked: boolean;
@@ -30,18 +33,29 @@ export interface TunerState {
 }
 
 /**
- * Maps live stream sessions onto the emulated tuners, oldest session on tuner0, so clients that
- * poll tuner status (libhdhomerun's `/tunerN/status`, Jellyfin's `/tuners.html`, `/status.json`)
- * see which are busy. An IPTV stream has no RF figures: a relaying tuner reports full signal and
- * the measured bit rate.
+ * Maps live streams onto the emulated tuners, so clients that poll tuner status (libhdhomerun's
+ * `/tunerN/status`, Jellyfin's `/tuners.html`, `/status.json`) see which are busy. A tuner is one
+ * provider connection: the stream engine shares one upstream (a hub) between every viewer of a
+ * channel, so the viewers of a channel are one tuner, the oldest channel on tuner0, and the busy
+ * tuners never outnumber TunerCount however many clients watch. An IPTV stream has no RF
+ * figures: a relaying tuner reports full signal and the measured bit rate (its first viewer's).
  */
 export function describeTuners(device: TunerDevice, sessions: readonly SessionInfo[], now: number): TunerState[] {
   const ordered = [...sessions].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+  // One hub per channel: its viewers, oldest first.
+  const hubs = new Map<string, SessionInfo[]>();
+  for (const session of ordered) {
+    const viewers = hubs.get(session.channelId);
+    if (viewers) viewers.push(session);
+    else hubs.set(session.channelId, [session]);
+  }
+  const tuned = [...hubs.values()];
   const count = device.tunerCount();
-  const channels = ordered.length > 0 ? device.channels() : [];
+  const channels = tuned.length > 0 ? device.channels() : [];
   return Array.from({ length: count }, (_, index) => {
-    const session = ordered[index];
-    if (!session) return { index };
+    const viewers = tuned[index];
+    const session = viewers?.[0];
+    if (!viewers || !session) return { index };
     const channel = channels.find((c) => c.channelId === session.channelId);
     const seconds = Math.max(1, (now - session.startedAt) / 1000);
     return {
@@ -50,10 +64,11 @@ export function describeTuners(device: TunerDevice, sessions: readonly SessionIn
         number: channel?.number,
         name: channel?.displayName,
         clientAddress: session.clientAddress,
+        viewers: viewers.length,
         bps: Math.round((session.bytesSent * 8) / seconds),
         // Real devices send 7 TS packets (1316 bytes) per datagram: pps counts those.
         pps: Math.round(session.bytesSent / 1316 / seconds),
-        locked: session.state === 'streaming',
+        locked: viewers.some((v) => v.state === 'streaming'),
       },
     };
   });

@@ -10,6 +10,7 @@ import {
   pidOf,
   shiftTimestamps,
 } from '../../src/mpegts/index.js';
+import { fixturePath } from '../support/paths.js';
 import { packet, pes } from './ts-builder.js';
 
 const pattern = readFileSync(fileURLToPath(new URL('../../src/demo/assets/test-pattern.mpegts', import.meta.url)));
@@ -17,6 +18,14 @@ const pattern = readFileSync(fileURLToPath(new URL('../../src/demo/assets/test-p
 describe('LoopRebaser', () => {
   it("measures the demo pattern's loop: 48 frames at 25 fps", () => {
     expect(new LoopRebaser(pattern).duration90k).toBe(48 * 3600);
+  });
+
+  it("makes a loop long enough for audio that runs past the video's last frame", () => {
+    // sample.mpegts: 50 frames (180,000 ticks) of video, but its last AAC PES (16 frames of 1024
+    // samples at 48 kHz, 30,720 ticks) from 282,960 ends at 313,680: 182,400 after the first audio
+    // PES at 131,280. A loop of 180,000 made the next loop's audio start before this one's ended.
+    const sample = readFileSync(fixturePath('sample.mpegts'));
+    expect(new LoopRebaser(sample).duration90k).toBe(182_400);
   });
 
   it('plays loops as one stream: timestamps rise by the loop length, continuity counters go on', () => {

@@ -41,9 +41,9 @@ describe('shared channel hubs', () => {
     expect(hubs).toHaveLength(1);
     expect(hubs[0]!.viewers.map((v) => v.id).sort()).toEqual(items.map((i) => i.id).sort());
     expect(hubs[0]!.viewers.every((v) => v.clientAddress === '127.0.0.1' && v.bytesSent > 0)).toBe(true);
-    // Every viewer is an emulated tuner.
+    // The hub (one provider connection) is one emulated tuner, watched by three.
     const tuners = (await f.t.app.inject({ method: 'GET', url: '/status.json' })).json<{ TargetIP?: string }[]>();
-    expect(tuners.filter((t) => t.TargetIP === '127.0.0.1')).toHaveLength(1); // 1 tuner: the account's limit
+    expect(tuners).toEqual([expect.objectContaining({ Resource: 'tuner0', TargetIP: '127.0.0.1', Viewers: 3 })]);
   });
 
   it('drops a viewer that stops reading while the others keep receiving', async () => {

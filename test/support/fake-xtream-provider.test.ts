@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { continuityOf, decodeTimeOf, hasPayload, pidOf } from '../../src/mpegts/index.js';
 import { liveStream, startFakeProvider, type FakeProvider } from './fake-xtream-provider.js';
 
 describe('fake Xtream provider', () => {
@@ -31,6 +32,29 @@ describe('fake Xtream provider', () => {
     expect(bytes.length).toBe(188 * 1000);
     for (let i = 0; i < bytes.length; i += 188) expect(bytes[i]).toBe(0x47);
     expect(provider.streamRequests().map((r) => r.streamId)).toEqual([42]);
+  });
+
+  it('loops a recording as one stream (timestamps rising, continuity counters going on); backup.mpegts on request', async () => {
+    provider = await startFakeProvider({ accounts: [{ username: 'u', password: 'p' }] });
+    provider.setStream(1, { totalBytes: 188 * 295 * 3, bitrate: 50_000_000 }); // three loops of sample.mpegts
+    provider.setStream(2, { totalBytes: 188 * 10, recording: 'backup', bitrate: 50_000_000 });
+    const bytes = Buffer.from(await (await request(`${provider.url}/live/u/p/1.ts`)).body.arrayBuffer());
+    expect(bytes.length).toBe(188 * 295 * 3);
+    const lastTime = new Map<number, number>();
+    const lastCc = new Map<number, number>();
+    for (let at = 0; at < bytes.length; at += 188) {
+      const pid = pidOf(bytes, at);
+      const time = decodeTimeOf(bytes, at);
+      if (time !== undefined) {
+        expect(time).toBeGreaterThan(lastTime.get(pid) ?? -1);
+        lastTime.set(pid, time);
+      }
+      const cc = lastCc.get(pid);
+      if (cc !== undefined && hasPayload(bytes, at)) expect(continuityOf(bytes, at)).toBe((cc + 1) & 15);
+      if (hasPayload(bytes, at)) lastCc.set(pid, continuityOf(bytes, at));
+    }
+    const backup = Buffer.from(await (await request(`${provider.url}/live/u/p/2.ts`)).body.arrayBuffer());
+    expect(backup.equals(bytes.subarray(0, 188 * 10))).toBe(false);
   });
 
   it('refuses streams with wrong credentials', async () => {

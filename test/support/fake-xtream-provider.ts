@@ -2,12 +2,13 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
+import { LoopRebaser } from '../../src/mpegts/index.js';
 import { fixturePath } from './paths.js';
 
 /**
  * A real Xtream Codes provider on loopback for tests: `player_api.php` JSON for configured
- * accounts, `/live/{user}/{pass}/{id}.ts` as real MPEG-TS (the committed fixture, looped and
- * paced at a set bitrate), a log of every request, and faults on demand.
+ * accounts, `/live/{user}/{pass}/{id}.ts` as real MPEG-TS (a committed recording, looped with
+ * continuous timestamps and paced at a set bitrate), a log of every request, and faults on demand.
  */
 
 export interface FakeAccount {
@@ -29,6 +30,8 @@ export type StreamFault =
   | { kind: 'stall-after-headers' } // 200 + headers, then no bytes
   | { kind: 'close-early'; afterBytes: number } // 200, some bytes, then the socket is destroyed
   | { kind: 'redirect'; status?: 301 | 302 | 307 } // to /lb/{token}/{id}.ts on this server
+  | { kind: 'redirect-chain'; hops: number } // 302 to /lb/hop1/{id}.ts, which redirects again … until `hops`
+  | { kind: 'redirect-to'; location: string } // 302 to any location (file:///etc/passwd, ftp://…)
   | { kind: 'html'; contentType?: string } // 200 with an HTML page, labelled video/mp2t (or as given; '' = no type)
   | { kind: 'garbage' } // 200 video/mp2t, endless bytes with no TS sync
   | { kind: 'drip'; intervalMs: number } // 200, then one 188-byte packet every intervalMs
@@ -44,6 +47,15 @@ export interface StreamBehaviour {
   fault?: StreamFault;
   /** Answers only after this long (a slow backup). */
   delayMs?: number;
+  /** Which committed recording plays: sample.mpegts (default) or backup.mpegts (another stream, clock +40 s). */
+  recording?: 'sample' | 'backup';
+  /**
+   * How it loops: 'continuous' rewrites PCR/PTS/DTS and continuity counters per loop, as a live
+   * channel's clock runs on; 'raw' replays the bytes as they are (time jumps back per loop). The
+   * default is 'continuous', but 'raw' when unpaced: rewriting runs at ~850 MB/s, and a throughput
+   * benchmark must measure the proxy, not the provider.
+   */
+  loop?: 'continuous' | 'raw';
 }
 
 /** A canned answer for one `player_api.php` action ('' = no action: authentication). */
@@ -109,6 +121,37 @@ const defaultUserInfo = {
 };
 
 const sampleTs = readFileSync(fixturePath('sample.mpegts'));
+const recordings = {
+  sample: { bytes: sampleTs, rebaser: new LoopRebaser(sampleTs) },
+  backup: (() => {
+    const bytes = readFileSync(fixturePath('backup.mpegts'));
+    return { bytes, rebaser: new LoopRebaser(bytes) };
+  })(),
+};
+
+/** The endless bytes of a looped recording, read in chunks of any size. */
+function loopedRecording(behaviour: StreamBehaviour): (size: number) => Buffer {
+  const { bytes, rebaser } = recordings[behaviour.recording ?? 'sample'];
+  const continuous = (behaviour.loop ?? (behaviour.unpaced ? 'raw' : 'continuous')) === 'continuous';
+  let loop = 0;
+  let current: Buffer = bytes;
+  let offset = 0;
+  return (size) => {
+    const parts: Buffer[] = [];
+    while (size > 0) {
+      if (offset === current.length) {
+        loop++;
+        current = continuous ? rebaser.loop(loop) : bytes;
+        offset = 0;
+      }
+      const take = Math.min(size, current.length - offset);
+      parts.push(current.subarray(offset, offset + take));
+      offset += take;
+      size -= take;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  };
+}
 
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
@@ -157,9 +200,15 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       if (!account || account.password !== record.password) return sendText(res, 403, 'forbidden');
       return serveStream(record.streamId, req, res, true);
     }
-    const balanced = /^\/lb\/[^/]+\/(\d+)\.ts$/.exec(path);
+    const balanced = /^\/lb\/([^/]+)\/(\d+)\.ts$/.exec(path);
     if (balanced) {
-      record.streamId = Number(balanced[1]);
+      record.streamId = Number(balanced[2]);
+      const fault = (streamBehaviours.get(record.streamId) ?? streamBehaviours.get('*'))?.fault;
+      const hop = Number(/^hop(\d+)$/.exec(balanced[1]!)?.[1] ?? NaN);
+      if (fault?.kind === 'redirect-chain' && hop < fault.hops) {
+        res.writeHead(302, { location: `${prefix}/lb/hop${hop + 1}/${record.streamId}.ts` });
+        return void res.end();
+      }
       return serveStream(record.streamId, req, res, false);
     }
     return sendText(res, 404, 'not found');
@@ -242,6 +291,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (fault?.kind === 'refuse') return req.socket.destroy();
     if (fault?.kind === 'status') return sendText(res, fault.status, fault.body ?? 'error');
     if (fault?.kind === 'stall') return; // never answers; closed with the server
+    if (fault?.kind === 'redirect-chain' && allowRedirect) {
+      res.writeHead(302, { location: `${prefix}/lb/hop1/${streamId}.ts` });
+      return res.end();
+    }
+    if (fault?.kind === 'redirect-to' && allowRedirect) {
+      res.writeHead(302, { location: fault.location });
+      return res.end();
+    }
     if (fault?.kind === 'redirect' && allowRedirect) {
       res.writeHead(fault.status ?? 302, { location: `${prefix}/lb/token${Date.now()}/${streamId}.ts` });
       return res.end();
@@ -285,18 +342,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const bitrate = behaviour.bitrate ?? 2_000_000;
     const chunkSize = 188 * 7 * 10; // 13,160 bytes: whole TS packets
     const intervalMs = behaviour.unpaced ? 0 : Math.max(1, (chunkSize * 8 * 1000) / bitrate);
-    let offset = 0;
+    const read = loopedRecording(behaviour);
     let sent = 0;
     const writeChunk = (): boolean => {
       const size = Math.min(chunkSize, limit - sent);
-      const end = offset + size;
-      const chunk =
-        end <= sampleTs.length
-          ? sampleTs.subarray(offset, end)
-          : Buffer.concat([sampleTs.subarray(offset), sampleTs.subarray(0, end - sampleTs.length)]);
-      offset = end % sampleTs.length;
       sent += size;
-      return res.write(chunk);
+      return res.write(read(size));
     };
     const pump = () => {
       if (closed) return;

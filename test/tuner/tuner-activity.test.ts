@@ -104,4 +104,52 @@ describe('tuner status over the control protocol', () => {
     ]);
     client.close();
   });
+
+  it('shows one tuner per shared stream (hub), with its viewer count, never more busy tuners than TunerCount', async () => {
+    f = await startStreamFixture({
+      maxConnections: 2,
+      app: { config: { discovery: true, hdhomerunPort: 0, ssdpPort: 0 } },
+    });
+    const port = (await f.t.domains.discovery!.ready()).hdhomerunTcp!;
+    for (const [channelId, streamId, number] of [
+      ['bbc1.uk', 101, 7],
+      ['itv1.uk', 102, 8],
+    ] as const) {
+      const lineupId = f.addChannel(channelId, [{ streamId, tier: 'HD' }]);
+      f.db
+        .prepare('UPDATE xmltv_channel_settings SET channel_number = ? WHERE xmltv_channel_id = ?')
+        .run(number, lineupId);
+    }
+    // Four clients on two channels: two provider connections, so two busy tuners of two.
+    const clients = [];
+    for (const path of ['/auto/v7', '/auto/v7', '/auto/v8', '/auto/v7']) {
+      const client = await openStream(`${f.t.url}${path}`);
+      await client.waitForBytes(188 * 10);
+      clients.push(client);
+    }
+    await waitUntil(
+      () => f!.t.domains.streaming.sessions.list().filter((s) => s.state === 'streaming').length === 4,
+      5000,
+      'four streaming sessions',
+    );
+    expect(f.provider.streamRequests()).toHaveLength(2);
+    const status = (await f.t.app.inject('/status.json')).json<Record<string, unknown>[]>();
+    expect(status).toHaveLength(2);
+    expect(status[0]).toMatchObject({ Resource: 'tuner0', VctNumber: '7', TargetIP: '127.0.0.1', Viewers: 3 });
+    expect(status[1]).toMatchObject({ Resource: 'tuner1', VctNumber: '8', TargetIP: '127.0.0.1', Viewers: 1 });
+    const html = (await f.t.app.inject('/tuners.html')).body;
+    expect(html).toContain('<td>Tuner 0 Channel</td><td>7 bbc1.uk</td>');
+    expect(html).toContain('<td>Tuner 1 Channel</td><td>8 itv1.uk</td>');
+    expect(await controlGet(port, '/tuner0/vchannel')).toBe('7');
+    expect(await controlGet(port, '/tuner1/vchannel')).toBe('8');
+    expect(await controlGet(port, '/tuner1/status')).toMatch(/^ch=auto:v8 lock=iptv /);
+
+    // The channel's first viewer leaves: the hub (and its tuner) stays, with two viewers.
+    clients[0]!.close();
+    await waitUntil(() => f!.t.domains.streaming.sessions.list().length === 3, 5000, 'a viewer to leave');
+    const after = (await f.t.app.inject('/status.json')).json<Record<string, unknown>[]>();
+    expect(after[0]).toMatchObject({ VctNumber: '7', Viewers: 2 });
+    expect(after[1]).toMatchObject({ VctNumber: '8', Viewers: 1 });
+    for (const client of clients) client.close();
+  });
 });
