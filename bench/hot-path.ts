@@ -60,15 +60,14 @@ function makeViewer(registry: SessionRegistry): Viewer {
 const stages: Record<string, () => (chunk: Buffer) => void> = {
   aligner: () => {
     const aligner = new PacketAligner();
-    return (chunk) => void aligner.push(chunk);
+    const discard = () => undefined;
+    return (chunk) => aligner.pushEach(chunk, discard);
   },
   'aligner + splicer': () => {
     const aligner = new PacketAligner();
     const splicer = new StreamSplicer();
-    return (chunk) => {
-      const packets = aligner.push(chunk);
-      if (packets) splicer.push(packets);
-    };
+    const take = (packets: Buffer) => void splicer.push(packets);
+    return (chunk) => aligner.pushEach(chunk, take);
   },
   'whole path': () => {
     const aligner = new PacketAligner();
@@ -84,10 +83,7 @@ const stages: Record<string, () => (chunk: Buffer) => void> = {
       ring.push(out, analyzer.scan(out));
       for (const viewer of all) viewer.push(out);
     };
-    return (chunk) => {
-      const packets = aligner.push(chunk);
-      if (packets) take(packets);
-    };
+    return (chunk) => aligner.pushEach(chunk, take);
   },
 };
 
