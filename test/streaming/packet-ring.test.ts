@@ -45,4 +45,22 @@ describe('PacketRing', () => {
     expect((ring as unknown as { bytes: number }).bytes).toBe(0);
     expect(ring.replayFrom(0)).toBeUndefined();
   });
+  it('keeps copies in blocks it reuses, never the buffers it was given', () => {
+    const clock = { now: 0 };
+    const ring = new PacketRing(() => clock.now, 1500);
+    const reused = Buffer.alloc(188 * 100, 1);
+    ring.push(reused, [0]);
+    reused.fill(2); // the caller's buffer is its own again at once (a socket read, a viewer's write)
+    expect(ring.replayFrom(0)!.every((byte) => byte === 1)).toBe(true);
+    const blocks = new Set<Buffer>();
+    for (let i = 0; i < 5000; i++) {
+      clock.now += 10;
+      ring.push(Buffer.alloc(188 * 100, i & 0xff), [0]); // 94 MB in all, 1.5 s kept: ~2.8 MB
+      for (const entry of (ring as unknown as { entries: { block: Buffer }[] }).entries) blocks.add(entry.block);
+    }
+    expect(blocks.size).toBeLessThan(20);
+    const replay = ring.replayFrom(1500)!;
+    expect(replay.length).toBe(188 * 100 * 151);
+    expect(replay[0]).toBe((5000 - 151) & 0xff);
+  });
 });
