@@ -1,13 +1,14 @@
 /*
  * A CPU profile of the proxy's hot path: the compiled app (as bench:proxy runs it) under
- * `node --cpu-prof`, relaying unpaced 1 GiB streams from the fake provider; prints the functions
- * with the most self time. `tsx bench/proxy-profile.ts [rounds] [profile dir]`.
+ * `node --cpu-prof`, relaying unpaced 1 GiB streams from the fake provider (or, with PROFILE_LIVE=1,
+ * bench:proxy's 20 paced 25 Mbit/s streams); prints the functions with the most self time.
+ * `tsx bench/proxy-profile.ts [rounds] [profile dir]`.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from '../test/support/temp-dir.js';
-import { account, compileApp, runProvider, seedChannels, startScriptNodeFlags } from './proxy-parties.js';
+import { account, compileApp, liveStreams, runProvider, seedChannels, startScriptNodeFlags } from './proxy-parties.js';
 import { ask, read, startChild, stopChild, waitForNoSessions } from './proxy-client.js';
 
 interface ProfileNode {
@@ -31,7 +32,18 @@ async function main(): Promise<void> {
     [...startScriptNodeFlags(), '--cpu-prof', `--cpu-prof-dir=${profiles}`],
   );
   await seedChannels(dataDir, Number(ready.accountId));
-  for (let round = 0; round < rounds; round++) {
+  if (process.env.PROFILE_LIVE) {
+    // The 20 paced 25 Mbit/s streams of bench:proxy instead: the proxy's share of a core per stream.
+    const before = await ask(child);
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: liveStreams }, (_, i) => read(`${url}/stream/live${i}.bench`, { maxMs: 8000 })),
+    );
+    const cpu = (await ask(child)).cpuSeconds - before.cpuSeconds;
+    const share = cpu / ((Date.now() - started) / 1000) / liveStreams;
+    console.log(`${liveStreams} live streams: ${(100 * share).toFixed(2)}% of a core per stream`);
+  }
+  for (let round = 0; round < (process.env.PROFILE_LIVE ? 0 : rounds); round++) {
     const before = (await ask(child)).cpuSeconds;
     const r = await read(`${url}/stream/fast.bench`);
     const cpu = (await ask(child)).cpuSeconds - before;
