@@ -9,8 +9,10 @@ const confirmBytes = 3 * packetSize;
  * between packets (a broken or spliced stream) are dropped until three sync bytes line up again.
  * What comes out is always a multiple of 188 bytes starting with 0x47.
  *
- * This runs on every chunk of every stream: an aligned chunk comes back as a subarray of itself
- * (no copy); an unaligned one costs one copy of the chunk, never an allocation per packet.
+ * This runs on every chunk of every stream, and socket reads rarely end on a packet boundary, so
+ * almost every chunk follows a partial packet: the packet that straddles the two chunks is copied
+ * (one packet, never the chunk), the rest of the chunk comes back as views of itself; never an
+ * allocation per packet. `pushEach` hands those pieces over one by one; `push` joins them.
  * A packet cut short and glued to the next is recognised when the bytes after it are in the same
  * push (the stream resumes inside it); when it is the last whole packet of a push it goes out, as
  * holding back every chunk's last packet would cost a copy of every chunk.
@@ -23,20 +25,35 @@ export class PacketAligner {
 
   /** Whole packets from this chunk (and what was left of the last), or undefined when none is complete yet. */
   push(chunk: Buffer): Buffer | undefined {
-    const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    // Fast path: in sync and the chunk starts on a packet; most chunks are one aligned run.
     let first: Buffer | undefined;
     let more: Buffer[] | undefined;
+    this.pushEach(chunk, (run) => {
+      if (!first) first = run;
+      else (more ??= [first]).push(run);
+    });
+    return more ? Buffer.concat(more) : first;
+  }
+
+  /**
+   * The same packets as `push`, in order, as one or more pieces (each whole packets): the chunk's
+   * aligned runs as views of it, a packet straddling the previous chunk as a small copy.
+   */
+  pushEach(chunk: Buffer, take: (packets: Buffer) => void): void {
+    // The bytes are `pending` followed by `chunk`, read in place: `held` of them are pending's.
+    const pending = this.pending;
+    const held = pending.length;
+    const length = held + chunk.length;
+    const byteAt = held === 0 ? (i: number) => chunk[i] : (i: number) => (i < held ? pending[i] : chunk[i - held]);
     let at = 0;
-    while (data.length - at >= packetSize) {
-      if (data[at] !== syncByte) {
+    while (length - at >= packetSize) {
+      if (byteAt(at) !== syncByte) {
         this.locked = false;
         at++;
         continue;
       }
       if (!this.locked) {
-        if (data.length - at < confirmBytes) break; // could be sync: wait for the bytes that confirm it
-        if (data[at + packetSize] !== syncByte || data[at + 2 * packetSize] !== syncByte) {
+        if (length - at < confirmBytes) break; // could be sync: wait for the bytes that confirm it
+        if (byteAt(at + packetSize) !== syncByte || byteAt(at + 2 * packetSize) !== syncByte) {
           at++;
           continue;
         }
@@ -44,12 +61,12 @@ export class PacketAligner {
       }
       // Take the run of packets that stay aligned.
       let end = at + packetSize;
-      while (end + packetSize <= data.length && data[end] === syncByte) end += packetSize;
+      while (end + packetSize <= length && byteAt(end) === syncByte) end += packetSize;
       let next = end;
-      if (end < data.length && data[end] !== syncByte) {
+      if (end < length && byteAt(end) !== syncByte) {
         // Lost sync. When the stream resumes inside the run's last packet, that packet is a cut one
         // glued to the start of the next: leave it out and resync there.
-        const resume = resumesWithin(data, end - packetSize + 1, end);
+        const resume = resumesWithin(byteAt, length, end - packetSize + 1, end);
         if (resume >= 0) {
           end -= packetSize;
           next = resume;
@@ -57,16 +74,20 @@ export class PacketAligner {
         }
       }
       if (end > at) {
-        const run = data.subarray(at, end);
-        if (!first) first = run;
-        else (more ??= [first]).push(run);
+        if (at >= held) take(chunk.subarray(at - held, end - held));
+        else if (end <= held) take(pending.subarray(at, end));
+        else {
+          // The run starts in what was pending: its packets up to the first one wholly in `chunk` are copied.
+          const split = Math.min(end, at + Math.ceil((held - at) / packetSize) * packetSize);
+          take(Buffer.concat([pending.subarray(at), chunk.subarray(0, split - held)]));
+          if (end > split) take(chunk.subarray(split - held, end - held));
+        }
       }
       at = next;
     }
-    const rest = data.length - at;
-    this.pending = rest === 0 ? empty : Buffer.from(data.subarray(at));
-    if (more) return Buffer.concat(more);
-    return first;
+    if (at === length) this.pending = empty;
+    else if (at >= held) this.pending = Buffer.from(chunk.subarray(at - held));
+    else this.pending = Buffer.concat([pending.subarray(at), chunk]);
   }
 
   /** Forgets a partial packet (the next bytes come from another upstream). */
@@ -77,10 +98,10 @@ export class PacketAligner {
 }
 
 // The first position in [from, to) where a packet starts that the next packet boundary confirms, or -1.
-function resumesWithin(data: Buffer, from: number, to: number): number {
-  for (let at = from; at < to && at + packetSize < data.length; at++) {
-    if (data[at] !== syncByte || data[at + packetSize] !== syncByte) continue;
-    if (at + 2 * packetSize >= data.length || data[at + 2 * packetSize] === syncByte) return at;
+function resumesWithin(byteAt: (i: number) => number | undefined, length: number, from: number, to: number): number {
+  for (let at = from; at < to && at + packetSize < length; at++) {
+    if (byteAt(at) !== syncByte || byteAt(at + packetSize) !== syncByte) continue;
+    if (at + 2 * packetSize >= length || byteAt(at + 2 * packetSize) === syncByte) return at;
   }
   return -1;
 }

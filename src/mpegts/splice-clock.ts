@@ -1,5 +1,5 @@
 import { packetSize, pidOf, syncByte } from './packet.js';
-import { pcrOf, pesTimesOf } from './timestamp-shift.js';
+import { pcrOf, pesTimesInto, pesTimesOf } from './timestamp-shift.js';
 
 const wrap = 2 ** 33;
 const pcrKey = -1;
@@ -7,9 +7,17 @@ const pcrKey = -1;
 const defaultStep = 3600;
 const maxStep = 2 * 90_000;
 
-// b - a in 90 kHz ticks, taken the short way round the 33-bit clock.
+// b - a in 90 kHz ticks, taken the short way round the 33-bit clock. Timestamps are below 2^33, so
+// one correction is enough; the modulo (slow on doubles, and this runs per PES) only for others.
 function ahead(a: number, b: number): number {
-  const d = (((b - a) % wrap) + wrap) % wrap;
+  const d = b - a;
+  if (d >= wrap / 2) return d < wrap ? d - wrap : aheadModulo(d);
+  if (d < -wrap / 2) return d > -wrap ? d + wrap : aheadModulo(d);
+  return d;
+}
+
+function aheadModulo(difference: number): number {
+  const d = ((difference % wrap) + wrap) % wrap;
   return d >= wrap / 2 ? d - wrap : d;
 }
 
@@ -28,14 +36,21 @@ export class SpliceClock {
   private readonly first = new Map<number, { dts: number; pts: number }>();
   private readonly seen = new Set<number>();
 
+  // Reused for every PES start `sent` reads (this runs on every packet of every stream).
+  private readonly times = { pts: 0, dts: 0 };
+
   /** Notes the timestamps of packets that went out. */
   sent(packets: Uint8Array): void {
+    const times = this.times;
     for (let at = 0; at + packetSize <= packets.length; at += packetSize) {
       if (packets[at] !== syncByte) continue;
-      const pcr = pcrOf(packets, at);
-      if (pcr !== undefined) this.note(pcrKey, pcr, pcr);
-      const times = pesTimesOf(packets, at);
-      if (times) this.note(pidOf(packets, at), times.dts, times.pts);
+      // Most packets carry neither a PCR (adaptation field with the PCR flag) nor a PES start: skip them cheaply.
+      if (packets[at + 3]! & 0x20 && packets[at + 5]! & 0x10) {
+        const pcr = pcrOf(packets, at);
+        if (pcr !== undefined) this.note(pcrKey, pcr, pcr);
+      }
+      if (packets[at + 1]! & 0x40 && pesTimesInto(packets, at, times))
+        this.note(pidOf(packets, at), times.dts, times.pts);
     }
   }
 
@@ -99,11 +114,12 @@ export class SpliceClock {
 
   private note(key: number, time: number, pts: number): void {
     const last = this.last.get(key);
-    const step = last ? ahead(last.time, time) : 0;
-    this.last.set(key, {
-      time,
-      step: step > 0 && step <= maxStep ? step : (last?.step ?? defaultStep),
-      pts: last && ahead(pts, last.pts) > 0 && ahead(pts, last.pts) <= maxStep ? last.pts : pts,
-    });
+    if (!last) return void this.last.set(key, { time, step: defaultStep, pts });
+    // Updated in place: one record per PID for the stream's life, not one per PES.
+    const step = ahead(last.time, time);
+    const behind = ahead(pts, last.pts);
+    last.time = time;
+    if (step > 0 && step <= maxStep) last.step = step;
+    if (!(behind > 0 && behind <= maxStep)) last.pts = pts;
   }
 }

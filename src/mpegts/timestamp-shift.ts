@@ -22,18 +22,23 @@ function writeTimestamp(bytes: Uint8Array, at: number, value: number): void {
   bytes[at + 4] = ((low & 0x7f) << 1) | 1;
 }
 
-// Where the PTS of the PES starting in this packet is (DTS follows 5 bytes later when `dts`), or -1.
-function pesTimestampAt(packets: Uint8Array, offset: number): { at: number; dts: boolean } | undefined {
-  if (!startsUnit(packets, offset)) return undefined;
+// Where the PTS of the PES starting in this packet is, or -1; a DTS follows 5 bytes later when
+// `hasDts(packets, at)`. A position, not an object: this runs on every PES start of every stream.
+function pesTimestampAt(packets: Uint8Array, offset: number): number {
+  if (!startsUnit(packets, offset)) return -1;
   const payload = payloadOffset(packets, offset);
-  if (payload < 0 || payload + 14 > offset + packetSize) return undefined;
-  if (packets[payload] !== 0 || packets[payload + 1] !== 0 || packets[payload + 2] !== 1) return undefined;
-  if ((packets[payload + 6]! & 0xc0) !== 0x80) return undefined; // no optional PES header (padding, private 2, ...)
+  if (payload < 0 || payload + 14 > offset + packetSize) return -1;
+  if (packets[payload] !== 0 || packets[payload + 1] !== 0 || packets[payload + 2] !== 1) return -1;
+  if ((packets[payload + 6]! & 0xc0) !== 0x80) return -1; // no optional PES header (padding, private 2, ...)
   const flags = packets[payload + 7]! >> 6;
-  if (flags < 2) return undefined;
-  const dts = flags === 3;
-  if (dts && payload + 19 > offset + packetSize) return undefined;
-  return { at: payload + 9, dts };
+  if (flags < 2) return -1;
+  if (flags === 3 && payload + 19 > offset + packetSize) return -1;
+  return payload + 9;
+}
+
+// True when the PES whose PTS is at `at` has a DTS too (PTS_DTS_flags, two bytes before the PTS).
+function hasDts(packets: Uint8Array, at: number): boolean {
+  return packets[at - 2]! >> 6 === 3;
 }
 
 // Where the PCR of this packet's adaptation field is, or -1.
@@ -43,16 +48,23 @@ function pcrAt(packets: Uint8Array, offset: number): number {
 
 /** The DTS (else the PTS) of the PES starting in the packet at `offset`, in 90 kHz units, or undefined. */
 export function decodeTimeOf(packets: Uint8Array, offset = 0): number | undefined {
-  const pes = pesTimestampAt(packets, offset);
-  return pes && readTimestamp(packets, pes.dts ? pes.at + 5 : pes.at);
+  const at = pesTimestampAt(packets, offset);
+  return at < 0 ? undefined : readTimestamp(packets, hasDts(packets, at) ? at + 5 : at);
 }
 
 /** The PTS and DTS (the PTS again when there is none) of the PES starting at `offset`, or undefined. */
 export function pesTimesOf(packets: Uint8Array, offset = 0): { pts: number; dts: number } | undefined {
-  const pes = pesTimestampAt(packets, offset);
-  if (!pes) return undefined;
-  const pts = readTimestamp(packets, pes.at);
-  return { pts, dts: pes.dts ? readTimestamp(packets, pes.at + 5) : pts };
+  const times = { pts: 0, dts: 0 };
+  return pesTimesInto(packets, offset, times) ? times : undefined;
+}
+
+/** `pesTimesOf` without an allocation: fills `times` and returns true, or returns false (no PES timestamp here). */
+export function pesTimesInto(packets: Uint8Array, offset: number, times: { pts: number; dts: number }): boolean {
+  const at = pesTimestampAt(packets, offset);
+  if (at < 0) return false;
+  times.pts = readTimestamp(packets, at);
+  times.dts = hasDts(packets, at) ? readTimestamp(packets, at + 5) : times.pts;
+  return true;
 }
 
 /** The PCR base (90 kHz units) of the packet at `offset`, or undefined when it carries none. */
@@ -78,10 +90,11 @@ export function shiftPacketTimestamps(packets: Uint8Array, offset: number, offse
     packets[at + 3] = (base >>> 1) & 0xff;
     packets[at + 4] = ((base & 1) << 7) | (packets[at + 4]! & 0x7f); // keep the reserved bits and the extension
   }
-  const pes = pesTimestampAt(packets, offset);
-  if (!pes) return;
-  writeTimestamp(packets, pes.at, (readTimestamp(packets, pes.at) + offset90k) % wrap);
-  if (pes.dts) writeTimestamp(packets, pes.at + 5, (readTimestamp(packets, pes.at + 5) + offset90k) % wrap);
+  const at = pesTimestampAt(packets, offset);
+  if (at < 0) return;
+  const dts = hasDts(packets, at);
+  writeTimestamp(packets, at, (readTimestamp(packets, at) + offset90k) % wrap);
+  if (dts) writeTimestamp(packets, at + 5, (readTimestamp(packets, at + 5) + offset90k) % wrap);
 }
 
 /** Adds `offset90k` to every PCR, PTS and DTS in `packets` (whole packets), in place. */

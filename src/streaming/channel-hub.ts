@@ -58,7 +58,7 @@ export class ChannelHub {
   ) {
     const now = () => deps.clock.now();
     this.startedAt = now();
-    this.ring = new PacketRing(now);
+    this.ring = new PacketRing(now, joinBehindMs);
     this.rateIn = new RateMeter(now);
     this.rateOut = new RateMeter(now);
     this.feed = new Feed(channelId, candidates, deps, {

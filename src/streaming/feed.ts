@@ -175,10 +175,14 @@ export class Feed {
     this.bytesIn += chunk.length;
     this.health.lastByteAt = this.deps.clock.now();
     this.health.windowBytes += chunk.length;
-    const packets = this.aligner.push(chunk);
-    const out = packets && this.splicer.push(packets);
-    if (out) this.sink.onPackets(out);
+    // Pieces, not one buffer: joining them would copy every chunk (few end on a packet boundary).
+    this.aligner.pushEach(chunk, this.takePackets);
   }
+
+  private readonly takePackets = (packets: Buffer): void => {
+    const out = this.splicer.push(packets);
+    if (out) this.sink.onPackets(out);
+  };
 
   private checkHealth(): void {
     if (this.paused || this.recovering || !this.connection) return;

@@ -98,4 +98,49 @@ describe('PacketAligner', () => {
     for (let i = 0; i < 100; i++) expect(aligner.push(Buffer.alloc(10_000, 0x47 ^ 1))).toBeUndefined();
     expect((aligner as unknown as { pending: Buffer }).pending.length).toBeLessThan(3 * 188);
   });
+  it('hands a chunk that follows a partial packet on as the straddling packet (a copy) and a view of the chunk', () => {
+    const aligner = new PacketAligner();
+    const data = Buffer.from(sample.subarray(0, 188 * 40));
+    expect(aligner.push(data.subarray(0, 188 * 10 + 100))!.length).toBe(188 * 10);
+    const chunk = data.subarray(188 * 10 + 100, 188 * 30 + 50);
+    const pieces: Buffer[] = [];
+    aligner.pushEach(chunk, (packets) => pieces.push(packets));
+    expect(pieces.map((p) => p.length)).toEqual([188, 188 * 19]);
+    expect(pieces[0]!.equals(data.subarray(188 * 10, 188 * 11))).toBe(true);
+    expect(pieces[1]!.buffer).toBe(chunk.buffer); // not copied
+    expect(pieces[1]!.byteOffset).toBe(chunk.byteOffset + 88);
+  });
+
+  it('gives, in pieces, exactly what push gives, on damaged streams cut anywhere', () => {
+    // A stream with garbage, cut packets and repeated sync bytes, in random chunks: pushEach's pieces
+    // joined are push's output, each piece whole packets.
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 40; round++) {
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 30; i++) {
+        const from = 188 * random(200);
+        const kind = random(6);
+        if (kind === 0) parts.push(Buffer.from('G garbage \x47'.repeat(1 + random(20))));
+        else if (kind === 1) parts.push(sample.subarray(from, from + random(188)));
+        else parts.push(sample.subarray(from, from + 188 * (1 + random(30))));
+      }
+      const input = Buffer.concat(parts);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < input.length;) {
+        const size = 1 + random(random(2) ? 700 : 5000);
+        chunks.push(input.subarray(at, at + size));
+        at += size;
+      }
+      const joined = collect(new PacketAligner(), chunks);
+      const each = new PacketAligner();
+      const pieces: Buffer[] = [];
+      for (const chunk of chunks) each.pushEach(chunk, (packets) => pieces.push(packets));
+      for (const piece of pieces) {
+        expect(piece.length % 188).toBe(0);
+        expect(piece.length).toBeGreaterThan(0);
+      }
+      expect(Buffer.concat(pieces).equals(joined)).toBe(true);
+    }
+  });
 });
