@@ -17,6 +17,8 @@ export interface HubDeps extends FeedDeps {
   onClosed(hub: ChannelHub): void;
   /** Requests wait for a slot of this account right now (a lingering hub then closes at once). */
   waitingFor(accountId: number): number;
+  /** This hub's share of the replay memory all hubs share (bytes). */
+  replayBytes(): number;
 }
 
 // While recovering, a viewer whose queue is empty gets null packets this often: Plex and Jellyfin
@@ -58,7 +60,7 @@ export class ChannelHub {
   ) {
     const now = () => deps.clock.now();
     this.startedAt = now();
-    this.ring = new PacketRing(now, joinBehindMs);
+    this.ring = new PacketRing(now, joinBehindMs, () => deps.replayBytes());
     this.rateIn = new RateMeter(now);
     this.rateOut = new RateMeter(now);
     this.feed = new Feed(channelId, candidates, deps, {

@@ -5,10 +5,16 @@ import { ChannelHub, type HubDeps } from './channel-hub.js';
  * The running hubs, one per channel. Single flight: two simultaneous requests for a channel get
  * the same hub (and so one provider connection), created synchronously by whichever came first.
  */
+// The replay rings of all hubs share this much memory: a few channels get seconds each (8 MiB at
+// most), twenty 25 Mbit/s channels about half a second each, so memory stays bounded however
+// many channels play (a viewer joining a hub whose ring holds no random-access point starts at
+// live instead of a second behind).
+const replayBudgetBytes = 32 * 1024 * 1024;
+
 export class HubRegistry {
   private readonly hubs = new Map<string, ChannelHub>();
 
-  constructor(private readonly deps: Omit<HubDeps, 'onClosed'>) {}
+  constructor(private readonly deps: Omit<HubDeps, 'onClosed' | 'replayBytes'>) {}
 
   /** The channel's running hub, or a new one connecting its candidates. */
   hubFor(channelId: string, candidates: () => StreamCandidate[]): ChannelHub {
@@ -16,6 +22,7 @@ export class HubRegistry {
     if (running && !running.isClosed) return running;
     const hub = new ChannelHub(channelId, candidates, {
       ...this.deps,
+      replayBytes: () => Math.floor(replayBudgetBytes / Math.max(1, this.hubs.size)),
       onClosed: (closed) => {
         if (this.hubs.get(channelId) === closed) this.hubs.delete(channelId);
       },

@@ -41,6 +41,8 @@ export class PacketRing {
   constructor(
     private readonly now: () => number,
     private readonly replayBehindMs = keepMs,
+    /** This ring's share of the replay memory (the hubs share one budget); at most 8 MiB. */
+    private readonly maxBytes: () => number = () => keepBytes,
   ) {}
 
   push(packets: Buffer, raps: number[]): void {
@@ -52,7 +54,8 @@ export class PacketRing {
     this.entries.push({ at, packets: copy, block, raps });
     this.bytes += packets.length;
     let drop = this.head;
-    while (this.entries.length > drop + 1 && (this.bytes > keepBytes || at - this.entries[drop]!.at > keepMs)) {
+    const limit = Math.min(keepBytes, this.maxBytes());
+    while (this.entries.length > drop + 1 && (this.bytes > limit || at - this.entries[drop]!.at > keepMs)) {
       this.bytes -= this.entries[drop++]!.packets.length;
     }
     this.dropTo(drop);

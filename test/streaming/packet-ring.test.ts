@@ -63,4 +63,24 @@ describe('PacketRing', () => {
     expect(replay.length).toBe(188 * 100 * 151);
     expect(replay[0]).toBe((5000 - 151) & 0xff);
   });
+
+  it('stays within its share of the replay budget, however fast the stream', () => {
+    const clock = { now: 0 };
+    let share = 4 * 1024 * 1024;
+    const ring = new PacketRing(
+      () => clock.now,
+      1500,
+      () => share,
+    );
+    const bytes = () => (ring as unknown as { bytes: number }).bytes;
+    for (let i = 0; i < 2000; i++) {
+      clock.now += 1; // 18.8 kB a millisecond: 150 Mbit/s, far past what the share holds for 1.5 s
+      ring.push(Buffer.alloc(188 * 100, i & 0xff), [0]);
+      expect(bytes()).toBeLessThanOrEqual(share + 188 * 100);
+    }
+    share = 1024 * 1024; // more hubs joined: the share shrinks, and the ring with it
+    ring.push(Buffer.alloc(188 * 100), [0]);
+    expect(bytes()).toBeLessThanOrEqual(share + 188 * 100);
+    expect(ring.replayFrom(1500)!.length).toBeLessThanOrEqual(share + 188 * 100);
+  });
 });
