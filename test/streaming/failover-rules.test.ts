@@ -75,12 +75,13 @@ describe('failover rules', () => {
       app: { deps: { clock }, config: { stallTimeoutMs: 40_000 } },
     });
     channelWithBackup(f, 'same account');
-    // Every connection of the primary closes after ~1.5 s of stream.
-    f.provider.setStream(primaryId, { fault: { kind: 'close-early', afterBytes: 188 * 2000 } });
+    // Every connection of the primary closes after ~3 s of stream: long enough that the clock has
+    // jumped before the first one ends, even on a busy machine.
+    f.provider.setStream(primaryId, { fault: { kind: 'close-early', afterBytes: 188 * 4000 } });
     const client = await play();
     await client.waitForBytes(188 * 100);
     offset += 31_000;
-    await waitUntil(() => f.provider.streamRequests().length === 3, 10_000, 'a reconnect, then the backup');
+    await waitUntil(() => f.provider.streamRequests().length === 3, 15_000, 'a reconnect, then the backup');
     expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([primaryId, primaryId, backupId]);
     const events = (await eventsOf(f, 'stream')).reverse();
     const reconnected = events.find((e) => e.message === 'Stream reconnected');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamFault } from '../support/fake-xtream-provider.js';
-import { seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
+import { backupId, channelWithBackup, primaryId } from './backup-channel.js';
 import {
   eventsOf,
   openStream,
@@ -9,9 +9,6 @@ import {
   type StreamClient,
   type StreamFixture,
 } from './stream-fixture.js';
-
-const primaryId = 901;
-const backupId = 902;
 
 /** Whole packets only: every 188th byte is the sync byte. */
 function expectWholePackets(bytes: Buffer): void {
@@ -26,38 +23,6 @@ function nullPackets(bytes: Buffer): number {
   let n = 0;
   for (let i = 0; i + 188 <= bytes.length; i += 188) if (bytes[i + 1] === 0x1f && bytes[i + 2] === 0xff) n++;
   return n;
-}
-
-/**
- * A channel whose primary variant is `primaryId`; the backup `backupId` is a second mapping of the
- * same account, or of a second account on the same provider.
- */
-async function channelWithBackup(f: StreamFixture, where: 'same account' | 'other account'): Promise<number> {
-  let accountId = f.accountId;
-  if (where === 'other account') {
-    f.provider.setAccount({ username: 'backup-user', password: 'b4ckup-Pa55' });
-    accountId = f.t.domains.accounts.create({
-      name: 'Backup provider',
-      serverUrl: f.provider.url,
-      username: 'backup-user',
-      password: 'b4ckup-Pa55',
-      maxConnections: 1,
-    }).id;
-  }
-  const lineupChannelId = seedLineupChannel(f.db, { channelId: 'news.uk' });
-  const primary = seedProviderChannel(f.db, {
-    accountId: f.accountId,
-    name: 'News',
-    streams: [{ streamId: primaryId, tier: 'FHD' }],
-  });
-  const backup = seedProviderChannel(f.db, {
-    accountId,
-    name: 'News backup',
-    streams: [{ streamId: backupId, tier: 'HD' }],
-  });
-  seedMapping(f.db, { lineupChannelId, providerChannelId: primary, primary: true });
-  seedMapping(f.db, { lineupChannelId, providerChannelId: backup, primary: false, confidence: 0.8 });
-  return accountId;
 }
 
 describe('stream failover', () => {
@@ -94,7 +59,7 @@ describe('stream failover', () => {
   for (const where of ['same account', 'other account'] as const) {
     it.each(connectFaults)(`plays the backup (${where}) when the primary %s`, async (_name, fault) => {
       f = await startStreamFixture({ maxConnections: 2, app: { config: { upstreamConnectTimeoutMs: 800 } } });
-      const backupAccount = await channelWithBackup(f, where);
+      const backupAccount = channelWithBackup(f, where);
       f.provider.setStream(primaryId, { fault });
       const started = Date.now();
       const client = await play();
@@ -125,7 +90,7 @@ describe('stream failover', () => {
 
   it('skips the rest of an account after a 403, and uses another account', async () => {
     f = await startStreamFixture({ maxConnections: 2 });
-    await channelWithBackup(f, 'same account');
+    channelWithBackup(f, 'same account');
     f.provider.setStream(primaryId, { fault: { kind: 'status', status: 403 } });
     const refused = await play();
     expect(refused.status).toBe(503);
@@ -133,7 +98,7 @@ describe('stream failover', () => {
     await f.close();
 
     f = await startStreamFixture({ maxConnections: 2 });
-    const other = await channelWithBackup(f, 'other account');
+    const other = channelWithBackup(f, 'other account');
     f.provider.setStream(primaryId, { fault: { kind: 'status', status: 403 } });
     const client = await play();
     expect(client.status).toBe(200);
@@ -147,7 +112,7 @@ describe('stream failover', () => {
 
   it('plays the backup within 2 s of the request when the primary refuses', async () => {
     f = await startStreamFixture({ maxConnections: 2 });
-    await channelWithBackup(f, 'same account');
+    channelWithBackup(f, 'same account');
     f.provider.setStream(primaryId, { fault: { kind: 'refuse' } });
     const started = Date.now();
     const client = await play();
@@ -163,7 +128,7 @@ describe('stream failover', () => {
     ] as [string, StreamFault][]) {
       it(`keeps the response open when the primary ${name} mid-stream (${where}): null packets, then the backup`, async () => {
         f = await startStreamFixture({ maxConnections: 1, app: { config: { stallTimeoutMs: 500 } } });
-        const backupAccount = await channelWithBackup(f, where);
+        const backupAccount = channelWithBackup(f, where);
         f.provider.setStream(primaryId, { fault });
         // A slow backup: recovery takes a while, and the client must stay busy meanwhile.
         f.provider.setStream(backupId, { delayMs: 1500 });
@@ -192,7 +157,7 @@ describe('stream failover', () => {
 
   it('ends the response once every candidate failed, and records it', async () => {
     f = await startStreamFixture({ maxConnections: 2, app: { config: { stallTimeoutMs: 500 } } });
-    await channelWithBackup(f, 'same account');
+    channelWithBackup(f, 'same account');
     f.provider.setStream(primaryId, { fault: { kind: 'stall-after', afterBytes: 188 * 700 } });
     f.provider.setStream(backupId, { fault: { kind: 'status', status: 500 } });
     const client = await play();
@@ -210,7 +175,7 @@ describe('stream failover', () => {
 
   it('starts the next tune with the backup that worked (the primary cools down)', async () => {
     f = await startStreamFixture({ maxConnections: 2 });
-    await channelWithBackup(f, 'same account');
+    channelWithBackup(f, 'same account');
     f.provider.setStream(primaryId, { fault: { kind: 'status', status: 500 } });
     const first = await play();
     await first.waitForBytes(188);
