@@ -13,7 +13,7 @@ import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
 import type { CredentialStore } from '../credentials/index.js';
 import { guideFolders } from './guide-files.js';
-import { plural, runImport, type RefreshResult } from './guide-import.js';
+import { plural, runImport, type GuideImportDeps, type RefreshResult } from './guide-import.js';
 import {
   accountLocation,
   changedLocation,
@@ -48,19 +48,8 @@ export interface GuideSourcesDeps {
   events: EventLog;
   log: Logger;
   clock: Clock;
-  /** User agent, the guide folders, the bounds of an import and the longest silence while downloading. */
-  config: Pick<
-    AppConfig,
-    | 'userAgent'
-    | 'dataDir'
-    | 'guideDir'
-    | 'guideMaxBytes'
-    | 'guideMaxXmlBytes'
-    | 'guideMaxChannels'
-    | 'guideMaxProgrammes'
-    | 'guideMaxDisplayNames'
-    | 'guideIdleTimeoutMs'
-  >;
+  /** What an import run reads (user agent, bounds, silence), and where guide files may be. */
+  config: GuideImportDeps['config'] & Pick<AppConfig, 'dataDir' | 'guideDir'>;
   /** The app's upstream dispatcher for guide downloads; its owner closes it. */
   dispatcher: Dispatcher;
   /** Builds an account's own guide URL (`xmltv.php`, with its credentials); ACCOUNT_NOT_FOUND when it is gone. */
