@@ -18,7 +18,7 @@ export interface UpstreamOptions {
   answerTimeoutMs: number;
   /** Undici's own body timeout, a backstop: the feed notices a stall much sooner. */
   idleTimeoutMs: number;
-  /** Aborts the request at any time (the client left, shutdown). */
+  /** Aborts the request until it answered with a stream (the client left, shutdown, a recovery bound); then `close()` ends it. */
   signal: AbortSignal;
 }
 
@@ -57,7 +57,14 @@ const headBytes = 3 * packetSize + packetSize;
 export async function openUpstream(url: string, dispatcher: Dispatcher, options: UpstreamOptions): Promise<Upstream> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), options.answerTimeoutMs);
-  const signal = AbortSignal.any([options.signal, deadline.signal]);
+  // The request's own controller, fed by the caller's signal only until the stream answered: a
+  // caller's deadline (a failover's recovery bound) must not end the stream it connected, and
+  // undici ends the body too when a request's signal fires.
+  const requestAbort = new AbortController();
+  const forwardAbort = () => requestAbort.abort();
+  if (options.signal.aborted) forwardAbort();
+  else options.signal.addEventListener('abort', forwardAbort, { once: true });
+  const signal = AbortSignal.any([requestAbort.signal, deadline.signal]);
   const playbackId = randomUUID();
   let body: Readable | undefined;
   const close = () => {
@@ -91,6 +98,7 @@ export async function openUpstream(url: string, dispatcher: Dispatcher, options:
     throw failure;
   } finally {
     clearTimeout(timer);
+    options.signal.removeEventListener('abort', forwardAbort);
   }
 }
 

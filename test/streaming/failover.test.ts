@@ -155,6 +155,25 @@ describe('stream failover', () => {
     }
   }
 
+  it('keeps playing the backup past the recovery bound (the bound ends a recovery, not the stream it found)', async () => {
+    const recoveryTimeoutMs = 1000;
+    f = await startStreamFixture({ maxConnections: 2, app: { config: { stallTimeoutMs: 500, recoveryTimeoutMs } } });
+    channelWithBackup(f, 'same account');
+    f.provider.setStream(primaryId, { fault: { kind: 'stall-after', afterBytes: 188 * 700 } });
+    const client = await play();
+    await waitUntil(() => f.provider.streamRequests().length === 2, 10_000, 'the backup request');
+    const failedOverAt = Date.now();
+    await client.waitForBytes(client.received() + 188 * 100, 10_000);
+    // Well past the bound, the backup still plays on the one request it had.
+    await new Promise((r) => setTimeout(r, recoveryTimeoutMs + 1000 - (Date.now() - failedOverAt)));
+    const before = client.received();
+    await client.waitForBytes(before + 188 * 100, 10_000);
+    expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([primaryId, backupId]);
+    const events = await eventsOf(f, 'stream');
+    expect(events.filter((e) => e.message === 'Stream failover')).toHaveLength(1);
+    expect(events.filter((e) => e.message === 'All candidates failed')).toHaveLength(0);
+  });
+
   it('ends the response once every candidate failed, and records it', async () => {
     f = await startStreamFixture({ maxConnections: 2, app: { config: { stallTimeoutMs: 500 } } });
     channelWithBackup(f, 'same account');

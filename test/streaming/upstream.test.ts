@@ -102,4 +102,27 @@ describe('openUpstream', () => {
     setTimeout(() => controller.abort(), 50);
     expect(await pending).toMatchObject({ reason: 'aborted' });
   });
+  it("keeps the stream open when the caller's signal fires after the answer (a recovery bound is not the stream's end)", async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp2t' });
+      const packets = Buffer.alloc(188 * 4, 0x47);
+      const timer = setInterval(() => res.write(packets), 20);
+      res.once('close', () => clearInterval(timer));
+    });
+    const bound = new AbortController();
+    const upstream = await openUpstream(`${base}/live`, dispatcher, { ...options(), signal: bound.signal });
+    bound.abort();
+    let bytes = 0;
+    await new Promise<void>((resolve, reject) => {
+      upstream.body.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes >= 188 * 4 * 5) resolve();
+      });
+      upstream.body.once('error', reject);
+      upstream.body.resume(); // openUpstream leaves it paused after the head
+    });
+    expect(upstream.body.destroyed).toBe(false);
+    await upstream.close();
+    expect(upstream.body.destroyed).toBe(true);
+  });
 });
