@@ -1,17 +1,17 @@
-// ESLint 9 flat config: typescript-eslint's type-checked rules over the TypeScript in src/, test/
-// and bench/ (plus vitest.config.ts), with the types from tsconfig.json. In a streaming server a
-// dropped promise is a silent hang or an unhandled rejection, so no-floating-promises and
+// ESLint 9 flat config: typescript-eslint's type-checked rules over the TypeScript in src/, test/,
+// bench/ and web/ (plus vitest.config.ts), with the types from the nearest tsconfig.json. In a
+// streaming server a dropped promise is a silent hang or an unhandled rejection, so no-floating-promises and
 // no-misused-promises stay errors.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', 'demo-data/', '.bench-tmp/', 'test/fixtures/'],
+    ignores: ['dist/', 'web/dist/', 'node_modules/', 'coverage/', 'demo-data/', '.bench-tmp/', 'test/fixtures/'],
   },
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'web/src/**/*.test.ts'],
           exclude: ['test/**/*.interop.test.ts'],
           testTimeout: 20_000,
           hookTimeout: 20_000,

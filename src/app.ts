@@ -26,6 +26,7 @@ import { NetworkDiscovery } from './discovery/index.js';
 import { EpgCache } from './guide-output/index.js';
 import { adminHostCheck, createAccessPolicy, tunerClientCheck } from './access/index.js';
 import { join } from 'node:path';
+import { registerWebUi, type WebUi } from './web-ui/index.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -100,7 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     http: { requireHostHeader: false },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  installErrorHandling(app);
+  const webUi: { current?: WebUi } = {};
+  installErrorHandling(app, webUi);
 
   // One dispatcher for every upstream request. Closed in onClose, which runs after preClose ended
   // the streams and guide imports using it; a provider call still running may finish first.
@@ -233,11 +235,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     access,
   });
 
+  // The web UI at / (its files, and its page for its own routes through the not-found handler).
+  webUi.current = await registerWebUi(app, config.webUiDir);
+
   return { app, domains };
 }
 
 /** One place turns errors into `{"error": "..."}`; routes never build error bodies. */
-function installErrorHandling(app: FastifyInstance): void {
+function installErrorHandling(app: FastifyInstance, webUi: { current?: WebUi }): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       const level = error.statusCode >= 500 ? 'warn' : 'info';
@@ -256,7 +261,11 @@ function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ error: 'internal error' });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not found' }));
+  // The web UI's own routes (a reload of /lineup) get its page; anything else a JSON 404.
+  app.setNotFoundHandler((request, reply) => {
+    if (webUi.current?.serveClientRoute(request, reply)) return;
+    return reply.code(404).send({ error: 'not found' });
+  });
   // HTTP/1.1 requires Host (RFC 9112 §3.2); Plex's HTTP/1.0 requests may omit it.
   app.addHook('onRequest', async (request) => {
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {

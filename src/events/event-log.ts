@@ -26,6 +26,8 @@ export interface EventQuery {
   offset?: number;
   category?: string;
   level?: EventLevel;
+  /** Only the events not marked read (the UI's badge). */
+  unread?: boolean;
 }
 
 interface EventRow {
@@ -76,6 +78,7 @@ export class EventLog {
       where.push('level = ?');
       params.push(query.level);
     }
+    if (query.unread) where.push('is_read = 0');
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM event_log ${clause}`).get(...params) as { n: number }).n;
     const rows = this.db

@@ -23,6 +23,18 @@ describe('event log API', () => {
     ]);
   });
 
+  it('?unread=true lists only the events not marked read (the UI badge counts them)', async () => {
+    for (let i = 1; i <= 3; i++) t.domains.events.record({ level: 'warn', category: 'test', message: `event ${i}` });
+    const first = (await t.app.inject({ method: 'GET', url: '/api/events?limit=10' })).json<{
+      items: { id: number }[];
+    }>();
+    await t.app.inject({ method: 'POST', url: '/api/events/read', payload: { ids: [first.items[0]!.id] } });
+    const unread = await t.app.inject({ method: 'GET', url: '/api/events?unread=true&limit=1' });
+    expect(unread.json()).toMatchObject({ total: 2, items: [{ message: 'event 2', isRead: false }] });
+    const all = await t.app.inject({ method: 'GET', url: '/api/events?unread=false' });
+    expect(all.json<{ total: number }>().total).toBe(3);
+  });
+
   it('rejects bad query parameters and unknown body fields with a JSON 400', async () => {
     const bad = await t.app.inject({ method: 'GET', url: '/api/events?limit=abc' });
     expect(bad.statusCode).toBe(400);

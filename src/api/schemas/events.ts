@@ -25,7 +25,12 @@ export const EventPage = Page(AppEvent);
 export type EventPage = Static<typeof EventPage>;
 
 export const EventQuery = Type.Object(
-  { ...paging(1000), category: Type.Optional(Type.String({ maxLength: 64 })), level: Type.Optional(EventLevel) },
+  {
+    ...paging(1000),
+    category: Type.Optional(Type.String({ maxLength: 64 })),
+    level: Type.Optional(EventLevel),
+    unread: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type EventQuery = Static<typeof EventQuery>;

@@ -1,0 +1,1 @@
+export { bundledWebUiDir, clientSections, isClientRoute, registerWebUi, type WebUi } from './web-ui-routes.js';

@@ -1,0 +1,15 @@
+import type { ReactElement } from 'react';
+import { Placeholder } from './Placeholder';
+
+/** Every client route (none collides with the tuner's paths: those all end in an extension or sit under /stream, /auto, /api). */
+export const pages: { path: string; element: ReactElement }[] = [
+  { path: '/setup', element: <Placeholder title="Set up" /> },
+  { path: '/lineup', element: <Placeholder title="Lineup" /> },
+  { path: '/channels/:id', element: <Placeholder title="Channel" /> },
+  { path: '/providers', element: <Placeholder title="Provider channels" /> },
+  { path: '/guide', element: <Placeholder title="Guide" /> },
+  { path: '/accounts', element: <Placeholder title="Accounts" /> },
+  { path: '/live', element: <Placeholder title="Live" /> },
+  { path: '/events', element: <Placeholder title="Events" /> },
+  { path: '/settings', element: <Placeholder title="Settings" /> },
+];
