@@ -53,9 +53,11 @@ describe('numbers', () => {
 
 describe('passwords and text', () => {
   it('needs a matching confirmation', () => {
-    expect(newPassword('secret', 'secret')).toEqual({ password: null, confirm: null });
-    expect(newPassword('secret', 'secreT').confirm).toBe('The passwords do not match');
+    expect(newPassword('secret-1', 'secret-1')).toEqual({ password: null, confirm: null });
+    expect(newPassword('secret-1', 'secret-2').confirm).toBe('The passwords do not match');
     expect(newPassword('', '').password).toBe('Enter a password');
+    expect(newPassword('short', 'short').password).toBe('The password needs at least 8 characters');
+    expect(newPassword('x'.repeat(1025), 'x'.repeat(1025)).password).toBe('The password is too long');
   });
   it('requiredText trims and limits', () => {
     expect(requiredText('  ', 'Name')).toBe('Name is required');
@@ -69,10 +71,18 @@ describe('account form', () => {
   const values = { ...original, password: '' };
 
   it('a new account needs every field', () => {
-    const errors = validateAccount({ name: '', serverUrl: 'p.example', username: '', password: '', maxConnections: '' });
+    const errors = validateAccount({
+      name: '',
+      serverUrl: 'p.example',
+      username: '',
+      password: '',
+      maxConnections: '',
+    });
     expect(Object.keys(errors).sort()).toEqual(['name', 'password', 'serverUrl', 'username']);
     expect(validateAccount({ ...values, password: 'pw', maxConnections: '' })).toEqual({});
-    expect(validateAccount({ ...values, password: 'pw', maxConnections: 0 }).maxConnections).toMatch(/between 1 and 1000/);
+    expect(validateAccount({ ...values, password: 'pw', maxConnections: 0 }).maxConnections).toMatch(
+      /between 1 and 1000/,
+    );
   });
 
   it('an edit needs the password again only when the server or username changes', () => {
@@ -99,7 +109,13 @@ describe('account form', () => {
   });
 
   it('the create body leaves out an empty connection limit', () => {
-    const body = accountCreateBody({ name: ' A ', serverUrl: 'http://p.example ', username: 'u', password: 'p', maxConnections: '' });
+    const body = accountCreateBody({
+      name: ' A ',
+      serverUrl: 'http://p.example ',
+      username: 'u',
+      password: 'p',
+      maxConnections: '',
+    });
     expect(body).toEqual({ name: 'A', serverUrl: 'http://p.example', username: 'u', password: 'p' });
     expect(accountCreateBody({ ...values, password: 'p', maxConnections: '4' }).maxConnections).toBe(4);
   });

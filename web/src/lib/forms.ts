@@ -57,10 +57,21 @@ export function numberInRange(value: number | string | null | undefined, label: 
   return null;
 }
 
-/** The new password and its confirmation. */
+/** The admin password's length limits (the server's, src/auth). */
+export const minAdminPassword = 8;
+export const maxAdminPassword = 1024;
+
+/** The new admin password and its confirmation. */
 export function newPassword(password: string, confirm: string): { password: FieldError; confirm: FieldError } {
   return {
-    password: password.length === 0 ? 'Enter a password' : password.length > 1024 ? 'Password is too long' : null,
+    password:
+      password.length === 0
+        ? 'Enter a password'
+        : password.length < minAdminPassword
+          ? `The password needs at least ${minAdminPassword} characters`
+          : password.length > maxAdminPassword
+            ? 'The password is too long'
+            : null,
     confirm: confirm !== password ? 'The passwords do not match' : null,
   };
 }
@@ -123,8 +134,7 @@ export function validateAccount(values: AccountFormValues, original?: AccountOri
 /** Whether the edit points the account at another server or user. */
 export function targetChanged(values: AccountFormValues, original: AccountOriginal): boolean {
   return (
-    normaliseUrl(values.serverUrl) !== normaliseUrl(original.serverUrl) ||
-    values.username.trim() !== original.username
+    normaliseUrl(values.serverUrl) !== normaliseUrl(original.serverUrl) || values.username.trim() !== original.username
   );
 }
 

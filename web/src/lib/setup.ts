@@ -35,7 +35,9 @@ export function firstOpenStep(s: SetupState): number {
 }
 
 /** A progress event's share done, 0-100, or undefined when it has no measure (show an indeterminate bar). */
-export function progressPercent(p: { percent?: number; done?: number; total?: number } | undefined): number | undefined {
+export function progressPercent(
+  p: { percent?: number; done?: number; total?: number } | undefined,
+): number | undefined {
   if (!p) return undefined;
   if (typeof p.percent === 'number' && Number.isFinite(p.percent)) return clamp(p.percent);
   if (typeof p.done === 'number' && typeof p.total === 'number' && p.total > 0) return clamp((p.done / p.total) * 100);

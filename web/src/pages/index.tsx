@@ -1,5 +1,7 @@
 import type { ReactElement } from 'react';
 import { Placeholder } from './Placeholder';
+import { AccountsPage } from './accounts/AccountsPage';
+import { SettingsPage } from './settings/SettingsPage';
 
 /** Every client route (none collides with the tuner's paths: those all end in an extension or sit under /stream, /auto, /api). */
 export const pages: { path: string; element: ReactElement }[] = [
@@ -8,8 +10,8 @@ export const pages: { path: string; element: ReactElement }[] = [
   { path: '/channels/:id', element: <Placeholder title="Channel" /> },
   { path: '/providers', element: <Placeholder title="Provider channels" /> },
   { path: '/guide', element: <Placeholder title="Guide" /> },
-  { path: '/accounts', element: <Placeholder title="Accounts" /> },
+  { path: '/accounts', element: <AccountsPage /> },
   { path: '/live', element: <Placeholder title="Live" /> },
   { path: '/events', element: <Placeholder title="Events" /> },
-  { path: '/settings', element: <Placeholder title="Settings" /> },
+  { path: '/settings', element: <SettingsPage /> },
 ];
