@@ -9,6 +9,7 @@ import { Layout } from './components/Layout';
 import { ErrorNote } from './components/QueryState';
 import { LoginPage, NoPasswordPage } from './pages/LoginPage';
 import { pages } from './pages';
+import { HomeRedirect } from './pages/setup/HomeRedirect';
 
 /** `GET /api/auth/session` (with `loopback` once the server reports it). */
 type Session = AuthSession & { loopback?: boolean };
@@ -31,7 +32,7 @@ export function App() {
     <LiveUpdates enabled>
       <Layout>
         <Routes>
-          <Route path="/" element={<Navigate to="/lineup" replace />} />
+          <Route path="/" element={<HomeRedirect />} />
           {pages.map(({ path, element }) => (
             <Route key={path} path={path} element={element} />
           ))}
