@@ -119,7 +119,7 @@ function AccountRow({
 }) {
   const queryClient = useQueryClient();
   const test = useMutation({
-    mutationFn: () => api.post<Account>(`/api/accounts/${account.id}/test`),
+    mutationFn: () => api.post<Account>(`/api/accounts/${account.id}/test`, {}),
     onSuccess: (checked) =>
       notifications.show({ color: 'green', message: `Account "${checked.name}" checked: ${checked.status}` }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['accounts'] }),
@@ -145,7 +145,7 @@ function AccountRow({
           {account.serverUrl}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <StatusBadge account={account} />
         {account.lastCheckedAt && (
           <Text size="xs" c="dimmed">
@@ -153,7 +153,7 @@ function AccountRow({
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <ExpiryBadge account={account} />
       </Table.Td>
       <Table.Td data-testid={`account-connections-${account.id}`}>

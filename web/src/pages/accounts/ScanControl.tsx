@@ -20,7 +20,7 @@ export function ScanControl({
   const queryClient = useQueryClient();
   const progress = useProgress('scan', accountId);
   const scan = useMutation({
-    mutationFn: () => api.post<ScanResult>(`/api/accounts/${accountId}/scan`),
+    mutationFn: () => api.post<ScanResult>(`/api/accounts/${accountId}/scan`, {}),
     onSuccess: (result) => {
       onScanned?.(result);
     },

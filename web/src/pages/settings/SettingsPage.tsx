@@ -25,7 +25,7 @@ function Section({ title, id, children }: { title: string; id: string; children:
 export function SettingsPage() {
   const queryClient = useQueryClient();
   const logout = useMutation({
-    mutationFn: () => api.post<void>('/api/auth/logout'),
+    mutationFn: () => api.post<void>('/api/auth/logout', {}),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['session'] }),
   });
   return (

@@ -49,7 +49,7 @@ export function PasswordStep() {
 function TestAccount({ account }: { account: Account }) {
   const queryClient = useQueryClient();
   const test = useMutation({
-    mutationFn: () => api.post<Account>(`/api/accounts/${account.id}/test`),
+    mutationFn: () => api.post<Account>(`/api/accounts/${account.id}/test`, {}),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['accounts'] }),
   });
   return (
@@ -87,7 +87,7 @@ export function AccountStep() {
   const [adding, setAdding] = useState(false);
   const [testError, setTestError] = useState<unknown>(null);
   const autoTest = useMutation({
-    mutationFn: (id: number) => api.post<Account>(`/api/accounts/${id}/test`),
+    mutationFn: (id: number) => api.post<Account>(`/api/accounts/${id}/test`, {}),
     onError: (error) => setTestError(error),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['accounts'] }),
   });

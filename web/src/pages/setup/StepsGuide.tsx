@@ -168,7 +168,7 @@ function ImportSource({ source }: { source: XmltvSource }) {
   const queryClient = useQueryClient();
   const progress = useProgress('import', source.id);
   const run = useMutation({
-    mutationFn: () => api.post<GuideRefreshResult>(`/api/xmltv-sources/${source.id}/refresh`),
+    mutationFn: () => api.post<GuideRefreshResult>(`/api/xmltv-sources/${source.id}/refresh`, {}),
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: ['guides'] });
       void queryClient.invalidateQueries({ queryKey: ['channels'] });

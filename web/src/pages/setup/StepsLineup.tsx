@@ -26,7 +26,7 @@ export function MatchingStep() {
   const unmatched = useChannelCount({ status: 'unmatched' });
   const lost = useChannelCount({ status: 'lost' });
   const run = useMutation({
-    mutationFn: () => api.post<MatchingSummary>('/api/matching/run'),
+    mutationFn: () => api.post<MatchingSummary>('/api/matching/run', {}),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['channels'] }),
   });
   return (
