@@ -39,9 +39,11 @@ async function call<T>(method: string, path: string, body?: unknown, init?: Requ
   const headers: Record<string, string> = { accept: 'application/json' };
   let payload: BodyInit | undefined;
   if (body instanceof Blob || body instanceof ArrayBuffer) payload = body;
-  else if (body !== undefined) {
+  else if (body !== undefined || method === 'POST' || method === 'PUT' || method === 'PATCH') {
+    // A write always goes as JSON, `{}` when it has nothing to say (POST /test, /scan…): the
+    // server's CSRF rule wants a JSON type on every cookie-authenticated write.
     headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
+    payload = JSON.stringify(body ?? {});
   }
   let response: Response;
   try {
