@@ -208,7 +208,7 @@ export function GuideGrid() {
                   key={item.key}
                   role="row"
                   aria-rowindex={item.index + 2}
-                  data-testid={channel ? `guide-row-${channel.id}` : 'guide-row-loading'}
+                  data-testid={channel ? `guide-row-${channel.id}` : 'guide-loading-row'}
                   style={{
                     position: 'absolute',
                     top: headerHeight + item.start,
@@ -252,7 +252,8 @@ export function GuideGrid() {
                   bottom: 0,
                   left: channelWidth + nowX,
                   width: 2,
-                  zIndex: 2,
+                  // Under the sticky channel column and time axis.
+                  zIndex: 1,
                   background: 'var(--mantine-color-red-filled)',
                   pointerEvents: 'none',
                 }}
@@ -346,7 +347,7 @@ function ProgrammeBlock({
           </Text>
         </UnstyledButton>
       </Popover.Target>
-      <Popover.Dropdown data-testid="guide-programme-details">
+      <Popover.Dropdown data-testid="guide-details">
         <Stack gap={4}>
           <Text fw={700}>{programme.title}</Text>
           {programme.subtitle && <Text size="sm">{programme.subtitle}</Text>}

@@ -1,6 +1,7 @@
 import {
   Alert,
   Badge,
+  Box,
   Button,
   Card,
   FileInput,
@@ -176,7 +177,11 @@ function SourceCard({ source, onEdit, onDelete }: { source: XmltvSource; onEdit:
           />
         </Stack>
       )}
-      {refresh.error && <ErrorNote error={refresh.error} title="Refresh failed" />}
+      {refresh.error && (
+        <Box mt="sm">
+          <ErrorNote error={refresh.error} title="Refresh failed" />
+        </Box>
+      )}
       {source.lastError && !refresh.error && (
         <Alert
           mt="sm"
@@ -268,7 +273,7 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
       opened={editing !== null}
       onClose={onClose}
       title={isNew ? 'Add a guide source' : 'Edit guide source'}
-      data-testid="source-dialog"
+      data-testid="source-dialog-edit"
     >
       <form
         onSubmit={(e) => {
@@ -286,24 +291,30 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
               data={kinds}
               value={form.kind}
               onChange={(kind) => setForm((f) => ({ ...f, kind }))}
-              data-testid="source-kind"
+              data-testid="source-form-kind"
             />
           </Stack>
           <TextInput
             label="Name"
             value={form.name}
-            onChange={(e) => setForm((f) => ({ ...f, name: e.currentTarget.value }))}
+            onChange={(e) => {
+              const name = e.currentTarget.value;
+              setForm((f) => ({ ...f, name }));
+            }}
             error={errors.name}
-            data-testid="source-name"
+            data-testid="source-form-name"
           />
           {form.kind === 'url' && (
             <TextInput
               label="Address"
               description="http(s):// or file:// address, or an absolute path on the server"
               value={form.url}
-              onChange={(e) => setForm((f) => ({ ...f, url: e.currentTarget.value }))}
+              onChange={(e) => {
+                const url = e.currentTarget.value;
+                setForm((f) => ({ ...f, url }));
+              }}
               error={errors.url}
-              data-testid="source-url"
+              data-testid="source-form-url"
             />
           )}
           {form.kind === 'account' && (
@@ -315,7 +326,7 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
               onChange={(accountId) => setForm((f) => ({ ...f, accountId }))}
               error={errors.accountId ?? (accounts.error ? errorMessage(accounts.error) : undefined)}
               nothingFoundMessage="No accounts"
-              data-testid="source-account"
+              data-testid="source-form-account"
             />
           )}
           {form.kind === 'upload' && (
@@ -334,7 +345,7 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
               }}
               error={errors.file}
               clearable
-              data-testid="source-file"
+              data-testid="source-form-file"
             />
           )}
           {form.kind !== 'upload' && (
@@ -342,7 +353,7 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
               label="Enabled (imported by the daily refresh)"
               checked={enabled}
               onChange={(e) => setEnabled(e.currentTarget.checked)}
-              data-testid="source-enabled"
+              data-testid="source-form-enabled"
             />
           )}
           <ErrorNote error={save.error} />
@@ -350,7 +361,7 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={save.isPending} data-testid="source-save">
+            <Button type="submit" loading={save.isPending} data-testid="source-form-save">
               {isNew ? (form.kind === 'upload' ? 'Upload' : 'Add') : 'Save'}
             </Button>
           </Group>
@@ -376,7 +387,7 @@ function DeleteDialog({ source, onClose }: { source: XmltvSource | null; onClose
       opened={source !== null}
       onClose={onClose}
       title="Delete this guide source?"
-      data-testid="source-delete-dialog"
+      data-testid="source-dialog-delete"
     >
       <Stack>
         <Text size="sm">
@@ -391,7 +402,7 @@ function DeleteDialog({ source, onClose }: { source: XmltvSource | null; onClose
             color="red"
             loading={remove.isPending}
             onClick={() => source && remove.mutate(source.id)}
-            data-testid="source-delete-confirm"
+            data-testid="source-confirm-delete"
           >
             Delete
           </Button>

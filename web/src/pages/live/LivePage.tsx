@@ -219,7 +219,7 @@ function StopDialog({ hub, name, onClose }: { hub: Hub | null; name: string; onC
     onClose();
   };
   return (
-    <Modal opened={hub !== null} onClose={close} title="Stop this stream?" data-testid="live-stop-dialog">
+    <Modal opened={hub !== null} onClose={close} title="Stop this stream?" data-testid="live-dialog-stop">
       <Stack>
         <Text size="sm">
           Every viewer of <b>{name}</b> loses the picture now. Plex may tune it again if someone is still watching.
@@ -233,7 +233,7 @@ function StopDialog({ hub, name, onClose }: { hub: Hub | null; name: string; onC
             color="red"
             loading={stop.isPending}
             onClick={() => hub && stop.mutate(hub.id)}
-            data-testid="live-stop-confirm"
+            data-testid="live-confirm-stop"
           >
             Stop stream
           </Button>
