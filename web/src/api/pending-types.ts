@@ -39,3 +39,25 @@ export type { XmltvSource as UploadedXmltvSource } from './types';
 export interface FirstPassword {
   newPassword: string;
 }
+
+// pending: GET /api/guide?from&to&offset&limit
+/** A page of enabled channels, each with its programmes between `from` and `to`. */
+export interface GuideGridPage {
+  channels: {
+    id: number;
+    number: number | null;
+    name: string;
+    logo: string | null;
+    programmes: {
+      start: string;
+      stop: string;
+      title: string;
+      subtitle?: string;
+      description?: string;
+      category?: string;
+    }[];
+  }[];
+  total: number;
+  from: string;
+  to: string;
+}

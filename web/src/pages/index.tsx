@@ -1,4 +1,7 @@
 import type { ReactElement } from 'react';
+import { EventsPage } from './events/EventsPage';
+import { GuidePage } from './guide/GuidePage';
+import { LivePage } from './live/LivePage';
 import { Placeholder } from './Placeholder';
 import { AccountsPage } from './accounts/AccountsPage';
 import { SettingsPage } from './settings/SettingsPage';
@@ -10,9 +13,9 @@ export const pages: { path: string; element: ReactElement }[] = [
   { path: '/lineup', element: <Placeholder title="Lineup" /> },
   { path: '/channels/:id', element: <Placeholder title="Channel" /> },
   { path: '/providers', element: <Placeholder title="Provider channels" /> },
-  { path: '/guide', element: <Placeholder title="Guide" /> },
+  { path: '/guide', element: <GuidePage /> },
   { path: '/accounts', element: <AccountsPage /> },
-  { path: '/live', element: <Placeholder title="Live" /> },
-  { path: '/events', element: <Placeholder title="Events" /> },
+  { path: '/live', element: <LivePage /> },
+  { path: '/events', element: <EventsPage /> },
   { path: '/settings', element: <SettingsPage /> },
 ];
