@@ -30,7 +30,7 @@ export interface ApiOptions {
   streaming: Pick<Streaming, 'sessions' | 'listHubs'>;
   lineup: Lineup;
   guides: GuideSources;
-  tunerDevice: Pick<TunerDevice, 'channels' | 'tunerCount'>;
+  tunerDevice: Pick<TunerDevice, 'channels' | 'tunerCount' | 'lastFetched'>;
   epg: Pick<EpgCache, 'guideRefreshedAt'>;
   credentials: Pick<CredentialStore, 'kind' | 'storeName'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
@@ -63,6 +63,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   await api.register(systemRoutes, { credentials });
   await api.register(plexRoutes, {
     setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery },
+    fetches: tunerDevice,
     config,
     clock,
   });
