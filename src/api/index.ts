@@ -27,7 +27,7 @@ export { loginRoutes } from './login-routes.js';
 export interface ApiOptions {
   events: EventLog;
   accounts: Accounts;
-  streaming: Pick<Streaming, 'sessions' | 'listHubs'>;
+  streaming: Pick<Streaming, 'sessions' | 'listHubs' | 'stopHub'>;
   lineup: Lineup;
   guides: GuideSources;
   tunerDevice: Pick<TunerDevice, 'channels' | 'tunerCount' | 'lastFetched'>;

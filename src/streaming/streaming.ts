@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { AppError, type AppConfig, type Clock, type Logger } from '../core/index.js';
+import { AppError, notFound, type AppConfig, type Clock, type Logger } from '../core/index.js';
 import type { EventLog } from '../events/index.js';
 import type { Lineup, StreamCandidate } from '../lineup/index.js';
 import { CandidatePicker } from './candidate-picker.js';
@@ -151,6 +151,30 @@ export class Streaming {
       });
     }
     return ids.length;
+  }
+
+  /**
+   * An admin stops a channel's stream (`DELETE /api/sessions/:hubId`): every viewer's response
+   * ends, the provider connection closes and the slot frees before this resolves. 404 for a hub
+   * that is not (or no longer) open.
+   */
+  async stopHub(hubId: string): Promise<void> {
+    const hub = this.hubs.list().find((h) => h.id === hubId);
+    if (!hub) throw notFound('stream');
+    const sessionIds = [...hub.viewers].map((v) => v.info.id);
+    const candidate = hub.candidate;
+    await hub.close('stopped-by-admin');
+    this.deps.events.record({
+      level: 'info',
+      category: 'stream',
+      message: 'Stream stopped by admin',
+      details: {
+        hubId,
+        channelId: hub.channelId,
+        sessionIds,
+        ...(candidate ? { accountId: candidate.accountId, streamId: candidate.streamId } : {}),
+      },
+    });
   }
 
   /** Shutdown: waiting requests give up, every hub and viewer ends; resolves once every slot is free. */

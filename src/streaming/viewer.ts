@@ -11,6 +11,7 @@ export type EndReason =
   | 'upstream-failed'
   | 'too-slow'
   | 'shutdown'
+  | 'stopped-by-admin'
   | 'account-deleted'
   | 'account-deactivated'
   | 'error';
