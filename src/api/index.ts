@@ -21,13 +21,14 @@ import { xmltvSourcesRoutes } from './xmltv-sources-routes.js';
 import { systemRoutes } from './system-routes.js';
 import { adminAuthRoutes } from './admin-auth-routes.js';
 import { adminGuard } from './auth-guard.js';
+import { liveRoutes } from './live-routes.js';
 export { loginRoutes } from './login-routes.js';
 
 /** The domains the management API serves, and the settings the Plex set-up help reads. */
 export interface ApiOptions {
   events: EventLog;
   accounts: Accounts;
-  streaming: Pick<Streaming, 'sessions' | 'listHubs' | 'stopHub'>;
+  streaming: Pick<Streaming, 'sessions' | 'listHubs' | 'stopHub' | 'onSessionsChange'>;
   lineup: Lineup;
   guides: GuideSources;
   tunerDevice: Pick<TunerDevice, 'channels' | 'tunerCount' | 'lastFetched'>;
@@ -56,6 +57,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   await api.register(eventsRoutes, { events });
   await api.register(accountsRoutes, { accounts });
   await api.register(sessionsRoutes, { streaming });
+  await api.register(liveRoutes, { events, accounts, guides, lineup, streaming });
   await api.register(channelsRoutes, { lineup });
   await api.register(matchingRoutes, { lineup });
   await api.register(providerChannelsRoutes, { lineup });

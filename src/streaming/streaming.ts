@@ -60,14 +60,26 @@ export class Streaming {
 
   constructor(private readonly deps: StreamingDeps) {
     this.picker = new CandidatePicker(() => deps.clock.now());
-    this.hubs = new HubRegistry({
-      ...deps,
-      slots: this.slots,
-      picker: this.picker,
-      reclaim: (accountId) => this.hubs.reclaim(accountId),
-      accountEpoch: (accountId) => this.accountEpochs.get(accountId) ?? 0,
-      waitingFor: (accountId) => this.slots.waiting(accountId),
-    });
+    this.hubs = new HubRegistry(
+      {
+        ...deps,
+        slots: this.slots,
+        picker: this.picker,
+        reclaim: (accountId) => this.hubs.reclaim(accountId),
+        accountEpoch: (accountId) => this.accountEpochs.get(accountId) ?? 0,
+        waitingFor: (accountId) => this.slots.waiting(accountId),
+      },
+      () => this.sessions.changed(),
+    );
+  }
+
+  /**
+   * Calls `listener` when what `GET /api/sessions` shows changes shape: a viewer joined, started
+   * relaying or ended, a hub opened or closed (byte counts and rates change all the time and are
+   * not reported). Returns the unsubscribe function.
+   */
+  onSessionsChange(listener: () => void): () => void {
+    return this.sessions.onChange(listener);
   }
 
   /** Resolves and checks a channel without touching the provider (for HEAD): 400/404/503 as GET would. */

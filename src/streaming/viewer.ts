@@ -122,6 +122,7 @@ export class Viewer {
     }
     this.client = client;
     this.info.state = 'streaming';
+    this.deps.registry.changed();
     this.deps.events.record({ level: 'info', category: 'stream', message: 'Stream started', details: this.facts() });
     client.on('drain', () => this.flush());
     client.on('error', () => undefined); // a reset client; 'close' follows and ends the viewer

@@ -2,9 +2,11 @@ import type { Dispatcher } from 'undici';
 import {
   AppError,
   invalidInput,
+  Listeners,
   notFound,
   requiredText,
   type AppConfig,
+  type TaskProgress,
   type Clock,
   type Logger,
 } from '../core/index.js';
@@ -82,6 +84,7 @@ export class GuideSources {
   private readonly locations: GuideLocationDeps;
   private cleanup: Promise<number> | undefined;
   private closed = false;
+  private readonly progressListeners: Listeners<TaskProgress>;
 
   constructor(private readonly deps: GuideSourcesDeps) {
     this.timer = new DailyTimer(
@@ -90,6 +93,15 @@ export class GuideSources {
     );
     this.folders = guideFolders(deps.config);
     this.locations = { credentials: deps.credentials, folders: this.folders, accountGuideUrl: deps.accountGuideUrl };
+    this.progressListeners = new Listeners(deps.log, 'guide import progress');
+  }
+
+  /**
+   * Calls `listener` as imports run (`opening`, `reading` with bytes and, when the size is known,
+   * a percent, `committing`, then `done` or `failed`); returns the unsubscribe function.
+   */
+  onImportProgress(listener: (progress: TaskProgress) => void): () => void {
+    return this.progressListeners.add(listener);
   }
 
   list(): SourceView[] {
@@ -203,6 +215,7 @@ export class GuideSources {
       location: () => revealLocation(this.locations, row),
       isClosed: () => this.closed,
       onImported: () => this.notifyImported(),
+      onProgress: (p) => this.progressListeners.emit(p),
     });
     this.running.set(id, { progress, abort, done });
     try {

@@ -11,3 +11,4 @@ export * from './sessions.js';
 export * from './plex.js';
 export * from './system.js';
 export * from './auth.js';
+export * from './live.js';
