@@ -23,7 +23,7 @@ import { apiRoutes, loginRoutes } from './api/index.js';
 import { AdminAuth } from './auth/index.js';
 import { TunerDevice, tunerRoutes } from './tuner/index.js';
 import { NetworkDiscovery } from './discovery/index.js';
-import { EpgCache } from './guide-output/index.js';
+import { EpgCache, GuideGrid } from './guide-output/index.js';
 import { adminHostCheck, createAccessPolicy, tunerClientCheck } from './access/index.js';
 import { join } from 'node:path';
 
@@ -227,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     guides,
     tunerDevice,
     epg,
+    guideGrid: new GuideGrid({ lineup, guide: guideOutput(db), clock }),
     credentials,
     config,
     clock,

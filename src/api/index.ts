@@ -6,7 +6,7 @@ import type { Lineup } from '../lineup/index.js';
 import type { Streaming } from '../streaming/index.js';
 import type { GuideSources } from '../xmltv/index.js';
 import type { TunerDevice } from '../tuner/index.js';
-import type { EpgCache } from '../guide-output/index.js';
+import type { EpgCache, GuideGrid } from '../guide-output/index.js';
 import { adminHostCheck, type AccessPolicy } from '../access/index.js';
 import type { CredentialStore } from '../credentials/index.js';
 import type { AdminAuth } from '../auth/index.js';
@@ -22,6 +22,7 @@ import { systemRoutes } from './system-routes.js';
 import { adminAuthRoutes } from './admin-auth-routes.js';
 import { adminGuard } from './auth-guard.js';
 import { liveRoutes } from './live-routes.js';
+import { guideRoutes } from './guide-routes.js';
 export { loginRoutes } from './login-routes.js';
 
 /** The domains the management API serves, and the settings the Plex set-up help reads. */
@@ -33,6 +34,8 @@ export interface ApiOptions {
   guides: GuideSources;
   tunerDevice: Pick<TunerDevice, 'channels' | 'tunerCount' | 'lastFetched'>;
   epg: Pick<EpgCache, 'guideRefreshedAt'>;
+  /** The guide's programmes per lineup channel, for the UI's EPG grid. */
+  guideGrid: GuideGrid;
   credentials: Pick<CredentialStore, 'kind' | 'storeName'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
   clock: Clock;
@@ -48,7 +51,21 @@ export interface ApiOptions {
  */
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   api,
-  { events, accounts, streaming, lineup, guides, tunerDevice, epg, credentials, config, clock, auth, access },
+  {
+    events,
+    accounts,
+    streaming,
+    lineup,
+    guides,
+    tunerDevice,
+    epg,
+    guideGrid,
+    credentials,
+    config,
+    clock,
+    auth,
+    access,
+  },
 ) => {
   // FIRST hook at this root: a foreign Host (DNS rebinding) is refused before the admin auth runs.
   api.addHook('onRequest', adminHostCheck(access));
@@ -62,6 +79,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   await api.register(matchingRoutes, { lineup });
   await api.register(providerChannelsRoutes, { lineup });
   await api.register(xmltvSourcesRoutes, { guides });
+  await api.register(guideRoutes, { grid: guideGrid });
   await api.register(systemRoutes, { credentials });
   await api.register(plexRoutes, {
     setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery },

@@ -12,3 +12,4 @@ export * from './plex.js';
 export * from './system.js';
 export * from './auth.js';
 export * from './live.js';
+export * from './guide.js';
