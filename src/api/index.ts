@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppConfig, Clock } from '../core/index.js';
+import type { AppConfig, Clock, RuntimeSettings } from '../core/index.js';
 import type { EventLog } from '../events/index.js';
 import type { Accounts } from '../xtream/index.js';
 import type { Lineup } from '../lineup/index.js';
@@ -23,6 +23,7 @@ import { adminAuthRoutes } from './admin-auth-routes.js';
 import { adminGuard } from './auth-guard.js';
 import { liveRoutes } from './live-routes.js';
 import { guideRoutes } from './guide-routes.js';
+import { settingsRoutes } from './settings-routes.js';
 export { loginRoutes } from './login-routes.js';
 
 /** The domains the management API serves, and the settings the Plex set-up help reads. */
@@ -36,6 +37,7 @@ export interface ApiOptions {
   epg: Pick<EpgCache, 'guideRefreshedAt'>;
   /** The guide's programmes per lineup channel, for the UI's EPG grid. */
   guideGrid: GuideGrid;
+  settings: RuntimeSettings;
   credentials: Pick<CredentialStore, 'kind' | 'storeName'>;
   config: Pick<AppConfig, 'advertiseUrl' | 'port' | 'discovery'>;
   clock: Clock;
@@ -60,6 +62,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
     tunerDevice,
     epg,
     guideGrid,
+    settings,
     credentials,
     config,
     clock,
@@ -81,6 +84,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (
   await api.register(xmltvSourcesRoutes, { guides });
   await api.register(guideRoutes, { grid: guideGrid });
   await api.register(systemRoutes, { credentials });
+  await api.register(settingsRoutes, { settings });
   await api.register(plexRoutes, {
     setup: { device: tunerDevice, accounts, guides, epg, discovery: config.discovery },
     fetches: tunerDevice,

@@ -58,6 +58,8 @@ export interface AppConfig {
   trustedProxies: readonly string[];
   /** Host names the admin API answers besides this machine's addresses, `localhost` and the `advertiseUrl` host. */
   allowedHosts: readonly string[];
+  /** The fields the command line set explicitly: runtime settings (`/api/settings`) cannot change these. */
+  givenOnCommandLine: readonly (keyof AppConfig)[];
 }
 
 /**
@@ -112,6 +114,7 @@ export const defaultConfig: Readonly<Omit<AppConfig, 'dataDir'>> = Object.freeze
   allowCidrs: defaultAllowCidrs,
   trustedProxies: Object.freeze([]),
   allowedHosts: Object.freeze([]),
+  givenOnCommandLine: Object.freeze([]),
 });
 
 /**

@@ -7,3 +7,4 @@ export * from './tier.js';
 export * from './xml-escape.js';
 export * from './http-errors.js';
 export * from './listeners.js';
+export * from './runtime-settings.js';

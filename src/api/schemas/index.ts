@@ -13,3 +13,4 @@ export * from './system.js';
 export * from './auth.js';
 export * from './live.js';
 export * from './guide.js';
+export * from './settings.js';
