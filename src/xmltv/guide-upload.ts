@@ -63,7 +63,7 @@ function copy(body: Readable, out: WriteStream, maxBytes: number): Promise<{ byt
     let bytes = 0;
     let head: Buffer | undefined;
     let settled = false;
-    const finish = (error?: unknown) => {
+    const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
       body.off('data', onData);

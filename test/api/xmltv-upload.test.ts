@@ -42,7 +42,7 @@ describe('POST /api/xmltv-sources/upload', () => {
       body,
       // A stream body goes chunked, without a Content-Length.
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-    } as RequestInit);
+    });
 
   for (const [what, body, type, extension] of [
     ['an .xml file', Buffer.from(guide), 'application/xml', '.xml'],
