@@ -13,6 +13,8 @@ const apiRoutes: { method: 'GET' | 'POST'; url: string }[] = [
   { method: 'GET', url: '/api/sessions' },
   { method: 'GET', url: '/api/events' },
   { method: 'GET', url: '/api/plex' },
+  { method: 'GET', url: '/api/settings' },
+  { method: 'GET', url: '/api/guide' },
   { method: 'GET', url: '/api/auth/keys' },
   { method: 'POST', url: '/api/auth/logout' },
 ];
