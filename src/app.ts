@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Dispatcher } from 'undici';
 import {
   AppError,
+  RuntimeSettings,
   clientErrorRenderer,
   renderFrameworkError,
   systemClock,
@@ -11,7 +12,7 @@ import {
   type Clock,
   type Logger,
 } from './core/index.js';
-import type { Db } from './db/index.js';
+import { getSetting, setSetting, type Db } from './db/index.js';
 import { EventLog } from './events/index.js';
 import { CredentialStore, createOsKeyring, createVolatileKeyring, type KeyringBackend } from './credentials/index.js';
 import { Accounts, ProviderCatalog } from './xtream/index.js';
@@ -23,7 +24,7 @@ import { apiRoutes, loginRoutes } from './api/index.js';
 import { AdminAuth } from './auth/index.js';
 import { TunerDevice, tunerRoutes } from './tuner/index.js';
 import { NetworkDiscovery } from './discovery/index.js';
-import { EpgCache } from './guide-output/index.js';
+import { EpgCache, GuideGrid } from './guide-output/index.js';
 import { adminHostCheck, createAccessPolicy, tunerClientCheck } from './access/index.js';
 import { join } from 'node:path';
 import { registerWebUi, type WebUi } from './web-ui/index.js';
@@ -61,6 +62,8 @@ export interface Domains {
   epg: EpgCache;
   /** The admin password, sessions and API keys that guard `/api`. */
   auth: AdminAuth;
+  /** What `/api/settings` changes at runtime (tuner name and count, tuner wait, EPG days, log level). */
+  settings: RuntimeSettings;
 }
 
 /** What `buildApp` composed: the Fastify instance, and the domains for the demo set-up and tests. */
@@ -77,6 +80,17 @@ export interface BuiltApp {
 export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const { config, db, log } = deps;
   const clock = deps.clock ?? systemClock;
+  // Saved runtime settings go into the shared config before any domain reads it; flags win.
+  const settings = new RuntimeSettings({
+    config,
+    store: { get: (key) => getSetting(db, key, undefined), set: (key, value) => setSetting(db, key, value) },
+    onChange: (changed) => {
+      if (changed.logLevel !== undefined) log.level = changed.logLevel;
+      if (changed.epgDays !== undefined) epg.setDays(changed.epgDays);
+    },
+  });
+  const saved = settings.applySaved();
+  if (saved.logLevel !== undefined) log.level = saved.logLevel;
   const access = createAccessPolicy(config);
   log.info(
     { allowCidrs: access.allowCidrs, trustedProxies: access.trustProxy || [] },
@@ -202,6 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     discovery,
     epg,
     auth,
+    settings,
   };
 
   // The tuner surface: open without credentials (Plex has none to give), but only to --allow-cidr clients.
@@ -229,6 +244,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     guides,
     tunerDevice,
     epg,
+    guideGrid: new GuideGrid({ lineup, guide: guideOutput(db), clock }),
+    settings,
     credentials,
     config,
     clock,

@@ -212,33 +212,29 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (badHost !== undefined)
     return { kind: 'error', message: `invalid --allowed-host: "${badHost}" (a host name or IP address, no port)` };
   // Only what the user gave: createConfig fills in the rest.
-  return {
-    kind: 'serve',
-    config: createConfig(
-      {
-        host: values.host,
-        port,
-        // Demo data never mixes with a real set-up: its own dir unless one is given.
-        dataDir: values['data-dir'] ?? (demo ? `${defaultDataDir(env)}-demo` : undefined),
-        logLevel,
-        advertiseUrl,
-        discovery: values['no-discovery'] ? false : undefined,
-        demo,
-        tunerCountOverride: tunerCount,
-        deviceId,
-        tunerWaitMs,
-        stallTimeoutMs,
-        recoveryTimeoutMs,
-        hubGraceMs,
-        epgDays,
-        friendlyName,
-        guideDir,
-        guideMaxXmlBytes,
-        allowCidrs,
-        trustedProxies,
-        allowedHosts: allowedHosts?.map((name) => name.toLowerCase()),
-      },
-      env,
-    ),
+  const given: Partial<AppConfig> = {
+    host: values.host,
+    port,
+    // Demo data never mixes with a real set-up: its own dir unless one is given.
+    dataDir: values['data-dir'] ?? (demo ? `${defaultDataDir(env)}-demo` : undefined),
+    logLevel,
+    advertiseUrl,
+    discovery: values['no-discovery'] ? false : undefined,
+    demo,
+    tunerCountOverride: tunerCount,
+    deviceId,
+    tunerWaitMs,
+    stallTimeoutMs,
+    recoveryTimeoutMs,
+    hubGraceMs,
+    epgDays,
+    friendlyName,
+    guideDir,
+    guideMaxXmlBytes,
+    allowCidrs,
+    trustedProxies,
+    allowedHosts: allowedHosts?.map((name) => name.toLowerCase()),
   };
+  const givenOnCommandLine = (Object.keys(given) as (keyof AppConfig)[]).filter((key) => given[key] !== undefined);
+  return { kind: 'serve', config: createConfig({ ...given, givenOnCommandLine }, env) };
 }

@@ -30,6 +30,22 @@ describe('parseCli', () => {
     expect(parseCli([], {})).toEqual(parseCli(['serve'], {}));
   });
 
+  it('lists the fields given on the command line (runtime settings cannot change those)', () => {
+    const given = serveConfig([
+      'serve',
+      '--friendly-name',
+      'Den',
+      '--epg-days',
+      '3',
+      '--port',
+      '6000',
+    ]).givenOnCommandLine;
+    expect(given).toEqual(expect.arrayContaining(['friendlyName', 'epgDays', 'port']));
+    expect(given).not.toContain('tunerWaitMs');
+    expect(given).not.toContain('logLevel');
+    expect(serveConfig(['serve']).givenOnCommandLine).not.toContain('friendlyName');
+  });
+
   it('takes the data dir from $TUNERBRIDGE_DATA_DIR, and --data-dir over it', () => {
     expect(serveConfig(['serve'], { TUNERBRIDGE_DATA_DIR: '/srv/tunerbridge' }).dataDir).toBe('/srv/tunerbridge');
     expect(serveConfig(['serve', '--data-dir', '/tmp/tb'], { TUNERBRIDGE_DATA_DIR: '/srv/tunerbridge' }).dataDir).toBe(

@@ -43,6 +43,16 @@ export function adminGuard(auth: AdminAuth): onRequestAsyncHookHandler {
 }
 
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Route `config` of a route that takes a raw file (a guide upload) instead of JSON. Its types
+ * (application/xml, application/gzip, application/octet-stream…) are not ones an HTML form can
+ * send, so a foreign page needs a CORS preflight for them just as for JSON; the Origin and
+ * Sec-Fetch-Site checks apply as to every write.
+ */
+export const binaryUpload = { binaryUpload: true } as const;
+// Content types a page can send cross-site without a preflight (the CORS-safelisted ones).
+const formTypes = /^(?:application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\s*(?:;|$)/i;
 // application/json, or any application/…+json, with optional parameters.
 const jsonType = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
@@ -59,7 +69,11 @@ function checkCrossSite(request: FastifyRequest): void {
   // A DELETE without a body may go without a type: no page can send a DELETE elsewhere without a
   // preflight, and Fastify answers an empty body typed JSON with 400.
   const bodylessDelete = request.method === 'DELETE' && type === undefined && !hasBody(request);
-  if (!bodylessDelete && (type === undefined || !jsonType.test(type))) {
+  const rawUpload =
+    (request.routeOptions.config as { binaryUpload?: boolean } | undefined)?.binaryUpload === true &&
+    type !== undefined &&
+    !formTypes.test(type);
+  if (!bodylessDelete && !rawUpload && (type === undefined || !jsonType.test(type))) {
     throw new AppError('CSRF_REJECTED', 'a JSON content type is required', { details: { contentType: type } });
   }
   const origin = request.headers.origin;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isoTime, type Clock } from '../core/index.js';
-import type { AdminAuth } from '../auth/index.js';
+import { isLoopbackAddress, type AdminAuth } from '../auth/index.js';
 import { identifyRequest, setSessionCookie } from './auth-guard.js';
 import { AuthSession, LoginBody, LoginResult } from './schemas/auth.js';
 
@@ -23,6 +23,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{ auth: AdminAuth; clock: Cl
     const identity = identifyRequest(auth, request);
     return {
       passwordSet: auth.passwordSet(),
+      loopback: isLoopbackAddress(request.ip),
       authenticated: identity !== null,
       via: identity?.via ?? null,
       expiresAt: isoTime(identity?.expiresAt ?? null),

@@ -38,6 +38,8 @@ export interface AppConfig {
   guideMaxProgrammes: number;
   /** Most distinct display names of one channel (its elements merged). */
   guideMaxDisplayNames: number;
+  /** Largest guide file `POST /api/xmltv-sources/upload` takes (bytes as sent). */
+  guideUploadMaxBytes: number;
   /** A folder guide files may be read from besides the data dir's `guides/` (`--guide-dir`). */
   guideDir: string | undefined;
   /** Days of programmes from now on written to the EPG (`/epg.xml`), 1-14. */
@@ -60,6 +62,8 @@ export interface AppConfig {
   allowedHosts: readonly string[];
   /** The built web UI (web/dist); undefined: the one next to this installation. */
   webUiDir: string | undefined;
+  /** The fields the command line set explicitly: runtime settings (`/api/settings`) cannot change these. */
+  givenOnCommandLine: readonly (keyof AppConfig)[];
 }
 
 /**
@@ -104,6 +108,7 @@ export const defaultConfig: Readonly<Omit<AppConfig, 'dataDir'>> = Object.freeze
   guideMaxChannels: 20_000,
   guideMaxProgrammes: 2_000_000,
   guideMaxDisplayNames: 32,
+  guideUploadMaxBytes: 512 * 1024 ** 2,
   guideDir: undefined,
   epgDays: 7,
   friendlyName: 'Tunerbridge',
@@ -115,6 +120,7 @@ export const defaultConfig: Readonly<Omit<AppConfig, 'dataDir'>> = Object.freeze
   trustedProxies: Object.freeze([]),
   allowedHosts: Object.freeze([]),
   webUiDir: undefined,
+  givenOnCommandLine: Object.freeze([]),
 });
 
 /**

@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'CSRF_REJECTED'
   | 'TOO_MANY_ATTEMPTS'
   | 'FORBIDDEN'
+  | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL';
 
 const defaultStatus: Record<ErrorCode, number> = {
@@ -51,6 +52,7 @@ const defaultStatus: Record<ErrorCode, number> = {
   CSRF_REJECTED: 403,
   TOO_MANY_ATTEMPTS: 429,
   FORBIDDEN: 403,
+  PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
 };
 

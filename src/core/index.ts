@@ -6,3 +6,5 @@ export * from './validation.js';
 export * from './tier.js';
 export * from './xml-escape.js';
 export * from './http-errors.js';
+export * from './listeners.js';
+export * from './runtime-settings.js';

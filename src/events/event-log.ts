@@ -1,4 +1,4 @@
-import { isoTime, type Clock, type Logger } from '../core/index.js';
+import { isoTime, Listeners, type Clock, type Logger } from '../core/index.js';
 import { parseJsonColumn, type Db } from '../db/index.js';
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -42,28 +42,37 @@ interface EventRow {
 
 /** The user-visible event log (`event_log` table): what happened, newest first. */
 export class EventLog {
+  private readonly listeners: Listeners<AppEvent>;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.listeners = new Listeners(log, 'event log');
+  }
+
+  /** Calls `listener` with each event recorded from now on, as `list` shows it; returns the unsubscribe function. */
+  onRecord(listener: (event: AppEvent) => void): () => void {
+    return this.listeners.add(listener);
+  }
 
   /** Records an event and mirrors it to the process log. Never throws: an event is not worth a failed request. */
   record(event: EventInput): void {
     this.log[event.level]({ category: event.category, details: event.details }, event.message);
+    let row: EventRow;
     try {
-      this.db
+      const createdAt = this.clock.now();
+      const details = event.details ? JSON.stringify(event.details) : null;
+      const { lastInsertRowid } = this.db
         .prepare('INSERT INTO event_log (created_at, level, category, message, details) VALUES (?, ?, ?, ?, ?)')
-        .run(
-          this.clock.now(),
-          event.level,
-          event.category,
-          event.message,
-          event.details ? JSON.stringify(event.details) : null,
-        );
+        .run(createdAt, event.level, event.category, event.message, details);
+      row = { id: Number(lastInsertRowid), created_at: createdAt, ...event, details, is_read: 0 };
     } catch (error) {
       this.log.error({ err: error }, 'could not record event');
+      return;
     }
+    if (this.listeners.size > 0) this.listeners.emit(toEvent(row));
   }
 
   /** Newest first, paged, optionally filtered. */

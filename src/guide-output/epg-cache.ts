@@ -103,6 +103,14 @@ export class EpgCache {
     return this.file(key, 'xml.gz');
   }
 
+  /**
+   * Changes the days of programmes written (a runtime setting). The days are part of every
+   * rendering's key, so the next request renders the new window and no cached file is reused.
+   */
+  setDays(days: number): void {
+    this.options.days = days;
+  }
+
   /** When the freshest enabled guide source was last refreshed (ms), or null if never. */
   guideRefreshedAt(): number | null {
     return this.options.guide.lastRefresh();

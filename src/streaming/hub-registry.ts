@@ -14,7 +14,11 @@ const replayBudgetBytes = 16 * 1024 * 1024;
 export class HubRegistry {
   private readonly hubs = new Map<string, ChannelHub>();
 
-  constructor(private readonly deps: Omit<HubDeps, 'onClosed' | 'replayBytes'>) {}
+  constructor(
+    private readonly deps: Omit<HubDeps, 'onClosed' | 'replayBytes'>,
+    /** A hub was created or closed (the live sessions view). */
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
   /** The channel's running hub, or a new one connecting its candidates. */
   hubFor(channelId: string, candidates: () => StreamCandidate[]): ChannelHub {
@@ -25,9 +29,11 @@ export class HubRegistry {
       replayBytes: () => Math.floor(replayBudgetBytes / Math.max(1, this.hubs.size)),
       onClosed: (closed) => {
         if (this.hubs.get(channelId) === closed) this.hubs.delete(channelId);
+        this.onChange();
       },
     });
     this.hubs.set(channelId, hub);
+    this.onChange();
     return hub;
   }
 

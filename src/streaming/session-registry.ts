@@ -21,15 +21,37 @@ export interface SessionInfo {
 /** The live sessions, by id. A session is in here exactly while it holds a tuner slot. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, SessionInfo>();
+  private readonly listeners = new Set<() => void>();
+
+  /** Calls `listener` after a session is added, removed or changes state; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
 
   /** Adds a session; its object is updated in place (state, bytesSent) while it runs. */
   add(session: SessionInfo): void {
     this.sessions.set(session.id, session);
+    this.changed();
   }
 
   /** Removes a session; true when it was there (teardown calls this once per session). */
   remove(id: string): boolean {
-    return this.sessions.delete(id);
+    const removed = this.sessions.delete(id);
+    if (removed) this.changed();
+    return removed;
+  }
+
+  /** A session's state changed in place (it started relaying). */
+  changed(): void {
+    // A listener's failure is its own (the live updates catch theirs): it must not break a stream's teardown.
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch {
+        // ignored
+      }
+    }
   }
 
   get(id: string): SessionInfo | undefined {

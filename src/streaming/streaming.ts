@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { AppError, type AppConfig, type Clock, type Logger } from '../core/index.js';
+import { AppError, notFound, type AppConfig, type Clock, type Logger } from '../core/index.js';
 import type { EventLog } from '../events/index.js';
 import type { Lineup, StreamCandidate } from '../lineup/index.js';
 import { CandidatePicker } from './candidate-picker.js';
@@ -60,14 +60,26 @@ export class Streaming {
 
   constructor(private readonly deps: StreamingDeps) {
     this.picker = new CandidatePicker(() => deps.clock.now());
-    this.hubs = new HubRegistry({
-      ...deps,
-      slots: this.slots,
-      picker: this.picker,
-      reclaim: (accountId) => this.hubs.reclaim(accountId),
-      accountEpoch: (accountId) => this.accountEpochs.get(accountId) ?? 0,
-      waitingFor: (accountId) => this.slots.waiting(accountId),
-    });
+    this.hubs = new HubRegistry(
+      {
+        ...deps,
+        slots: this.slots,
+        picker: this.picker,
+        reclaim: (accountId) => this.hubs.reclaim(accountId),
+        accountEpoch: (accountId) => this.accountEpochs.get(accountId) ?? 0,
+        waitingFor: (accountId) => this.slots.waiting(accountId),
+      },
+      () => this.sessions.changed(),
+    );
+  }
+
+  /**
+   * Calls `listener` when what `GET /api/sessions` shows changes shape: a viewer joined, started
+   * relaying or ended, a hub opened or closed (byte counts and rates change all the time and are
+   * not reported). Returns the unsubscribe function.
+   */
+  onSessionsChange(listener: () => void): () => void {
+    return this.sessions.onChange(listener);
   }
 
   /** Resolves and checks a channel without touching the provider (for HEAD): 400/404/503 as GET would. */
@@ -151,6 +163,30 @@ export class Streaming {
       });
     }
     return ids.length;
+  }
+
+  /**
+   * An admin stops a channel's stream (`DELETE /api/sessions/:hubId`): every viewer's response
+   * ends, the provider connection closes and the slot frees before this resolves. 404 for a hub
+   * that is not (or no longer) open.
+   */
+  async stopHub(hubId: string): Promise<void> {
+    const hub = this.hubs.list().find((h) => h.id === hubId);
+    if (!hub) throw notFound('stream');
+    const sessionIds = [...hub.viewers].map((v) => v.info.id);
+    const candidate = hub.candidate;
+    await hub.close('stopped-by-admin');
+    this.deps.events.record({
+      level: 'info',
+      category: 'stream',
+      message: 'Stream stopped by admin',
+      details: {
+        hubId,
+        channelId: hub.channelId,
+        sessionIds,
+        ...(candidate ? { accountId: candidate.accountId, streamId: candidate.streamId } : {}),
+      },
+    });
   }
 
   /** Shutdown: waiting requests give up, every hub and viewer ends; resolves once every slot is free. */

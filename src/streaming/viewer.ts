@@ -11,6 +11,7 @@ export type EndReason =
   | 'upstream-failed'
   | 'too-slow'
   | 'shutdown'
+  | 'stopped-by-admin'
   | 'account-deleted'
   | 'account-deactivated'
   | 'error';
@@ -121,6 +122,7 @@ export class Viewer {
     }
     this.client = client;
     this.info.state = 'streaming';
+    this.deps.registry.changed();
     this.deps.events.record({ level: 'info', category: 'stream', message: 'Stream started', details: this.facts() });
     client.on('drain', () => this.flush());
     client.on('error', () => undefined); // a reset client; 'close' follows and ends the viewer

@@ -72,8 +72,13 @@ export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (
   tuner,
   { device, streaming, config, clock },
 ) => {
-  tuner.get('/discover.json', { schema: { querystring: AnyQuery, response: { 200: DiscoverBody } } }, async (request) =>
-    buildDiscover(device.describe(), baseUrlOf(request, config)),
+  tuner.get(
+    '/discover.json',
+    { schema: { querystring: AnyQuery, response: { 200: DiscoverBody } } },
+    async (request) => {
+      device.recordFetch('discover', clock.now(), request.ip);
+      return buildDiscover(device.describe(), baseUrlOf(request, config));
+    },
   );
 
   // ScanPossible must be 1: current Plex ends its scan with zero channels when it is 0.
@@ -91,7 +96,10 @@ export const hdhrRoutes: FastifyPluginAsyncTypebox<HdhrRouteOptions> = async (
   tuner.get(
     '/lineup.json',
     { schema: { querystring: AnyQuery, response: { 200: Type.Array(LineupEntry) } } },
-    async (request) => buildLineup(device.channels(), baseUrlOf(request, config)),
+    async (request) => {
+      device.recordFetch('lineup', clock.now(), request.ip);
+      return buildLineup(device.channels(), baseUrlOf(request, config));
+    },
   );
 
   tuner.get('/lineup.xml', { schema: { querystring: AnyQuery } }, async (request, reply) =>

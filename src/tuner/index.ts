@@ -7,7 +7,7 @@ import { m3uRoutes } from './m3u-routes.js';
 import type { TunerDevice } from './tuner-device.js';
 
 export { baseUrlOf } from './base-url.js';
-export { TunerDevice, type DeviceDescription } from './tuner-device.js';
+export { TunerDevice, type DeviceDescription, type TunerDocument, type TunerFetch } from './tuner-device.js';
 export { createTunerActivity, idleTunerStatus, type TunerActivity } from './tuner-activity.js';
 export { parseDeviceId, isValidDeviceId } from './device-id.js';
 export { describePlexSetup, type PlexSetupSources, type PlexSetupView, type PlexWarning } from './plex-setup.js';

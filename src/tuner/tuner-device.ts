@@ -47,8 +47,17 @@ export interface DeviceSources {
   accounts: Pick<Accounts, 'totalConnectionLimit'>;
 }
 
+/** When a client last fetched one of the set-up documents, and from where (in memory only). */
+export interface TunerFetch {
+  at: number;
+  clientAddress: string;
+}
+
+export type TunerDocument = 'discover' | 'lineup';
+
 export class TunerDevice {
   readonly identity: DeviceIdentity;
+  private readonly fetches = new Map<TunerDocument, TunerFetch>();
 
   constructor(
     db: Db,
@@ -82,6 +91,16 @@ export class TunerDevice {
   tunerCount(): number {
     if (this.config.tunerCountOverride !== undefined) return clampTunerCount(this.config.tunerCountOverride);
     return clampTunerCount(this.sources.accounts.totalConnectionLimit());
+  }
+
+  /** Notes that a client fetched `/discover.json` or `/lineup.json` (Plex's set-up and refreshes do). */
+  recordFetch(document: TunerDocument, at: number, clientAddress: string): void {
+    this.fetches.set(document, { at, clientAddress });
+  }
+
+  /** The last fetch of each set-up document since start, or null. */
+  lastFetched(): Record<TunerDocument, TunerFetch | null> {
+    return { discover: this.fetches.get('discover') ?? null, lineup: this.fetches.get('lineup') ?? null };
   }
 
   /** Playable lineup channels ordered by number. */

@@ -19,6 +19,8 @@ export interface GuideFetchOptions {
   /** The only folders a guide file is read from (see guide-files.ts). */
   folders: string[];
   signal?: AbortSignal;
+  /** Told the guide's size in bytes when it is known before reading (a file's size, a Content-Length). */
+  onSize?: (bytes: number) => void;
 }
 
 /** What kind of location a source URL is: `http(s)://…`, `file://…` or an absolute path. */
@@ -35,12 +37,12 @@ export function guideLocationKind(location: string): 'http' | 'file' | undefined
  */
 export async function openGuide(location: string, options: GuideFetchOptions): Promise<AsyncIterable<Uint8Array>> {
   const kind = guideLocationKind(location);
-  if (kind === 'file') return capped(await openFile(location, options.folders), options.maxBytes);
+  if (kind === 'file') return capped(await openFile(location, options.folders, options.onSize), options.maxBytes);
   if (kind === 'http') return capped(await openHttp(location, options), options.maxBytes);
   throw guideError('guide location must be an http(s) URL or an absolute file path');
 }
 
-async function openFile(location: string, folders: string[]): Promise<Readable> {
+async function openFile(location: string, folders: string[], onSize?: (bytes: number) => void): Promise<Readable> {
   let file: FileHandle;
   try {
     file = await openGuideFile(location, folders);
@@ -52,6 +54,7 @@ async function openFile(location: string, folders: string[]): Promise<Readable> 
   try {
     const info = await file.stat();
     if (!info.isFile()) throw guideError('guide file is not a regular file');
+    onSize?.(info.size);
   } catch (error) {
     await file.close();
     if (error instanceof AppError) throw error;
@@ -88,6 +91,7 @@ async function openHttp(url: string, options: GuideFetchOptions): Promise<Readab
     discardBody(response.body);
     throw tooLarge(options.maxBytes);
   }
+  if (Number.isFinite(length) && length > 0) options.onSize?.(length);
   return response.body;
 }
 

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { AppError, type AppConfig, type Clock, type Logger } from '../core/index.js';
+import { AppError, type AppConfig, type Clock, type Logger, type TaskProgress } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
@@ -37,6 +37,8 @@ export interface ImportHooks {
   isClosed: () => boolean;
   /** Never throws. */
   onImported: () => void;
+  /** The run's progress for live updates (throttled here: a start, about each percent or MiB, the end). Never throws. */
+  onProgress?: (progress: TaskProgress) => void;
 }
 
 /** What a refresh returns: what the source now holds. */
@@ -58,8 +60,11 @@ export async function runImport(
   const { db, clock, events, log } = deps;
   const started = performance.now();
   let writer: GuideWriter | undefined;
+  const report = progressReporter(row.id, progress, hooks.onProgress);
   try {
+    report.phase('opening');
     const input = await openGuide(hooks.location(), {
+      onSize: (bytes) => report.setTotal(bytes),
       dispatcher: deps.dispatcher,
       userAgent: deps.config.userAgent,
       headersTimeoutMs: 30_000,
@@ -74,7 +79,7 @@ export async function runImport(
     writer = new GuideWriter(db, deps.lineup, row.id, guideMaxDisplayNames);
     const active = writer;
     const parsed = await parseXmltv(
-      counted(input, progress, signal),
+      counted(input, progress, signal, () => report.read()),
       {
         channel: (channel) => active.addChannel(channel),
         programme: (programme) => {
@@ -91,6 +96,7 @@ export async function runImport(
     );
     if (signal.aborted) throw guideError('guide import stopped');
     if (!findSourceRow(db, row.id)) throw guideError('guide source was removed');
+    report.phase('committing');
     const durationMs = Math.round(performance.now() - started);
     const counts = writer.commit(clock.now(), durationMs);
     // The guide just replaced: no reader sees it any more.
@@ -108,6 +114,7 @@ export async function runImport(
       },
     });
     hooks.onImported();
+    report.finish();
     return { ...counts, durationMs };
   } catch (caught) {
     writer?.discard();
@@ -133,8 +140,55 @@ export async function runImport(
         programmesRead: progress.programmes,
       },
     });
+    report.finish(error.message);
     throw error;
   }
+}
+
+/**
+ * Turns an import's counters into live progress: `opening`, `reading` (bytes, with a percent when
+ * the size is known; reported once per percent, or per MiB without a size), `committing`, and the
+ * finished `done` or `failed`.
+ */
+function progressReporter(id: number, progress: ImportProgress, listener?: (progress: TaskProgress) => void) {
+  let total: number | undefined;
+  let phase = 'opening';
+  let lastStep = -1;
+  const emit = (extra: Partial<TaskProgress> = {}) => {
+    if (!listener) return;
+    const done = progress.bytesRead;
+    const percent = total ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
+    listener({
+      kind: 'import',
+      id,
+      phase,
+      done,
+      ...(total ? { total, percent: percent! } : {}),
+      finished: false,
+      ...extra,
+    });
+  };
+  return {
+    setTotal(bytes: number) {
+      total = bytes;
+    },
+    phase(next: string) {
+      phase = next;
+      emit();
+    },
+    read() {
+      if (!listener) return;
+      const step = total ? Math.floor((progress.bytesRead / total) * 100) : Math.floor(progress.bytesRead / 1_048_576);
+      if (phase === 'reading' && step === lastStep) return;
+      phase = 'reading';
+      lastStep = step;
+      emit();
+    },
+    finish(error?: string) {
+      phase = error === undefined ? 'done' : 'failed';
+      emit(error === undefined ? { finished: true, ...(total ? { percent: 100 } : {}) } : { finished: true, error });
+    },
+  };
 }
 
 /** Counts bytes for the progress view and stops reading once the import is aborted. */
@@ -142,10 +196,12 @@ async function* counted(
   input: AsyncIterable<Uint8Array>,
   progress: ImportProgress,
   signal: AbortSignal,
+  onChunk: () => void,
 ): AsyncIterable<Uint8Array> {
   for await (const chunk of input) {
     if (signal.aborted) throw guideError('guide import stopped');
     progress.bytesRead += chunk.length;
+    onChunk();
     yield chunk;
   }
 }

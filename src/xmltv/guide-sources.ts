@@ -2,9 +2,11 @@ import type { Dispatcher } from 'undici';
 import {
   AppError,
   invalidInput,
+  Listeners,
   notFound,
   requiredText,
   type AppConfig,
+  type TaskProgress,
   type Clock,
   type Logger,
 } from '../core/index.js';
@@ -13,6 +15,9 @@ import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
 import type { CredentialStore } from '../credentials/index.js';
 import { guideFolders } from './guide-files.js';
+import { saveUploadedGuide, uploadTooLarge } from './guide-upload.js';
+import { rmSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { plural, runImport, type GuideImportDeps, type RefreshResult } from './guide-import.js';
 import {
   accountLocation,
@@ -49,7 +54,7 @@ export interface GuideSourcesDeps {
   log: Logger;
   clock: Clock;
   /** What an import run reads (user agent, bounds, silence), and where guide files may be. */
-  config: GuideImportDeps['config'] & Pick<AppConfig, 'dataDir' | 'guideDir'>;
+  config: GuideImportDeps['config'] & Pick<AppConfig, 'dataDir' | 'guideDir' | 'guideUploadMaxBytes'>;
   /** The app's upstream dispatcher for guide downloads; its owner closes it. */
   dispatcher: Dispatcher;
   /** Builds an account's own guide URL (`xmltv.php`, with its credentials); ACCOUNT_NOT_FOUND when it is gone. */
@@ -82,6 +87,7 @@ export class GuideSources {
   private readonly locations: GuideLocationDeps;
   private cleanup: Promise<number> | undefined;
   private closed = false;
+  private readonly progressListeners: Listeners<TaskProgress>;
 
   constructor(private readonly deps: GuideSourcesDeps) {
     this.timer = new DailyTimer(
@@ -90,6 +96,15 @@ export class GuideSources {
     );
     this.folders = guideFolders(deps.config);
     this.locations = { credentials: deps.credentials, folders: this.folders, accountGuideUrl: deps.accountGuideUrl };
+    this.progressListeners = new Listeners(deps.log, 'guide import progress');
+  }
+
+  /**
+   * Calls `listener` as imports run (`opening`, `reading` with bytes and, when the size is known,
+   * a percent, `committing`, then `done` or `failed`); returns the unsubscribe function.
+   */
+  onImportProgress(listener: (progress: TaskProgress) => void): () => void {
+    return this.progressListeners.add(listener);
   }
 
   list(): SourceView[] {
@@ -118,6 +133,28 @@ export class GuideSources {
     }
     events.record({ level: 'info', category: 'guide', message: `Guide "${name}" added`, details: { sourceId: id } });
     return this.get(id);
+  }
+
+  /**
+   * A guide file sent by the client: saved in the data dir's `guides/` under a name made here,
+   * capped at `guideUploadMaxBytes` (413, nothing left behind), then a file source for it is
+   * created exactly as `create` with that path would. `declaredBytes` (Content-Length) past the
+   * cap is refused before reading.
+   */
+  async upload(name: string, body: Readable, declaredBytes?: number): Promise<SourceView> {
+    const checkedName = requiredText(name, 'name');
+    const max = this.deps.config.guideUploadMaxBytes;
+    if (declaredBytes !== undefined && declaredBytes > max) {
+      body.resume();
+      throw uploadTooLarge(max);
+    }
+    const path = await saveUploadedGuide(body, this.folders[0]!, max, this.deps.clock.now());
+    try {
+      return this.create({ name: checkedName, url: path });
+    } catch (error) {
+      rmSync(path, { force: true });
+      throw error;
+    }
   }
 
   update(id: number, patch: Partial<SourceInput>): SourceView {
@@ -203,6 +240,7 @@ export class GuideSources {
       location: () => revealLocation(this.locations, row),
       isClosed: () => this.closed,
       onImported: () => this.notifyImported(),
+      onProgress: (p) => this.progressListeners.emit(p),
     });
     this.running.set(id, { progress, abort, done });
     try {

@@ -4,8 +4,10 @@ import {
   AppError,
   invalidInput,
   isAppError,
+  Listeners,
   requiredText,
   type AppConfig,
+  type TaskProgress,
   type Clock,
   type Logger,
 } from '../core/index.js';
@@ -86,8 +88,20 @@ function normaliseServerUrl(serverUrl: string): string {
  */
 export class Accounts {
   private readonly scanning = new Set<number>();
+  private readonly progress: Listeners<TaskProgress>;
 
-  constructor(private readonly deps: AccountsDeps) {}
+  constructor(private readonly deps: AccountsDeps) {
+    this.progress = new Listeners(deps.log, 'scan progress');
+  }
+
+  /**
+   * Calls `listener` as scans run: `fetching` (the provider's lists), `storing`, then once
+   * `finished` (phase `done` with the channel count, or `failed` with the reason). Returns the
+   * unsubscribe function.
+   */
+  onScanProgress(listener: (progress: TaskProgress) => void): () => void {
+    return this.progress.add(listener);
+  }
 
   /** Adds an account; the password goes to the credential store. */
   create(input: AccountInput): AccountView {
@@ -255,10 +269,14 @@ export class Accounts {
     this.scanning.add(id);
     const started = performance.now();
     let result: ScanResult;
+    const report = (phase: string, extra: Partial<TaskProgress> = {}) =>
+      this.progress.emit({ kind: 'scan', id, phase, finished: false, ...extra });
     try {
+      report('fetching');
       const client = this.client(row);
       const [categories, streams] = await Promise.all([client.getLiveCategories(), client.getLiveStreams()]);
       this.row(id); // deleted while we waited?
+      report('storing', { total: streams.length });
       const known = (
         db.prepare('SELECT count(*) AS n FROM xtream_streams WHERE account_id = ?').get(id) as { n: number }
       ).n;
@@ -273,10 +291,12 @@ export class Accounts {
       result = { ...stored, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       this.recordFailure(row, 'scan', 'scan', error);
+      report('failed', { finished: true, error: isAppError(error) ? error.message : 'internal error' });
       throw error;
     } finally {
       this.scanning.delete(id);
     }
+    report('done', { finished: true, done: result.streams, total: result.streams, percent: 100 });
     events.record({
       level: 'info',
       category: 'scan',

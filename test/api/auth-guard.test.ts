@@ -13,6 +13,8 @@ const apiRoutes: { method: 'GET' | 'POST'; url: string }[] = [
   { method: 'GET', url: '/api/sessions' },
   { method: 'GET', url: '/api/events' },
   { method: 'GET', url: '/api/plex' },
+  { method: 'GET', url: '/api/settings' },
+  { method: 'GET', url: '/api/guide' },
   { method: 'GET', url: '/api/auth/keys' },
   { method: 'POST', url: '/api/auth/logout' },
 ];
@@ -54,9 +56,21 @@ describe('the /api guard', () => {
 
     it('says so in GET /api/auth/session', async () => {
       const local = await t.app.inject({ url: '/api/auth/session', remoteAddress: '127.0.0.1' });
-      expect(local.json()).toEqual({ passwordSet: false, authenticated: true, via: 'loopback', expiresAt: null });
+      expect(local.json()).toEqual({
+        passwordSet: false,
+        loopback: true,
+        authenticated: true,
+        via: 'loopback',
+        expiresAt: null,
+      });
       const remote = await t.app.inject({ url: '/api/auth/session', remoteAddress: lan });
-      expect(remote.json()).toEqual({ passwordSet: false, authenticated: false, via: null, expiresAt: null });
+      expect(remote.json()).toEqual({
+        passwordSet: false,
+        loopback: false,
+        authenticated: false,
+        via: null,
+        expiresAt: null,
+      });
     });
 
     it('refuses a LAN login and the first password from the LAN, takes it from loopback', async () => {
@@ -101,6 +115,24 @@ describe('the /api guard', () => {
       const { token } = await login(t);
       const res = await t.app.inject({ method, url, remoteAddress: lan, headers: bearer(token) });
       expect(res.statusCode, res.body).toBeLessThan(400);
+    });
+
+    it('says in GET /api/auth/session whether the caller is on loopback and logged in', async () => {
+      const local = await t.app.inject({ url: '/api/auth/session', remoteAddress: '::1' });
+      expect(local.json()).toMatchObject({ passwordSet: true, loopback: true, authenticated: false, via: null });
+      const { token } = await login(t);
+      const remote = await t.app.inject({ url: '/api/auth/session', remoteAddress: lan, headers: bearer(token) });
+      expect(remote.json()).toMatchObject({ passwordSet: true, loopback: false, authenticated: true, via: 'bearer' });
+      // With a password set, loopback no longer sets one without the current password.
+      const change = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { newPassword: 'another-long-password' },
+        remoteAddress: '127.0.0.1',
+        headers: bearer(token),
+      });
+      expect(change.statusCode).toBe(400);
+      expect(change.json()).toEqual({ error: 'currentPassword is required' });
     });
 
     it('refuses a wrong, malformed or foreign token', async () => {

@@ -117,4 +117,24 @@ describe('GET /api/plex', () => {
       },
     ]);
   });
+
+  it('reports the last fetch of /discover.json and /lineup.json (time by the app clock, client address)', async () => {
+    let now = Date.UTC(2026, 0, 1, 12);
+    const { t } = await open({ deps: { clock: { now: () => now } } });
+    expect((await t.app.inject({ url: '/api/plex', headers: { host: 'tuner.lan:5004' } })).json()).toMatchObject({
+      lastFetched: { discover: null, lineup: null },
+    });
+    const discover = await t.app.inject({ url: '/discover.json', remoteAddress: '192.168.1.20' });
+    expect(discover.statusCode).toBe(200);
+    now += 5000;
+    const lineup = await t.app.inject({ url: '/lineup.json', remoteAddress: '192.168.1.21' });
+    expect(lineup.statusCode).toBe(200);
+    const body = (await t.app.inject({ url: '/api/plex', headers: { host: 'tuner.lan:5004' } })).json<{
+      lastFetched: unknown;
+    }>();
+    expect(body.lastFetched).toEqual({
+      discover: { at: '2026-01-01T12:00:00.000Z', clientAddress: '192.168.1.20' },
+      lineup: { at: '2026-01-01T12:00:05.000Z', clientAddress: '192.168.1.21' },
+    });
+  });
 });

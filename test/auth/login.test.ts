@@ -48,6 +48,7 @@ describe('admin login and sessions', () => {
     const session = await t.app.inject({ url: '/api/auth/session', headers: { cookie }, remoteAddress: lan });
     expect(session.json()).toEqual({
       passwordSet: true,
+      loopback: false,
       authenticated: true,
       via: 'cookie',
       expiresAt: res.json<{ expiresAt: string }>().expiresAt,

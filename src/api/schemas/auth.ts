@@ -21,9 +21,14 @@ export const AuthVia = Type.Union([
 ]);
 export type AuthVia = Static<typeof AuthVia>;
 
-/** `GET /api/auth/session`: whether a password exists and whether (and how) the caller is logged in. */
+/**
+ * `GET /api/auth/session`: whether a password exists and whether (and how) the caller is logged
+ * in; `loopback` when the request comes from this machine (where the first password can be set
+ * in the UI; elsewhere only `tunerbridge set-password` can).
+ */
 export const AuthSession = Type.Object({
   passwordSet: Type.Boolean(),
+  loopback: Type.Boolean(),
   authenticated: Type.Boolean(),
   via: Nullable(AuthVia),
   expiresAt: Nullable(Type.String()),

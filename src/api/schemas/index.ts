@@ -11,3 +11,6 @@ export * from './sessions.js';
 export * from './plex.js';
 export * from './system.js';
 export * from './auth.js';
+export * from './live.js';
+export * from './guide.js';
+export * from './settings.js';

@@ -49,3 +49,7 @@ export type Hub = Static<typeof Hub>;
 /** Every viewer (`items`, oldest first) and every hub with its viewers. */
 export const SessionPage = Type.Object({ items: Type.Array(Session), total: Type.Integer(), hubs: Type.Array(Hub) });
 export type SessionPage = Static<typeof SessionPage>;
+
+/** `DELETE /api/sessions/:hubId`: the hub (a channel's shared stream) to stop. */
+export const HubParams = Type.Object({ hubId: Type.String({ minLength: 1, maxLength: 64 }) });
+export type HubParams = Static<typeof HubParams>;

@@ -19,6 +19,7 @@ export const XmltvSource = Type.Object({
 export type XmltvSource = Static<typeof XmltvSource>;
 
 export const XmltvSourceList = Type.Array(XmltvSource);
+export type XmltvSourceList = Static<typeof XmltvSourceList>;
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 // http(s) URL, file:// URL or an absolute path; checked again by the domain.
@@ -47,6 +48,10 @@ export const XmltvSourcePatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type XmltvSourcePatch = Static<typeof XmltvSourcePatch>;
+
+/** `POST /api/xmltv-sources/upload?name=`: the display name of the source created for the file. */
+export const XmltvUploadQuery = Type.Object({ name: Name }, { additionalProperties: false });
+export type XmltvUploadQuery = Static<typeof XmltvUploadQuery>;
 
 /** What one import brought in. */
 export const GuideRefreshResult = Type.Object({
