@@ -11,8 +11,7 @@ import { LoginPage, NoPasswordPage } from './pages/LoginPage';
 import { pages } from './pages';
 import { HomeRedirect } from './pages/setup/HomeRedirect';
 
-/** `GET /api/auth/session` (with `loopback` once the server reports it). */
-type Session = AuthSession & { loopback?: boolean };
+type Session = AuthSession;
 
 export function App() {
   const queryClient = useQueryClient();

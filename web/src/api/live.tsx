@@ -1,17 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { LiveProgress } from './types';
 
 /** A scan's or guide import's progress, as `GET /api/live` pushes it. */
-export interface Progress {
-  kind: 'scan' | 'import';
-  id: number;
-  phase: string;
-  done?: number;
-  total?: number;
-  percent?: number;
-  finished: boolean;
-  error?: string;
-}
+export type Progress = LiveProgress;
 
 interface LiveState {
   connected: boolean;

@@ -5,7 +5,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client';
-import type { GuideGridPage } from '../../api/pending-types';
+import type { GuideChannel, GuidePage } from '../../api/types';
 import { ErrorNote } from '../../components/QueryState';
 import {
   dayOptions,
@@ -21,7 +21,6 @@ import {
   type GridWindow,
 } from '../../lib/epg-grid';
 
-type GuideChannel = GuideGridPage['channels'][number];
 type Programme = GuideChannel['programmes'][number];
 
 const pxPerMinute = 4;
@@ -47,7 +46,7 @@ export function GuideGrid() {
   const guide = useInfiniteQuery({
     queryKey: ['guides', 'grid', from, to],
     initialPageParam: 0,
-    queryFn: ({ pageParam }) => api.get<GuideGridPage>('/api/guide', { from, to, offset: pageParam, limit: pageSize }),
+    queryFn: ({ pageParam }) => api.get<GuidePage>('/api/guide', { from, to, offset: pageParam, limit: pageSize }),
     getNextPageParam: (last, all) => {
       const loaded = all.reduce((n, p) => n + p.channels.length, 0);
       return loaded < last.total && last.channels.length > 0 ? loaded : undefined;
@@ -288,11 +287,11 @@ function ChannelCell({ channel, width }: { channel: GuideChannel; width: number 
       <Text size="xs" c="dimmed" w={32} ta="right" style={{ flexShrink: 0 }}>
         {channel.number ?? '–'}
       </Text>
-      <Avatar src={channel.logo} alt="" size="sm" radius="sm" style={{ flexShrink: 0 }} visibleFrom="xs">
-        {channel.name.slice(0, 2)}
+      <Avatar src={channel.icon} alt="" size="sm" radius="sm" style={{ flexShrink: 0 }} visibleFrom="xs">
+        {channel.displayName.slice(0, 2)}
       </Avatar>
       <Text size="sm" lineClamp={2} style={{ minWidth: 0 }}>
-        {channel.name}
+        {channel.displayName}
       </Text>
     </div>
   );
@@ -319,7 +318,7 @@ function ProgrammeBlock({
     <Popover width={300} position="bottom-start" withArrow shadow="md">
       <Popover.Target>
         <UnstyledButton
-          aria-label={`${channel.name}: ${programme.title}, ${times}`}
+          aria-label={`${channel.displayName}: ${programme.title}, ${times}`}
           data-testid={`guide-programme-${channel.id}-${start}`}
           style={{
             position: 'absolute',
@@ -352,7 +351,7 @@ function ProgrammeBlock({
           <Text fw={700}>{programme.title}</Text>
           {programme.subtitle && <Text size="sm">{programme.subtitle}</Text>}
           <Text size="xs" c="dimmed">
-            {channel.name} · {new Date(start).toLocaleDateString()} {times}
+            {channel.displayName} · {new Date(start).toLocaleDateString()} {times}
             {programme.category ? ` · ${programme.category}` : ''}
           </Text>
           {programme.description && (

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { Settings, SettingsPatch } from '../../api/pending-types';
+import type { Settings, SettingsPatch } from '../../api/types';
 import { ErrorNote, QueryState } from '../../components/QueryState';
 import { msToSeconds, numberInRange, optionalNumber, requiredText, secondsToMs, wholeNumber } from '../../lib/forms';
 

@@ -16,7 +16,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { useProgress } from '../../api/live';
-import type { UploadedXmltvSource } from '../../api/pending-types';
+import type { XmltvSource as UploadedXmltvSource } from '../../api/types';
 import type { GuideRefreshResult, XmltvSource } from '../../api/types';
 import { ErrorNote } from '../../components/QueryState';
 import { httpUrl, requiredText } from '../../lib/forms';

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { AuthSessionWithLoopback, PlexSetupWithFetches } from '../../api/pending-types';
+import type { AuthSession as AuthSessionWithLoopback, PlexSetup as PlexSetupWithFetches } from '../../api/types';
 import type { Account, ChannelPage, ProviderChannelPage, XmltvSource } from '../../api/types';
 import type { SetupState } from '../../lib/setup';
 
