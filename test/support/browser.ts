@@ -11,8 +11,8 @@ import { startApp, type StartAppOptions, type TestApp } from './start-app.js';
 /**
  * End-to-end browser tests of the web UI: Debian's chromium driven by playwright-core (nothing
  * downloads a browser), the REAL server (`startApp`, real SQLite in a temp dir) serving the built UI
- * from web/dist, and the fake Xtream provider with one account. One `startUi()` per test: a fresh
- * app, data dir, provider, browser and context.
+ * from web/dist, and the fake Xtream provider with one account (added to the app unless
+ * `withoutAccount`). One `startUi()` per test: a fresh app, data dir, provider, browser and context.
  */
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -95,8 +95,10 @@ export interface ApiAnswer<T = unknown> {
 export interface UiFixture {
   t: TestApp;
   provider: FakeProvider;
-  /** The provider account, created through the real accounts domain (not scanned). */
-  accountId: number;
+  /** The provider account, created through the real accounts domain (not scanned); undefined with `withoutAccount`. */
+  accountId: number | undefined;
+  /** The fake provider's login (what a user types into the account form). */
+  providerLogin: { username: string; password: string };
   browser: Browser;
   context: BrowserContext;
   /** Console messages of level error, from every page of the context (`[url] text`). */
@@ -120,6 +122,8 @@ export interface UiFixture {
 export interface StartUiOptions {
   app?: StartAppOptions;
   provider?: FakeProviderOptions;
+  /** Leave the app with no account (a first run); the provider still knows the login. */
+  withoutAccount?: boolean;
   /** Browser context options (viewport, colour scheme). */
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
@@ -141,12 +145,14 @@ export async function startUi(options: StartUiOptions = {}): Promise<UiFixture> 
     cleanups.push(() => provider.close());
     const t = await startApp(options.app);
     cleanups.push(() => t.close());
-    const account = t.domains.accounts.create({
-      name: 'Fake provider',
-      serverUrl: provider.url,
-      username,
-      password: providerPassword,
-    });
+    const account = options.withoutAccount
+      ? undefined
+      : t.domains.accounts.create({
+          name: 'Fake provider',
+          serverUrl: provider.url,
+          username,
+          password: providerPassword,
+        });
     const browser = await launchBrowser();
     cleanups.push(() => browser.close());
     const context = await browser.newContext({
@@ -188,7 +194,8 @@ export async function startUi(options: StartUiOptions = {}): Promise<UiFixture> 
     return {
       t,
       provider,
-      accountId: account.id,
+      accountId: account?.id,
+      providerLogin: { username, password: providerPassword },
       browser,
       context,
       consoleErrors,
