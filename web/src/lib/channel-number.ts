@@ -14,12 +14,3 @@ export function checkChannelNumber(input: string | number | null | undefined): N
     return { ok: false, error: `Between ${minChannelNumber} and ${maxChannelNumber}` };
   return { ok: true, value };
 }
-
-/** The channel (other than `selfId`) that already has `value`, from the loaded rows. */
-export function numberTakenBy<T extends { id: number; number: number | null }>(
-  channels: readonly T[],
-  value: number,
-  selfId: number,
-): T | undefined {
-  return channels.find((c) => c.number === value && c.id !== selfId);
-}
