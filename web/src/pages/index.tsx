@@ -1,12 +1,13 @@
 import type { ReactElement } from 'react';
 import { Placeholder } from './Placeholder';
 import { LineupPage } from './lineup/LineupPage';
+import { ChannelPage } from './channel/ChannelPage';
 
 /** Every client route (none collides with the tuner's paths: those all end in an extension or sit under /stream, /auto, /api). */
 export const pages: { path: string; element: ReactElement }[] = [
   { path: '/setup', element: <Placeholder title="Set up" /> },
   { path: '/lineup', element: <LineupPage /> },
-  { path: '/channels/:id', element: <Placeholder title="Channel" /> },
+  { path: '/channels/:id', element: <ChannelPage /> },
   { path: '/providers', element: <Placeholder title="Provider channels" /> },
   { path: '/guide', element: <Placeholder title="Guide" /> },
   { path: '/accounts', element: <Placeholder title="Accounts" /> },

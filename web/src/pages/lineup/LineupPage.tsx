@@ -321,7 +321,7 @@ function LineupTable({ channels }: { channels: Channel[] }) {
             { value: 'lost', label: 'Lost' },
           ]}
           value={filter.status}
-          onChange={(v) => setFilter({ ...filter, status: (v ?? 'all') })}
+          onChange={(v) => setFilter({ ...filter, status: v ?? 'all' })}
           allowDeselect={false}
           data-testid="filter-status"
           style={{ flex: '1 1 9rem' }}
@@ -334,7 +334,7 @@ function LineupTable({ channels }: { channels: Channel[] }) {
             { value: 'disabled', label: 'Disabled' },
           ]}
           value={filter.enabled}
-          onChange={(v) => setFilter({ ...filter, enabled: (v ?? 'all') })}
+          onChange={(v) => setFilter({ ...filter, enabled: v ?? 'all' })}
           allowDeselect={false}
           data-testid="filter-enabled"
           style={{ flex: '1 1 9rem' }}
@@ -351,7 +351,7 @@ function LineupTable({ channels }: { channels: Channel[] }) {
             { value: 'none', label: 'No stream' },
           ]}
           value={filter.tier}
-          onChange={(v) => setFilter({ ...filter, tier: (v ?? 'all') })}
+          onChange={(v) => setFilter({ ...filter, tier: v ?? 'all' })}
           allowDeselect={false}
           data-testid="filter-tier"
           style={{ flex: '1 1 8rem' }}
