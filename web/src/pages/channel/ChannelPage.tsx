@@ -21,7 +21,7 @@ import { IconCheck, IconCopy, IconExternalLink, IconPlus, IconStar, IconTrash } 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, errorMessage } from '../../api/client';
+import { ApiError, api, errorMessage } from '../../api/client';
 import type { ChannelProgrammes } from '../../api/pending-types';
 import type { Account, Channel, Mapping, ProviderChannelPage } from '../../api/types';
 import { ErrorNote, QueryState } from '../../components/QueryState';
@@ -85,7 +85,7 @@ function ChannelDetail({ channel }: { channel: Channel }) {
         {channel.icon && <Image src={channel.icon} alt={`${channel.displayName} logo`} h={56} w={80} fit="contain" />}
         <Box style={{ flex: '1 1 12rem' }} miw={0}>
           <Group gap="xs" align="baseline" wrap="wrap">
-            <NumberCell channel={channel} />
+            <NumberCell channel={channel} size="xl" />
             <Title order={2} data-testid="channel-name">
               {channel.displayName}
             </Title>
@@ -187,7 +187,7 @@ function Mappings({ channel }: { channel: Channel }) {
           No stream plays this channel yet: add one below.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <Table.ScrollContainer minWidth={640}>
           <Table aria-label={`Streams of ${channel.displayName}`} verticalSpacing="xs" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -211,7 +211,7 @@ function Mappings({ channel }: { channel: Channel }) {
                 <Table.Tr key={m.xtreamChannelId} data-testid={`mapping-${m.xtreamChannelId}`}>
                   <Table.Td>{m.name}</Table.Td>
                   <Table.Td>{accountName(m.accountId)}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <TierBadge tier={m.tier} />
                   </Table.Td>
                   <Table.Td>{confidenceText(m.confidence)}</Table.Td>
@@ -404,7 +404,10 @@ function TodayGuide({ channel }: { channel: Channel }) {
   return (
     <Stack gap="sm">
       <Title order={3}>Today</Title>
-      <QueryState loading={guide.isPending} error={guide.error}>
+      <QueryState
+        loading={guide.isPending}
+        error={guide.error instanceof ApiError && guide.error.status === 404 ? null : guide.error}
+      >
         {items.length === 0 ? (
           <Text c="dimmed" data-testid="guide-empty">
             {channel.isSynthetic ? 'This channel has no guide source.' : 'No programmes for today.'}

@@ -109,6 +109,8 @@ const widths: Record<string, string> = {
   enabled: '64px',
 };
 
+const narrowWidths: Record<string, string> = { select: '28px', handle: '28px', number: '52px', enabled: '48px' };
+
 function LineupTable({ channels }: { channels: Channel[] }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -256,7 +258,7 @@ function LineupTable({ channels }: { channels: Channel[] }) {
   });
   const gridTemplateColumns = table
     .getVisibleLeafColumns()
-    .map((c) => widths[c.id] ?? '1fr')
+    .map((c) => (narrow ? narrowWidths[c.id] : undefined) ?? widths[c.id] ?? '1fr')
     .join(' ');
   const rows = table.getRowModel().rows;
 
@@ -525,10 +527,11 @@ function SortableRow({
           py={6}
           style={{
             position: 'absolute',
-            top: 0,
+            // `top`, not a transform: dnd-kit measures rows without their transform.
+            top: start,
             left: 0,
             width: '100%',
-            transform: `translateY(${start + (transform?.y ?? 0)}px)`,
+            transform: transform ? `translateY(${transform.y}px)` : undefined,
             transition,
             zIndex: isDragging ? 2 : 0,
             display: 'grid',
@@ -617,7 +620,13 @@ function EnabledSwitch({ channel }: { channel: Channel }) {
 }
 
 /** The number, which turns into an input on click; a taken number shows the API's message here. */
-export function NumberCell({ channel }: { channel: Pick<Channel, 'id' | 'number' | 'displayName'> }) {
+export function NumberCell({
+  channel,
+  size = 'sm',
+}: {
+  channel: Pick<Channel, 'id' | 'number' | 'displayName'>;
+  size?: 'sm' | 'xl';
+}) {
   const patch = usePatchChannel();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState<string | number>(channel.number ?? '');
@@ -652,7 +661,7 @@ export function NumberCell({ channel }: { channel: Pick<Channel, 'id' | 'number'
         aria-label={`Channel number ${channel.number ?? 'none'} of ${channel.displayName}: change`}
         data-testid={`number-${channel.id}`}
       >
-        <Text fw={600} size="sm" td="underline dotted">
+        <Text fw={size === 'xl' ? 700 : 600} size={size} td="underline dotted">
           {channel.number ?? '–'}
         </Text>
       </UnstyledButton>
@@ -660,7 +669,7 @@ export function NumberCell({ channel }: { channel: Pick<Channel, 'id' | 'number'
   return (
     <Box data-no-row-click onClick={(e) => e.stopPropagation()}>
       <NumberInput
-        size="xs"
+        size={size === 'xl' ? 'sm' : 'xs'}
         autoFocus
         label={`Number of ${channel.displayName}`}
         styles={{ label: { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' } }}

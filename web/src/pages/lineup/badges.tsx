@@ -5,7 +5,7 @@ import { tierColor } from '../../lib/tiers';
 /** A stream tier (4K / FHD / HD / SD) as a coloured badge. */
 export function TierBadge({ tier }: { tier: Tier }) {
   return (
-    <Badge color={tierColor(tier)} variant="light" size="sm" radius="sm">
+    <Badge color={tierColor(tier)} variant="light" size="sm" radius="sm" miw="fit-content" style={{ flexShrink: 0 }}>
       {tier === 'unknown' ? '?' : tier}
     </Badge>
   );
