@@ -1,18 +1,20 @@
 import type { ReactElement } from 'react';
+import { AccountsPage } from './accounts/AccountsPage';
+import { ChannelPage } from './channel/ChannelPage';
 import { EventsPage } from './events/EventsPage';
 import { GuidePage } from './guide/GuidePage';
+import { LineupPage } from './lineup/LineupPage';
 import { LivePage } from './live/LivePage';
-import { Placeholder } from './Placeholder';
-import { AccountsPage } from './accounts/AccountsPage';
+import { ProvidersPage } from './providers/ProvidersPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { SetupPage } from './setup/SetupPage';
 
-/** Every client route (none collides with the tuner's paths: those all end in an extension or sit under /stream, /auto, /api). */
+/** Every client route; the first segments are web/src/routes.ts's sections (the server serves the UI for those only). */
 export const pages: { path: string; element: ReactElement }[] = [
   { path: '/setup', element: <SetupPage /> },
-  { path: '/lineup', element: <Placeholder title="Lineup" /> },
-  { path: '/channels/:id', element: <Placeholder title="Channel" /> },
-  { path: '/providers', element: <Placeholder title="Provider channels" /> },
+  { path: '/lineup', element: <LineupPage /> },
+  { path: '/channels/:id', element: <ChannelPage /> },
+  { path: '/providers', element: <ProvidersPage /> },
   { path: '/guide', element: <GuidePage /> },
   { path: '/accounts', element: <AccountsPage /> },
   { path: '/live', element: <LivePage /> },
