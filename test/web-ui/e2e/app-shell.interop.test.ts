@@ -40,9 +40,11 @@ describe('web UI in a browser: the shell', () => {
     // A dotted XMLTV id is a client route, not a file.
     const channel = await page.goto('/channels/bbc.one.uk');
     expect(channel?.status()).toBe(200);
-    await page.getByRole('heading', { name: 'Channel' }).waitFor();
+    // The UI answers it (channel pages are addressed by the lineup's numeric id, so it says so).
+    await page.getByRole('alert').filter({ hasText: 'not a channel address' }).waitFor();
     await page.reload();
-    await page.getByRole('heading', { name: 'Channel' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'not a channel address' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/channels/bbc.one.uk');
   });
 
