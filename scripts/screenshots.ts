@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { systemClock } from '../src/core/index.js';
-import { demoChannelId, demoChannels, setUpDemo } from '../src/demo/index.js';
+import { setUpDemo } from '../src/demo/index.js';
 import { ensureUiBuilt, launchBrowser } from '../test/support/browser.js';
 import { repoRoot } from '../test/support/paths.js';
 import { startApp } from '../test/support/start-app.js';
@@ -22,14 +22,15 @@ interface Shot {
   colorScheme: 'light' | 'dark';
 }
 
-const firstChannel = demoChannels[0] ? demoChannelId(demoChannels[0].name) : 'demo';
+// Channel pages are addressed by the lineup's numeric id; the demo's first channel is the first row.
+const firstChannel = 1;
 const shots: Shot[] = [
   ...['setup', 'lineup', 'providers', 'guide', 'accounts', 'live', 'events', 'settings'].map((name) => ({
     name,
     path: `/${name}`,
     colorScheme: 'light' as const,
   })),
-  { name: 'channel', path: `/channels/${encodeURIComponent(firstChannel)}`, colorScheme: 'light' },
+  { name: 'channel', path: `/channels/${firstChannel}`, colorScheme: 'light' },
   { name: 'lineup-dark', path: '/lineup', colorScheme: 'dark' },
 ];
 
