@@ -26,6 +26,24 @@ describe('Dockerfile', () => {
       expect(isDockerIgnored(ignore, path), path).toBe(false);
   });
 
+  it("is the image the README's Docker steps build and run", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Docker'), readme.indexOf('### systemd'));
+    expect(section).toContain('docker build -t tunerbridge .\n');
+    expect(section).toContain('docker run -d --name tunerbridge --network host -v tunerbridge:/data');
+    const runtime = parseDockerfile(dockerfile).at(-1)!;
+    const volume = runtime.instructions.find((i) => i.keyword === 'VOLUME')!.args;
+    expect(section).toContain(`-v tunerbridge:${volume}`);
+    expect(section).toContain('http://127.0.0.1:5004/discover.json');
+    expect(dockerfile).toContain('http://127.0.0.1:5004/discover.json');
+    // The quick start stays two commands, without Docker.
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('### Flags'));
+    expect(quickStart.match(/```sh\n[^`]*```/g)).toEqual([
+      '```sh\nnpm ci && npm start\n```',
+      '```sh\nnpm ci && npm test\n```',
+    ]);
+  });
+
   it('the checks find each kind of mistake', () => {
     const cases: [string, string][] = [
       [changed('USER node', 'USER root'), 'runtime stage: the last USER must not be root (DL3002)'],

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/paths.js';
 import { parseUnit, unitEnvironment, unitPath, unitProblems, unitValue } from './systemd-unit-checks.js';
 
 const text = readFileSync(unitPath, 'utf8');
@@ -49,6 +51,22 @@ describe('contrib/tunerbridge.service', () => {
         unitProblems(unit).some((p) => p.startsWith(problem)),
         problem,
       ).toBe(true);
+  });
+
+  it("is installed the way the README's steps say: the user, the install dir, the unit, the data dir", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### systemd'), readme.indexOf('### Prometheus'));
+    const unit = parseUnit(text);
+    const user = unitValue(unit, 'Service', 'User')!;
+    const installDir = unitValue(unit, 'Service', 'WorkingDirectory')!;
+    const dataDir = unitEnvironment(unit).get('TUNERBRIDGE_DATA_DIR')!;
+    expect(section).toContain(`useradd --system --home-dir ${dataDir} --shell /usr/sbin/nologin ${user}`);
+    expect(section).toContain(`git clone <this repository> ${installDir}`);
+    expect(section).toContain(`cd ${installDir} && sudo npm ci && sudo npm run build`);
+    expect(section).toContain('sudo cp contrib/tunerbridge.service /etc/systemd/system/');
+    expect(section).toContain('sudo systemctl enable --now tunerbridge');
+    expect(section).toContain(`\`${unitValue(unit, 'Service', 'ExecStart')}\``);
+    expect(section).toContain(`sudo -u ${user} node ${installDir}/dist/main.js set-password --data-dir ${dataDir}`);
   });
 
   it('parses repeated keys, continuations and comments', () => {
