@@ -20,7 +20,8 @@ import { Lineup } from './lineup/index.js';
 import { Streaming } from './streaming/index.js';
 import { GuideSources, guideOutput } from './xmltv/index.js';
 import { createUpstreamAgent, followRedirects } from './upstream-http/index.js';
-import { apiRoutes, loginRoutes } from './api/index.js';
+import { apiRoutes, loginRoutes, metricsRoutes } from './api/index.js';
+import { Metrics } from './metrics/index.js';
 import { AdminAuth } from './auth/index.js';
 import { TunerDevice, tunerRoutes } from './tuner/index.js';
 import { NetworkDiscovery } from './discovery/index.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   keyring?: KeyringBackend | null;
   /** The volatile store older versions wrote to (Linux keyutils); default it when `keyring` is defaulted too, else none. */
   volatileKeyring?: KeyringBackend | null;
+  /** Node's process metrics (CPU, memory, event loop) on `/metrics` too; main sets it, tests leave it off. */
+  processMetrics?: boolean;
 }
 
 /** Every domain, created once by `buildApp`; each route plugin gets only the ones it uses. */
@@ -251,6 +254,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     clock,
     access,
   });
+
+  const metrics = new Metrics({ streaming, accounts, guides, clock, processMetrics: deps.processMetrics ?? false });
+  await app.register(metricsRoutes, { metrics, auth, access });
 
   // The web UI at / (its files, and its page for its own routes through the not-found handler).
   webUi.current = await registerWebUi(app, config.webUiDir);

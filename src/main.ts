@@ -42,7 +42,7 @@ async function serve(config: AppConfig): Promise<void> {
     fail(`cannot open the database in ${config.dataDir}: ${(error as Error).message}`);
   }
   const clock = systemClock;
-  const { app, domains } = await buildApp({ config, db, log, clock });
+  const { app, domains } = await buildApp({ config, db, log, clock, processMetrics: true });
   await applyAdminPasswordFromEnv(domains.auth, log, () => db.close());
   if (config.demo) {
     try {

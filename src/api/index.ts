@@ -25,6 +25,7 @@ import { liveRoutes } from './live-routes.js';
 import { guideRoutes } from './guide-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 export { loginRoutes } from './login-routes.js';
+export { metricsRoutes } from './metrics-routes.js';
 
 /** The domains the management API serves, and the settings the Plex set-up help reads. */
 export interface ApiOptions {

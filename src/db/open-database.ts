@@ -22,8 +22,8 @@ export function openDatabase(file: string): Db {
   }
   const db = new Database(file);
   // Only a file with no table yet can take auto_vacuum (existing databases keep NONE: converting
-  // them takes a full VACUUM, too slow for start-up). INCREMENTAL lets the guide cleanup give the
-  // pages of removed guides back to the file system (reclaimSpace in xmltv/).
+  // them takes a full VACUUM, too slow for start-up; reclaimSpace does it when a removed guide makes it
+  // worthwhile). INCREMENTAL lets the guide cleanup give the pages of removed guides back to the file system.
   if (db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0) db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   // Created by the pragma with the database's mode; ones left by an older version may be looser.

@@ -11,8 +11,17 @@ import { ChannelHub, type HubDeps } from './channel-hub.js';
 // live instead of a second behind).
 const replayBudgetBytes = 16 * 1024 * 1024;
 
+/** What every hub since start-up did: failovers, reconnects and bytes read from providers. */
+export interface StreamTotals {
+  failovers: number;
+  reconnects: number;
+  upstreamBytes: number;
+}
+
 export class HubRegistry {
   private readonly hubs = new Map<string, ChannelHub>();
+  // Totals of the hubs already closed; the running ones are added at each read (monotonic counters).
+  private readonly closedTotals: StreamTotals = { failovers: 0, reconnects: 0, upstreamBytes: 0 };
 
   constructor(
     private readonly deps: Omit<HubDeps, 'onClosed' | 'replayBytes'>,
@@ -29,6 +38,10 @@ export class HubRegistry {
       replayBytes: () => Math.floor(replayBudgetBytes / Math.max(1, this.hubs.size)),
       onClosed: (closed) => {
         if (this.hubs.get(channelId) === closed) this.hubs.delete(channelId);
+        const { failovers, reconnects, bytesIn } = closed.describe();
+        this.closedTotals.failovers += failovers;
+        this.closedTotals.reconnects += reconnects;
+        this.closedTotals.upstreamBytes += bytesIn;
         this.onChange();
       },
     });
@@ -42,6 +55,18 @@ export class HubRegistry {
     let any = false;
     for (const hub of this.hubs.values()) if (hub.candidate?.accountId === accountId && hub.reclaim()) any = true;
     return any;
+  }
+
+  /** Failovers, reconnects and upstream bytes of every hub since start-up, the running ones included. */
+  totals(): StreamTotals {
+    const totals = { ...this.closedTotals };
+    for (const hub of this.hubs.values()) {
+      const { failovers, reconnects, bytesIn } = hub.describe();
+      totals.failovers += failovers;
+      totals.reconnects += reconnects;
+      totals.upstreamBytes += bytesIn;
+    }
+    return totals;
   }
 
   /** Hubs oldest first. */

@@ -10,7 +10,7 @@ import {
   type Clock,
   type Logger,
 } from '../core/index.js';
-import { getSetting, setSetting, type Db } from '../db/index.js';
+import { getSetting, reclaimSpace, setSetting, type Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
 import type { CredentialStore } from '../credentials/index.js';
@@ -27,7 +27,7 @@ import {
   storeLocation,
   type GuideLocationDeps,
 } from './guide-locations.js';
-import { deleteStaleProgrammes, reclaimSpace, sourcesWithStaleProgrammes } from './guide-store.js';
+import { deleteStaleProgrammes, sourcesWithStaleProgrammes } from './guide-store.js';
 import { DailyTimer, defaultRefreshTime, missedRefresh, parseDailyTime, type DailyTime } from './refresh-schedule.js';
 import {
   deleteSourceRow,
@@ -227,6 +227,23 @@ export class GuideSources {
       details: { sourceId: id, channelsRemoved },
     });
     if (channelsRemoved > 0) this.notifyImported();
+    this.reclaimAfterRemove(id);
+  }
+
+  /** A removed guide's programmes (millions of rows, maybe) leave free pages: give them back to the disk. */
+  private reclaimAfterRemove(sourceId: number): void {
+    const { db, log } = this.deps;
+    const started = performance.now();
+    try {
+      const { method, bytesBefore, bytesAfter } = reclaimSpace(db);
+      log.info(
+        { sourceId, method, bytesBefore, bytesAfter, durationMs: Math.round(performance.now() - started) },
+        'database space reclaimed after guide removal',
+      );
+    } catch (error) {
+      // The source is gone either way; the free pages stay for the next import to reuse.
+      log.warn({ err: error, sourceId }, 'reclaiming database space after guide removal failed');
+    }
   }
 
   /** Imports a source now; REFRESH_IN_PROGRESS while one runs. The guide is replaced only if it all succeeds. */

@@ -226,12 +226,3 @@ export function sourcesWithStaleProgrammes(db: Db): number[] {
     .pluck()
     .all() as number[];
 }
-
-/** Gives the space of deleted rows back: the WAL file shrinks; with incremental auto-vacuum the file too. */
-export function reclaimSpace(db: Db): void {
-  // 2 = INCREMENTAL: databases created since openDatabase sets it. Older ones keep NONE (converting
-  // takes a full VACUUM), so their freed pages stay in the file for the next import to reuse. The
-  // vacuum goes first: its shorter file reaches the disk at the checkpoint.
-  if (db.pragma('auto_vacuum', { simple: true }) === 2) db.pragma('incremental_vacuum');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-}

@@ -1,0 +1,1 @@
+export { Metrics, type MetricsDeps, type Scrape } from './metrics.js';
