@@ -42,6 +42,25 @@ async function dragWithKeys(
   expect((await saved).status()).toBe(200);
 }
 
+/**
+ * A pointer drag: press on the row's handle, move in small steps (past dnd-kit's 5 px activation
+ * distance) to the middle of the target row, wait for the announcement that the row is over it,
+ * release, and wait for the reorder request's answer.
+ */
+async function dragWithPointer(page: Page, name: string, id: number, overName: string, overId: number): Promise<void> {
+  const from = await page.getByRole('button', { name: `Move ${name}` }).boundingBox();
+  const to = await page.getByTestId(`lineup-row-${overId}`).boundingBox();
+  if (!from || !to) throw new Error(`no box for the handle of ${name} or the row of ${overName}`);
+  const x = from.x + from.width / 2;
+  await page.mouse.move(x, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(x, to.y + to.height / 2, { steps: 20 });
+  await page.getByText(`Draggable item ${id} was moved over droppable area ${overId}.`, { exact: true }).waitFor();
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/channels/reorder'));
+  await page.mouse.up();
+  expect((await saved).status()).toBe(200);
+}
+
 /** The channel names as the rows stand on screen, top to bottom (rows are placed absolutely, so not DOM order). */
 async function shownOrder(page: Page): Promise<string[]> {
   const rows = await page.locator('[data-testid^="lineup-row-"]').all();
@@ -182,6 +201,21 @@ describe('web UI in a browser: the Lineup page', () => {
       ['ArrowUp', channels.ITV1!.id],
     ]);
     await expect.poll(order).toEqual(['Channel 4', 'Dave', 'ITV1', 'BBC One', 'No Stream TV']);
+    expect(ui!.errorResponses).toEqual([]);
+  });
+
+  it('reorders by pointer drag on the handle: the exact new order is saved', async () => {
+    const { page, channels } = await open();
+    const order = async () => (await listChannels(ui!)).map((c) => c.displayName);
+    // Dave dropped on BBC One's row (moving up): it lands before it.
+    await dragWithPointer(page, 'Dave', channels.Dave!.id, 'BBC One', channels['BBC One']!.id);
+    await expect.poll(order).toEqual(['Dave', 'BBC One', 'Channel 4', 'ITV1', 'No Stream TV']);
+    await expect.poll(() => shownOrder(page)).toEqual(['Dave', 'BBC One', 'Channel 4', 'ITV1', 'No Stream TV']);
+    // Channel 4 dropped on ITV1's row (moving down): it lands after it.
+    await dragWithPointer(page, 'Channel 4', channels['Channel 4']!.id, 'ITV1', channels.ITV1!.id);
+    await expect.poll(order).toEqual(['Dave', 'BBC One', 'ITV1', 'Channel 4', 'No Stream TV']);
+    const after = byName(await listChannels(ui!));
+    for (const name of Object.keys(channels)) expect(after[name]!.number, name).toBe(channels[name]!.number);
     expect(ui!.errorResponses).toEqual([]);
   });
 });
