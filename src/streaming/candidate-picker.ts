@@ -5,7 +5,8 @@ import type { StreamCandidate } from '../lineup/index.js';
  * variants best tier first, then the other mappings'); this adds what the stream engine learnt:
  * the candidate that last worked for the channel goes first for a few minutes (a re-tune after a
  * failover must not start with the dead primary again), and a candidate that just failed cools
- * down before it is tried again.
+ * down before it is tried again. The memory holds only while the lineup's own first choice is the
+ * one it was when the candidate worked: a new primary chosen by the user plays on the next tune.
  */
 
 // Long enough for a viewer's re-tune after a failover; then the primary gets its chance again.
@@ -19,8 +20,10 @@ export function candidateKey(candidate: Pick<StreamCandidate, 'accountId' | 'str
 }
 
 export class CandidatePicker {
-  private readonly lastGood = new Map<string, { key: string; until: number }>();
+  private readonly lastGood = new Map<string, { key: string; until: number; lineupFirst: string | undefined }>();
   private readonly coolingUntil = new Map<string, number>();
+  /** Per channel, the lineup's first active candidate when it was last ordered (what `remember` keys on). */
+  private readonly lineupFirst = new Map<string, string | undefined>();
 
   constructor(private readonly now: () => number) {}
 
@@ -30,9 +33,13 @@ export class CandidatePicker {
    */
   order(channelId: string, candidates: readonly StreamCandidate[]): StreamCandidate[] {
     const now = this.now();
-    const remembered = this.lastGood.get(channelId);
-    const preferred = remembered && remembered.until > now ? remembered.key : undefined;
     const active = candidates.filter((c) => c.accountActive);
+    const first = active[0] && candidateKey(active[0]);
+    this.lineupFirst.set(channelId, first);
+    const remembered = this.lastGood.get(channelId);
+    // The lineup ranks another candidate first since (the user chose another primary): it wins.
+    const preferred =
+      remembered && remembered.until > now && remembered.lineupFirst === first ? remembered.key : undefined;
     const cooling = (c: StreamCandidate) => (this.coolingUntil.get(candidateKey(c)) ?? 0) > now;
     return [
       ...active.filter((c) => candidateKey(c) === preferred && !cooling(c)),
@@ -49,7 +56,11 @@ export class CandidatePicker {
   /** The candidate worked for the channel: start there next time. */
   remember(channelId: string, candidate: StreamCandidate): void {
     if (candidate === undefined) return;
-    this.lastGood.set(channelId, { key: candidateKey(candidate), until: this.now() + rememberMs });
+    this.lastGood.set(channelId, {
+      key: candidateKey(candidate),
+      until: this.now() + rememberMs,
+      lineupFirst: this.lineupFirst.get(channelId),
+    });
     this.coolingUntil.delete(candidateKey(candidate));
   }
 

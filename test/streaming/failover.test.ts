@@ -204,4 +204,28 @@ describe('stream failover', () => {
     await second.waitForBytes(188);
     expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([primaryId, backupId, backupId]);
   });
+
+  it('starts the next tune with a primary the user chose after the last one (what worked before yields)', async () => {
+    f = await startStreamFixture({ maxConnections: 2 });
+    channelWithBackup(f, 'same account');
+    const first = await play();
+    await first.waitForBytes(188);
+    first.close();
+    await f.provider.waitForOpenStreams((n) => n === 0);
+
+    const list = (await f.t.app.inject({ url: '/api/channels' })).json<{
+      items: { id: number; mappings: { xtreamChannelId: number; isPrimary: boolean }[] }[];
+    }>();
+    const channel = list.items[0]!;
+    const backup = channel.mappings.find((m) => !m.isPrimary)!;
+    const chosen = await f.t.app.inject({
+      method: 'POST',
+      url: `/api/channels/${channel.id}/primary`,
+      payload: { xtreamChannelId: backup.xtreamChannelId },
+    });
+    expect(chosen.statusCode).toBe(200);
+    const second = await play();
+    await second.waitForBytes(188);
+    expect(f.provider.streamRequests().map((r) => r.streamId)).toEqual([primaryId, backupId]);
+  });
 });

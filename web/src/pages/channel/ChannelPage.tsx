@@ -233,6 +233,7 @@ function Mappings({ channel }: { channel: Channel }) {
                         variant="light"
                         loading={primary.isPending && primary.variables === m.xtreamChannelId}
                         onClick={() => primary.mutate(m.xtreamChannelId)}
+                        aria-label={`Make ${m.name} primary`}
                         data-testid={`make-primary-${m.xtreamChannelId}`}
                       >
                         Make primary
