@@ -18,6 +18,7 @@ export interface SourceRow {
   url_secret: string | null;
   url_backend: 'keyring' | 'aes' | null;
   account_id: number | null;
+  time_shift_minutes: number;
   created_at: number;
   updated_at: number;
 }
@@ -54,6 +55,8 @@ export interface SourceView {
   /** Set when the source is that account's own guide (`xmltv.php`). */
   accountId: number | null;
   enabled: boolean;
+  /** Minutes added to every programme's start and stop when the guide is output (-1440..1440). */
+  timeShiftMinutes: number;
   lastRefreshAt: string | null;
   lastAttemptAt: string | null;
   lastError: string | null;
@@ -65,7 +68,7 @@ export interface SourceView {
 }
 
 const columns = `id, name, url, enabled, generation, last_refresh_at, last_attempt_at, last_error, last_duration_ms,
-                 channel_count, programme_count, url_secret, url_backend, account_id, created_at, updated_at`;
+                 channel_count, programme_count, url_secret, url_backend, account_id, time_shift_minutes, created_at, updated_at`;
 
 export function toSourceView(row: SourceRow, progress: ImportProgress | undefined): SourceView {
   return {
@@ -75,6 +78,7 @@ export function toSourceView(row: SourceRow, progress: ImportProgress | undefine
     url: redactUrlFully(row.url),
     accountId: row.account_id,
     enabled: row.enabled === 1,
+    timeShiftMinutes: row.time_shift_minutes,
     lastRefreshAt: isoTime(row.last_refresh_at),
     lastAttemptAt: isoTime(row.last_attempt_at),
     lastError: row.last_error,
@@ -95,14 +99,14 @@ export function findSourceRow(db: Db, id: number): SourceRow | undefined {
 
 export function insertSourceRow(
   db: Db,
-  input: { name: string; location: StoredLocation; enabled: boolean },
+  input: { name: string; location: StoredLocation; enabled: boolean; timeShiftMinutes?: number },
   now: number,
 ): number {
   const { url, secret, accountId } = input.location;
   return Number(
     db
       .prepare(
-        'INSERT INTO xmltv_sources (name, url, url_secret, url_backend, account_id, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO xmltv_sources (name, url, url_secret, url_backend, account_id, enabled, time_shift_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         input.name,
@@ -111,6 +115,7 @@ export function insertSourceRow(
         secret?.backend ?? null,
         accountId,
         toSqlBool(input.enabled),
+        input.timeShiftMinutes ?? 0,
         now,
         now,
       ).lastInsertRowid,
@@ -120,14 +125,14 @@ export function insertSourceRow(
 export function updateSourceRow(
   db: Db,
   id: number,
-  patch: { name?: string; location?: StoredLocation; enabled?: boolean },
+  patch: { name?: string; location?: StoredLocation; enabled?: boolean; timeShiftMinutes?: number },
   now: number,
 ): void {
   const row = findSourceRow(db, id);
   if (!row) return;
   const location = patch.location ?? { url: row.url, secret: secretOfSource(row), accountId: row.account_id };
   db.prepare(
-    'UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, account_id = ?, enabled = ?, updated_at = ? WHERE id = ?',
+    'UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, account_id = ?, enabled = ?, time_shift_minutes = ?, updated_at = ? WHERE id = ?',
   ).run(
     patch.name ?? row.name,
     location.url,
@@ -135,6 +140,7 @@ export function updateSourceRow(
     location.secret?.backend ?? null,
     location.accountId,
     patch.enabled === undefined ? row.enabled : toSqlBool(patch.enabled),
+    patch.timeShiftMinutes ?? row.time_shift_minutes,
     now,
     id,
   );
