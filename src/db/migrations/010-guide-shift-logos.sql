@@ -4,10 +4,12 @@
 ALTER TABLE xmltv_sources ADD COLUMN time_shift_minutes INTEGER NOT NULL DEFAULT 0
   CHECK (time_shift_minutes BETWEEN -1440 AND 1440);
 
--- The logo URLs Tunerbridge handed out (lineup, M3U, XMLTV) under their /logos/<key> name: only
--- these may be fetched, so /logos is never an open proxy. Fetched files live in {dataDir}/logos.
+-- The logo URLs Tunerbridge handed out (M3U, XMLTV) under their /logos/<key> name: only these may
+-- be fetched, so /logos is never an open proxy. Fetched files live in {dataDir}/logos; the type
+-- the origin sent is kept to serve them with.
 CREATE TABLE logos (
-  key TEXT PRIMARY KEY,                -- sha256 of the URL (hex) + extension
+  key TEXT PRIMARY KEY,                -- sha256 of the URL (hex) + "." + extension
   url TEXT NOT NULL,
+  content_type TEXT,                   -- set by the first successful fetch
   created_at INTEGER NOT NULL
 );
