@@ -43,6 +43,8 @@ export interface ImportProgress {
   startedAt: number;
   /** Bytes read from the server or file so far (compressed, when gzipped). */
   bytesRead: number;
+  /** The guide's size in bytes, when known before reading (a file's size, a Content-Length). */
+  total?: number;
   programmes: number;
 }
 
@@ -64,7 +66,8 @@ export interface SourceView {
   channels: number;
   programmes: number;
   /** The import running now, or null. */
-  refresh: (Omit<ImportProgress, 'startedAt'> & { startedAt: string }) | null;
+  /** The running import's progress (with `total` and `percent` when the guide's size is known), or null. */
+  refresh: (Omit<ImportProgress, 'startedAt'> & { startedAt: string; percent?: number }) | null;
 }
 
 const columns = `id, name, url, enabled, generation, last_refresh_at, last_attempt_at, last_error, last_duration_ms,
@@ -85,7 +88,24 @@ export function toSourceView(row: SourceRow, progress: ImportProgress | undefine
     lastDurationMs: row.last_duration_ms,
     channels: row.channel_count,
     programmes: row.programme_count,
-    refresh: progress ? { ...progress, startedAt: isoTime(progress.startedAt) } : null,
+    refresh: progress ? refreshView(progress) : null,
+  };
+}
+
+/** How much of a guide of known size was read (0-100), if its size is known. */
+export function percentOf(progress: Pick<ImportProgress, 'bytesRead' | 'total'>): number | undefined {
+  if (!progress.total) return undefined;
+  return Math.min(100, Math.floor((progress.bytesRead / progress.total) * 100));
+}
+
+function refreshView(progress: ImportProgress): NonNullable<SourceView['refresh']> {
+  const { startedAt, bytesRead, programmes, total } = progress;
+  const percent = percentOf(progress);
+  return {
+    startedAt: isoTime(startedAt),
+    bytesRead,
+    ...(total && percent !== undefined ? { total, percent } : {}),
+    programmes,
   };
 }
 

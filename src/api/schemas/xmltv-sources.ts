@@ -15,7 +15,16 @@ export const XmltvSource = Type.Object({
   lastDurationMs: Nullable(Type.Integer()),
   channels: Type.Integer(),
   programmes: Type.Integer(),
-  refresh: Nullable(Type.Object({ startedAt: Type.String(), bytesRead: Type.Integer(), programmes: Type.Integer() })),
+  // The running import; `total` (bytes) and `percent` when the guide's size is known.
+  refresh: Nullable(
+    Type.Object({
+      startedAt: Type.String(),
+      bytesRead: Type.Integer(),
+      total: Type.Optional(Type.Integer()),
+      percent: Type.Optional(Type.Integer()),
+      programmes: Type.Integer(),
+    }),
+  ),
 });
 export type XmltvSource = Static<typeof XmltvSource>;
 
