@@ -26,6 +26,7 @@ import { AdminAuth } from './auth/index.js';
 import { TunerDevice, tunerRoutes } from './tuner/index.js';
 import { NetworkDiscovery } from './discovery/index.js';
 import { EpgCache, GuideGrid } from './guide-output/index.js';
+import { LogoCache } from './logos/index.js';
 import { adminHostCheck, createAccessPolicy, tunerClientCheck } from './access/index.js';
 import { join } from 'node:path';
 import { registerWebUi, type WebUi } from './web-ui/index.js';
@@ -198,9 +199,18 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
     app.addHook('onClose', () => discovery.close());
   }
+  const logos = new LogoCache({
+    db,
+    dispatcher,
+    dir: join(config.dataDir, 'logos'),
+    clock,
+    log,
+    userAgent: config.userAgent,
+  });
   const epg = new EpgCache({
     lineup,
     guide: guideOutput(db),
+    logos,
     clock,
     log,
     days: config.epgDays,
@@ -225,7 +235,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // The tuner surface: open without credentials (Plex has none to give), but only to --allow-cidr clients.
   await app.register(async (open) => {
     open.addHook('onRequest', tunerClientCheck(access));
-    await open.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock });
+    await open.register(tunerRoutes, { device: tunerDevice, streaming, epg, config, clock, logos });
     open.get('/health', async () => ({ status: 'ok' }));
   });
   // Beside the guarded /api plugin, not inside it: login and the session check answer without

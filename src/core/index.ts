@@ -8,3 +8,4 @@ export * from './xml-escape.js';
 export * from './http-errors.js';
 export * from './listeners.js';
 export * from './runtime-settings.js';
+export * from './progress-log.js';

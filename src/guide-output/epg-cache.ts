@@ -16,6 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Clock, Logger } from '../core/index.js';
 import type { Lineup } from '../lineup/index.js';
+import type { LogoLinks } from '../logos/index.js';
 import type { GuideOutputSource } from '../xmltv/index.js';
 import { renderGuide, type GuideWindow } from './epg-writer.js';
 
@@ -24,6 +25,11 @@ export interface EpgCacheOptions {
   lineup: Pick<Lineup, 'generation' | 'listPlayable' | 'onChange'>;
   /** The programmes written. */
   guide: GuideOutputSource;
+  /**
+   * Channel logos as our cached copies (absolute URLs on the base URL a client reached us at).
+   * With it, each base URL gets its own rendering; rendering ahead uses the last one asked for.
+   */
+  logos?: LogoLinks;
   clock: Clock;
   /** Where the rendered files live (`{dataDir}/cache`). */
   dir: string;
@@ -78,6 +84,8 @@ export class EpgCache {
   private lastRequestAt: number;
   private lastGzipRequestAt: number;
   private readonly unsubscribe: () => void;
+  // The base URL of the last request (logo URLs in the rendering are absolute on it).
+  private lastBaseUrl: string | undefined;
 
   constructor(private readonly options: EpgCacheOptions) {
     mkdirSync(options.dir, { recursive: true });
@@ -91,16 +99,18 @@ export class EpgCache {
     this.schedule();
   }
 
-  /** The current guide as XML, rendered if the cached one is stale. */
-  xml(key = this.fingerprint()): Promise<EpgFile> {
+  /** The current guide as XML, rendered if the cached one is stale (`baseUrl`: where the client reached us). */
+  xml(key?: string, baseUrl?: string): Promise<EpgFile> {
     this.lastRequestAt = this.options.clock.now();
-    return this.file(key, 'xml');
+    this.lastBaseUrl = baseUrl ?? this.lastBaseUrl;
+    return this.file(key ?? this.fingerprint(baseUrl), 'xml', baseUrl);
   }
 
   /** The current guide gzipped (for `/epg.xml.gz` and `Accept-Encoding: gzip`). */
-  gzip(key = this.fingerprint()): Promise<EpgFile> {
+  gzip(key?: string, baseUrl?: string): Promise<EpgFile> {
     this.lastRequestAt = this.lastGzipRequestAt = this.options.clock.now();
-    return this.file(key, 'xml.gz');
+    this.lastBaseUrl = baseUrl ?? this.lastBaseUrl;
+    return this.file(key ?? this.fingerprint(baseUrl), 'xml.gz', baseUrl);
   }
 
   /**
@@ -116,9 +126,9 @@ export class EpgCache {
     return this.options.guide.lastRefresh();
   }
 
-  /** A hash of everything the output depends on. */
-  fingerprint(): string {
-    return this.keyOf(this.dataFingerprint());
+  /** A hash of everything the output depends on (the base URL too, when logos are rewritten). */
+  fingerprint(baseUrl?: string): string {
+    return this.keyOf(this.dataFingerprint(), baseUrl);
   }
 
   /**
@@ -138,14 +148,17 @@ export class EpgCache {
       this.settledAt = now + (this.options.settleMs ?? 5_000);
     }
     if (now < this.settledAt || now - this.lastRequestAt > inUseMs || this.rendering.size > 0) return false;
-    const key = this.keyOf(data);
+    // Logo URLs are absolute: without a client's base URL there is nothing to render ahead for.
+    const baseUrl = this.lastBaseUrl;
+    if (this.options.logos && baseUrl === undefined) return false;
+    const key = this.keyOf(data, baseUrl);
     if (key === this.failedKey) return false;
     const wanted = now - this.lastGzipRequestAt <= inUseMs ? (['xml', 'xml.gz'] as const) : (['xml'] as const);
     let rendered = false;
     for (const extension of wanted) {
       if (this.existing(key, extension)) continue;
       try {
-        await this.file(key, extension);
+        await this.file(key, extension, baseUrl);
       } catch (error) {
         this.failedKey = key;
         throw error;
@@ -183,9 +196,10 @@ export class EpgCache {
     this.timer = setTimeout(() => void this.tick(), settleMs + 10).unref();
   }
 
-  private keyOf(data: string): string {
+  private keyOf(data: string, baseUrl: string | undefined): string {
     const hour = Math.floor(this.options.clock.now() / hourMs);
-    const text = `${data}|${hour}|${this.options.days}|${this.options.pastHours ?? 4}`;
+    const base = this.options.logos ? `|${baseUrl ?? ''}` : '';
+    const text = `${data}|${hour}|${this.options.days}|${this.options.pastHours ?? 4}${base}`;
     return createHash('sha1').update(text).digest('hex').slice(0, 20);
   }
 
@@ -217,13 +231,13 @@ export class EpgCache {
     return stat && toFile(path, key, extension, stat);
   }
 
-  private file(key: string, extension: 'xml' | 'xml.gz'): Promise<EpgFile> {
+  private file(key: string, extension: 'xml' | 'xml.gz', baseUrl: string | undefined): Promise<EpgFile> {
     const found = this.existing(key, extension);
     if (found) return Promise.resolve(found);
     const name = `epg-${key}.${extension}`;
     let pending = this.rendering.get(name);
     if (!pending) {
-      pending = this.queue.then(() => this.produce(key, extension)).finally(() => this.rendering.delete(name));
+      pending = this.queue.then(() => this.produce(key, extension, baseUrl)).finally(() => this.rendering.delete(name));
       this.queue = pending.catch(() => undefined);
       this.rendering.set(name, pending);
     }
@@ -231,13 +245,20 @@ export class EpgCache {
   }
 
   // Runs alone (see `queue`), so no other rendering can remove the XML a gzip is made from.
-  private async produce(key: string, extension: 'xml' | 'xml.gz'): Promise<EpgFile> {
+  private async produce(key: string, extension: 'xml' | 'xml.gz', baseUrl: string | undefined): Promise<EpgFile> {
     const found = this.existing(key, extension);
     if (found) return found;
     const signal = this.abort.signal;
     if (extension === 'xml') {
       return this.write(key, extension, async (temp) => {
-        const chunks = renderGuide(this.options.lineup.listPlayable(), this.options.guide.reader(), this.window());
+        const { logos } = this.options;
+        const logoUrl = logos && baseUrl !== undefined ? (icon: string) => logos.publicUrl(icon, baseUrl) : undefined;
+        const chunks = renderGuide(
+          this.options.lineup.listPlayable(),
+          this.options.guide.reader(),
+          this.window(),
+          logoUrl,
+        );
         // Byte mode (Readable.from defaults to objects): at most a few 1 MB chunks wait for the disk.
         await pipeline(
           Readable.from(chunks, { objectMode: false, highWaterMark: 2 * readChunkBytes }),
@@ -246,7 +267,7 @@ export class EpgCache {
         );
       });
     }
-    const xml = this.existing(key, 'xml') ?? (await this.produce(key, 'xml'));
+    const xml = this.existing(key, 'xml') ?? (await this.produce(key, 'xml', baseUrl));
     return this.write(key, extension, (temp) =>
       pipeline(xml.open(), createGzip({ level: 6 }), createWriteStream(temp), { signal }),
     );

@@ -5,6 +5,8 @@ import { epgEtag, type EpgCache, type EpgFile } from './epg-cache.js';
 
 export interface EpgRouteOptions {
   epg: EpgCache;
+  /** Where the client reached us (logo URLs in the guide are absolute on it). */
+  baseUrl?: (request: FastifyRequest) => string;
 }
 
 const AnyQuery = Type.Object({}, { additionalProperties: true });
@@ -15,22 +17,24 @@ const xmlType = 'application/xml; charset=utf-8';
  * a file). Served from the cache with a Content-Length, since Plex may fetch over HTTP/1.0;
  * `If-None-Match` with the current ETag answers 304 without rendering anything.
  */
-export const epgRoutes: FastifyPluginAsyncTypebox<EpgRouteOptions> = async (tuner, { epg }) => {
+export const epgRoutes: FastifyPluginAsyncTypebox<EpgRouteOptions> = async (tuner, { epg, baseUrl }) => {
   tuner.get('/epg.xml', { schema: { querystring: AnyQuery } }, async (request, reply) => {
     const gzipped = acceptsGzip(request.headers['accept-encoding']);
-    const key = epg.fingerprint();
+    const base = baseUrl?.(request);
+    const key = epg.fingerprint(base);
     reply.header('vary', 'Accept-Encoding');
     if (notModified(request, epgEtag(key, gzipped)))
       return reply.code(304).header('etag', epgEtag(key, gzipped)).send();
-    const file = gzipped ? await epg.gzip(key) : await epg.xml(key);
+    const file = gzipped ? await epg.gzip(key, base) : await epg.xml(key, base);
     if (gzipped) reply.header('content-encoding', 'gzip');
     return sendFile(reply.type(xmlType), file);
   });
 
   tuner.get('/epg.xml.gz', { schema: { querystring: AnyQuery } }, async (request, reply) => {
-    const key = epg.fingerprint();
+    const base = baseUrl?.(request);
+    const key = epg.fingerprint(base);
     if (notModified(request, epgEtag(key, true))) return reply.code(304).header('etag', epgEtag(key, true)).send();
-    return sendFile(reply.type('application/gzip'), await epg.gzip(key));
+    return sendFile(reply.type('application/gzip'), await epg.gzip(key, base));
   });
 };
 

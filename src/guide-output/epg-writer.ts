@@ -29,8 +29,12 @@ export function displayNamesOf(channel: PlayableChannel): string[] {
   return [...new Set([channel.displayName, String(channel.number), `${channel.number} ${channel.displayName}`])];
 }
 
-function renderChannel(channel: PlayableChannel): string {
-  const icon = channel.icon ?? channel.providerIcon;
+/** How a channel's logo is written: as the guide or provider gave it, or as our cached copy's URL. */
+export type LogoUrlOf = (original: string) => string;
+
+function renderChannel(channel: PlayableChannel, logoUrl: LogoUrlOf | undefined): string {
+  const original = channel.icon ?? channel.providerIcon;
+  const icon = original && logoUrl ? logoUrl(original) : original;
   return (
     `  <channel id="${escapeXmlLine(channel.channelId)}">\n` +
     displayNamesOf(channel)
@@ -88,17 +92,19 @@ export function placeholderProgrammes(channel: PlayableChannel, window: GuideWin
 /**
  * The XMLTV document for the given lineup channels, as UTF-8 buffers of about 1 MB: every
  * `<channel>` first (the DTD wants them before the programmes), then each channel's programmes.
- * Synthetic channels and channels without programmes in the window get placeholders.
+ * Synthetic channels and channels without programmes in the window get placeholders. Channel
+ * logos go through `logoUrl` when given (the logo cache); programme images stay as the guide has them.
  */
 export function* renderGuide(
   channels: readonly PlayableChannel[],
   guide: ProgrammeSource,
   window: GuideWindow,
+  logoUrl?: LogoUrlOf,
 ): Generator<Buffer> {
   const out = new ChunkBuffer(chunkBytes);
   let text =
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tv SYSTEM "xmltv.dtd">\n<tv generator-info-name="Tunerbridge">\n';
-  for (const channel of channels) text += renderChannel(channel);
+  for (const channel of channels) text += renderChannel(channel, logoUrl);
   yield* out.write(text);
   for (const channel of channels) {
     const programmes = channel.isSynthetic ? [] : guide.programmesOf(channel.channelId, window.from, window.to);

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig, Clock } from '../core/index.js';
 import { epgRoutes, type EpgCache } from '../guide-output/index.js';
+import { logoRoutes, type LogoCache } from '../logos/index.js';
+import { baseUrlOf } from './base-url.js';
 import { streamRoutes } from './stream-routes.js';
 import { hdhrRoutes, type HdhrRouteOptions } from './hdhr-routes.js';
 import { m3uRoutes } from './m3u-routes.js';
@@ -20,6 +22,8 @@ export interface TunerOptions {
   epg: EpgCache;
   config: Pick<AppConfig, 'advertiseUrl' | 'port'>;
   clock: Clock;
+  /** Logos served from our cache (`/logos/:key`) and pointed at by the M3U and XMLTV. */
+  logos: LogoCache;
 }
 
 /**
@@ -28,11 +32,12 @@ export interface TunerOptions {
  */
 export const tunerRoutes: FastifyPluginAsync<TunerOptions> = async (
   tuner,
-  { device, streaming, epg, config, clock },
+  { device, streaming, epg, config, clock, logos },
 ) => {
   // Each tuner route plugin registers here: await tuner.register(xxxRoutes, { ... });
   await tuner.register(streamRoutes, { streaming });
   await tuner.register(hdhrRoutes, { device, streaming, config, clock });
-  await tuner.register(m3uRoutes, { device, config });
-  await tuner.register(epgRoutes, { epg });
+  await tuner.register(m3uRoutes, { device, config, logos });
+  await tuner.register(epgRoutes, { epg, baseUrl: (request) => baseUrlOf(request, config) });
+  await tuner.register(logoRoutes, { logos });
 };

@@ -1,5 +1,6 @@
 import { oneLine } from '../core/index.js';
 import type { PlayableChannel } from '../lineup/index.js';
+import type { LogoLinks } from '../logos/index.js';
 import { streamUrlOf } from './hdhr-lineup.js';
 
 // Attribute values are double-quoted (Jellyfin needs that) and cannot contain a double quote:
@@ -18,12 +19,14 @@ function trailingName(value: string): string {
 /**
  * The extended M3U playlist: `url-tvg` pointing at our guide, one `#EXTINF` line per channel in
  * the given order with tvg-id = the XMLTV id (so players join it to `/epg.xml`), tvg-chno = the
- * GuideNumber, and the stream URL on the next line.
+ * GuideNumber, tvg-logo = our cached copy of the logo (when `logos` is given), and the stream URL
+ * on the next line.
  */
-export function renderPlaylist(channels: readonly PlayableChannel[], baseUrl: string): string {
+export function renderPlaylist(channels: readonly PlayableChannel[], baseUrl: string, logos?: LogoLinks): string {
   const lines = [`#EXTM3U url-tvg="${attribute(`${baseUrl}/epg.xml`)}" x-tvg-url="${attribute(`${baseUrl}/epg.xml`)}"`];
   for (const c of channels) {
-    const logo = c.icon ?? c.providerIcon ?? '';
+    const original = c.icon ?? c.providerIcon ?? '';
+    const logo = original && logos ? logos.publicUrl(original, baseUrl) : original;
     lines.push(
       `#EXTINF:-1 tvg-id="${attribute(c.channelId)}" tvg-name="${attribute(c.displayName)}" tvg-logo="${attribute(logo)}" ` +
         `tvg-chno="${c.number}" group-title="${attribute(c.groupTitle ?? '')}",${trailingName(c.displayName)}`,

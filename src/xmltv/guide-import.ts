@@ -1,11 +1,17 @@
 import type { Dispatcher } from 'undici';
-import { AppError, type AppConfig, type Clock, type Logger, type TaskProgress } from '../core/index.js';
+import { AppError, progressLog, type AppConfig, type Clock, type Logger, type TaskProgress } from '../core/index.js';
 import type { Db } from '../db/index.js';
 import type { EventLog } from '../events/index.js';
 import type { GuideChannelStore } from '../lineup/index.js';
 import { guideError, openGuide } from './guide-download.js';
 import { GuideWriter, deleteStaleProgrammes, type ImportedCounts } from './guide-store.js';
-import { findSourceRow, recordImportFailure, type ImportProgress, type SourceRow } from './source-repository.js';
+import {
+  findSourceRow,
+  percentOf,
+  recordImportFailure,
+  type ImportProgress,
+  type SourceRow,
+} from './source-repository.js';
 import { GuideFormatError, parseXmltv } from './xmltv-bytes.js';
 
 /** What one import run uses (GuideSources passes its own dependencies and its guide folders). */
@@ -60,7 +66,8 @@ export async function runImport(
   const { db, clock, events, log } = deps;
   const started = performance.now();
   let writer: GuideWriter | undefined;
-  const report = progressReporter(row.id, progress, hooks.onProgress);
+  const logProgress = progressLog({ log, message: 'guide import progress', fields: { sourceId: row.id } });
+  const report = progressReporter(row.id, progress, hooks.onProgress, logProgress);
   try {
     report.phase('opening');
     const input = await openGuide(hooks.location(), {
@@ -150,14 +157,19 @@ export async function runImport(
  * the size is known; reported once per percent, or per MiB without a size), `committing`, and the
  * finished `done` or `failed`.
  */
-function progressReporter(id: number, progress: ImportProgress, listener?: (progress: TaskProgress) => void) {
+function progressReporter(
+  id: number,
+  progress: ImportProgress,
+  listener: ((progress: TaskProgress) => void) | undefined,
+  logProgress: ReturnType<typeof progressLog>,
+) {
   let total: number | undefined;
   let phase = 'opening';
   let lastStep = -1;
   const emit = (extra: Partial<TaskProgress> = {}) => {
     if (!listener) return;
     const done = progress.bytesRead;
-    const percent = total ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
+    const percent = percentOf(progress);
     listener({
       kind: 'import',
       id,
@@ -170,13 +182,14 @@ function progressReporter(id: number, progress: ImportProgress, listener?: (prog
   };
   return {
     setTotal(bytes: number) {
-      total = bytes;
+      total = progress.total = bytes;
     },
     phase(next: string) {
       phase = next;
       emit();
     },
     read() {
+      logProgress({ percent: percentOf(progress), done: progress.bytesRead });
       if (!listener) return;
       const step = total ? Math.floor((progress.bytesRead / total) * 100) : Math.floor(progress.bytesRead / 1_048_576);
       if (phase === 'reading' && step === lastStep) return;

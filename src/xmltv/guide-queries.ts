@@ -27,6 +27,7 @@ type ProgrammeRow = [
   id: number,
 ];
 
+const minuteMs = 60_000;
 const hourMs = 3_600_000;
 // A programme that began up to this long before the window and still runs is included
 // (longer ones are rare; their stop is then simply before the window's start).
@@ -51,14 +52,26 @@ const selectProgrammes = `
  */
 export class GuideReader {
   private readonly statement;
+  // Each source's time shift (ms), read once per reader: a rendering sees one consistent set.
+  private readonly shifts: Map<number, number>;
+  private readonly earliestShift: number;
+  private readonly latestShift: number;
 
   constructor(db: Db) {
     this.statement = db.prepare(selectProgrammes).raw(true);
+    const rows = db
+      .prepare('SELECT id, time_shift_minutes FROM xmltv_sources WHERE enabled = 1 AND time_shift_minutes <> 0')
+      .raw(true)
+      .all() as [number, number][];
+    this.shifts = new Map(rows.map(([id, minutes]) => [id, minutes * minuteMs]));
+    const values = [0, ...this.shifts.values()];
+    this.earliestShift = Math.min(...values);
+    this.latestShift = Math.max(...values);
   }
 
   /** The programmes of one channel overlapping [from, to), deduplicated by start, stops filled in. */
   programmesOf(channelId: string, from: number, to: number): GuideProgramme[] {
-    const rows = this.statement.all(channelId, from - lookBackMs, to) as ProgrammeRow[];
+    const rows = this.readRows(channelId, from - lookBackMs, to);
     // Two guides carrying the same channel: one programme per start, the oldest source's.
     const kept: ProgrammeRow[] = [];
     for (const row of rows) {
@@ -78,6 +91,25 @@ export class GuideReader {
       result.push(toProgramme(channelId, row, stop));
     }
     return result;
+  }
+
+  // Rows whose shifted start is in [from, to), by shifted start. The stored times are as imported:
+  // a source's shift applies here, so changing it needs no re-import (the range read from the
+  // index widens by the largest shift either way).
+  private readRows(channelId: string, from: number, to: number): ProgrammeRow[] {
+    if (this.shifts.size === 0) return this.statement.all(channelId, from, to) as ProgrammeRow[];
+    const rows = this.statement.all(channelId, from - this.latestShift, to - this.earliestShift) as ProgrammeRow[];
+    const kept: ProgrammeRow[] = [];
+    for (const row of rows) {
+      const shift = this.shifts.get(row[12]);
+      if (shift !== undefined) {
+        row[0] += shift;
+        if (row[1] !== null) row[1] += shift;
+      }
+      if (row[0] >= from && row[0] < to) kept.push(row);
+    }
+    // Sources shifted differently interleave; the sort is stable, so equal starts keep their order.
+    return kept.sort((a, b) => a[0] - b[0]);
   }
 }
 
@@ -120,7 +152,7 @@ function parseCategoryList(text: string): string[] {
 
 /**
  * A string that changes whenever the guide output would: a source added, removed, enabled,
- * disabled or switched to a new generation (an import's end), or a programme row added to a
+ * disabled, shifted in time or switched to a new generation (an import's end), or a programme row added to a
  * current generation. It reads one row per source and one index seek each, never a count over
  * the programmes, so it is cheap enough to poll; an import still writing its next generation, a
  * failed refresh or a renamed source do not change it (the output would be the same).
@@ -128,7 +160,7 @@ function parseCategoryList(text: string): string[] {
 export function guideFingerprint(db: Db): string {
   const rows = db
     .prepare(
-      `SELECT s.id, s.enabled, s.generation,
+      `SELECT s.id, s.enabled, s.generation, s.time_shift_minutes,
               (SELECT coalesce(max(p.id), 0) FROM programmes p WHERE p.source_id = s.id AND p.generation = s.generation)
        FROM xmltv_sources s ORDER BY s.id`,
     )

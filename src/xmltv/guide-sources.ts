@@ -69,7 +69,12 @@ export interface SourceInput {
   url?: string;
   accountId?: number;
   enabled?: boolean;
+  /** Minutes added to the guide's times on output, for guides with wrong offsets (-1440..1440; default 0). */
+  timeShiftMinutes?: number;
 }
+
+/** The largest time shift a source takes either way: a day. */
+export const maxTimeShiftMinutes = 1440;
 
 const refreshTimeKey = 'guide.refreshTime';
 
@@ -118,6 +123,7 @@ export class GuideSources {
   create(input: SourceInput): SourceView {
     const { db, clock, events } = this.deps;
     const name = requiredText(input.name, 'name');
+    const timeShiftMinutes = checkTimeShift(input.timeShiftMinutes);
     if ((input.url === undefined) === (input.accountId === undefined))
       throw invalidInput('give either url or accountId');
     const location =
@@ -126,7 +132,7 @@ export class GuideSources {
         : storeLocation(this.locations, checkLocation(this.locations, input.url!));
     let id: number;
     try {
-      id = insertSourceRow(db, { name, location, enabled: input.enabled ?? true }, clock.now());
+      id = insertSourceRow(db, { name, location, enabled: input.enabled ?? true, timeShiftMinutes }, clock.now());
     } catch (error) {
       if (location.secret) this.deps.credentials.forget(location.secret);
       throw error;
@@ -160,6 +166,7 @@ export class GuideSources {
   update(id: number, patch: Partial<SourceInput>): SourceView {
     const row = this.row(id);
     const name = patch.name !== undefined ? requiredText(patch.name, 'name') : undefined;
+    const timeShiftMinutes = checkTimeShift(patch.timeShiftMinutes);
     if (patch.url !== undefined && patch.accountId !== undefined) throw invalidInput('give either url or accountId');
     const location =
       patch.accountId !== undefined
@@ -174,6 +181,7 @@ export class GuideSources {
         ...(name !== undefined ? { name } : {}),
         ...(location ? { location } : {}),
         ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+        ...(timeShiftMinutes !== undefined ? { timeShiftMinutes } : {}),
       },
       this.deps.clock.now(),
     );
@@ -393,4 +401,13 @@ export class GuideSources {
     if (!row) throw notFound('guide source', 'SOURCE_NOT_FOUND');
     return row;
   }
+}
+
+function checkTimeShift(minutes: number | undefined): number | undefined {
+  if (minutes === undefined) return undefined;
+  if (!Number.isInteger(minutes) || Math.abs(minutes) > maxTimeShiftMinutes)
+    throw invalidInput(
+      `timeShiftMinutes must be a whole number from -${maxTimeShiftMinutes} to ${maxTimeShiftMinutes}`,
+    );
+  return minutes;
 }

@@ -18,6 +18,7 @@ export interface SourceRow {
   url_secret: string | null;
   url_backend: 'keyring' | 'aes' | null;
   account_id: number | null;
+  time_shift_minutes: number;
   created_at: number;
   updated_at: number;
 }
@@ -42,6 +43,8 @@ export interface ImportProgress {
   startedAt: number;
   /** Bytes read from the server or file so far (compressed, when gzipped). */
   bytesRead: number;
+  /** The guide's size in bytes, when known before reading (a file's size, a Content-Length). */
+  total?: number;
   programmes: number;
 }
 
@@ -54,6 +57,8 @@ export interface SourceView {
   /** Set when the source is that account's own guide (`xmltv.php`). */
   accountId: number | null;
   enabled: boolean;
+  /** Minutes added to every programme's start and stop when the guide is output (-1440..1440). */
+  timeShiftMinutes: number;
   lastRefreshAt: string | null;
   lastAttemptAt: string | null;
   lastError: string | null;
@@ -61,11 +66,12 @@ export interface SourceView {
   channels: number;
   programmes: number;
   /** The import running now, or null. */
-  refresh: (Omit<ImportProgress, 'startedAt'> & { startedAt: string }) | null;
+  /** The running import's progress (with `total` and `percent` when the guide's size is known), or null. */
+  refresh: (Omit<ImportProgress, 'startedAt'> & { startedAt: string; percent?: number }) | null;
 }
 
 const columns = `id, name, url, enabled, generation, last_refresh_at, last_attempt_at, last_error, last_duration_ms,
-                 channel_count, programme_count, url_secret, url_backend, account_id, created_at, updated_at`;
+                 channel_count, programme_count, url_secret, url_backend, account_id, time_shift_minutes, created_at, updated_at`;
 
 export function toSourceView(row: SourceRow, progress: ImportProgress | undefined): SourceView {
   return {
@@ -75,13 +81,31 @@ export function toSourceView(row: SourceRow, progress: ImportProgress | undefine
     url: redactUrlFully(row.url),
     accountId: row.account_id,
     enabled: row.enabled === 1,
+    timeShiftMinutes: row.time_shift_minutes,
     lastRefreshAt: isoTime(row.last_refresh_at),
     lastAttemptAt: isoTime(row.last_attempt_at),
     lastError: row.last_error,
     lastDurationMs: row.last_duration_ms,
     channels: row.channel_count,
     programmes: row.programme_count,
-    refresh: progress ? { ...progress, startedAt: isoTime(progress.startedAt) } : null,
+    refresh: progress ? refreshView(progress) : null,
+  };
+}
+
+/** How much of a guide of known size was read (0-100), if its size is known. */
+export function percentOf(progress: Pick<ImportProgress, 'bytesRead' | 'total'>): number | undefined {
+  if (!progress.total) return undefined;
+  return Math.min(100, Math.floor((progress.bytesRead / progress.total) * 100));
+}
+
+function refreshView(progress: ImportProgress): NonNullable<SourceView['refresh']> {
+  const { startedAt, bytesRead, programmes, total } = progress;
+  const percent = percentOf(progress);
+  return {
+    startedAt: isoTime(startedAt),
+    bytesRead,
+    ...(total && percent !== undefined ? { total, percent } : {}),
+    programmes,
   };
 }
 
@@ -95,14 +119,14 @@ export function findSourceRow(db: Db, id: number): SourceRow | undefined {
 
 export function insertSourceRow(
   db: Db,
-  input: { name: string; location: StoredLocation; enabled: boolean },
+  input: { name: string; location: StoredLocation; enabled: boolean; timeShiftMinutes?: number },
   now: number,
 ): number {
   const { url, secret, accountId } = input.location;
   return Number(
     db
       .prepare(
-        'INSERT INTO xmltv_sources (name, url, url_secret, url_backend, account_id, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO xmltv_sources (name, url, url_secret, url_backend, account_id, enabled, time_shift_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         input.name,
@@ -111,6 +135,7 @@ export function insertSourceRow(
         secret?.backend ?? null,
         accountId,
         toSqlBool(input.enabled),
+        input.timeShiftMinutes ?? 0,
         now,
         now,
       ).lastInsertRowid,
@@ -120,14 +145,14 @@ export function insertSourceRow(
 export function updateSourceRow(
   db: Db,
   id: number,
-  patch: { name?: string; location?: StoredLocation; enabled?: boolean },
+  patch: { name?: string; location?: StoredLocation; enabled?: boolean; timeShiftMinutes?: number },
   now: number,
 ): void {
   const row = findSourceRow(db, id);
   if (!row) return;
   const location = patch.location ?? { url: row.url, secret: secretOfSource(row), accountId: row.account_id };
   db.prepare(
-    'UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, account_id = ?, enabled = ?, updated_at = ? WHERE id = ?',
+    'UPDATE xmltv_sources SET name = ?, url = ?, url_secret = ?, url_backend = ?, account_id = ?, enabled = ?, time_shift_minutes = ?, updated_at = ? WHERE id = ?',
   ).run(
     patch.name ?? row.name,
     location.url,
@@ -135,6 +160,7 @@ export function updateSourceRow(
     location.secret?.backend ?? null,
     location.accountId,
     patch.enabled === undefined ? row.enabled : toSqlBool(patch.enabled),
+    patch.timeShiftMinutes ?? row.time_shift_minutes,
     now,
     id,
   );

@@ -5,6 +5,7 @@ import {
   invalidInput,
   isAppError,
   Listeners,
+  progressLog,
   requiredText,
   type AppConfig,
   type TaskProgress,
@@ -271,12 +272,25 @@ export class Accounts {
     let result: ScanResult;
     const report = (phase: string, extra: Partial<TaskProgress> = {}) =>
       this.progress.emit({ kind: 'scan', id, phase, finished: false, ...extra });
+    const logProgress = progressLog({ log, message: 'account scan progress', fields: { accountId: id } });
+    // Percent by step: the stream list's download is most of a scan (tens of MB on big panels),
+    // up to 80% by its bytes when the panel sends a Content-Length; storing is 90%, the end 100%.
+    let lastPercent = 0;
+    let lastMiB = 0;
+    const downloaded = (bytes: number, total: number | undefined) => {
+      const percent = total ? Math.min(80, Math.floor((bytes / total) * 80)) : undefined;
+      logProgress({ percent, done: bytes });
+      if (percent !== undefined ? percent <= lastPercent : Math.floor(bytes / 1_048_576) <= lastMiB) return;
+      if (percent !== undefined) lastPercent = percent;
+      else lastMiB = Math.floor(bytes / 1_048_576);
+      report('fetching', { done: bytes, ...(total ? { total, percent } : {}) });
+    };
     try {
       report('fetching');
       const client = this.client(row);
-      const [categories, streams] = await Promise.all([client.getLiveCategories(), client.getLiveStreams()]);
+      const [categories, streams] = await Promise.all([client.getLiveCategories(), client.getLiveStreams(downloaded)]);
       this.row(id); // deleted while we waited?
-      report('storing', { total: streams.length });
+      report('storing', { total: streams.length, percent: 90 });
       const known = (
         db.prepare('SELECT count(*) AS n FROM xtream_streams WHERE account_id = ?').get(id) as { n: number }
       ).n;

@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { AppError, type Logger } from '../core/index.js';
 import { redactUrl } from '../credentials/index.js';
-import { BodyTooLargeError, classifyNetworkError, readCapped } from '../upstream-http/index.js';
+import { BodyTooLargeError, capBody, classifyNetworkError } from '../upstream-http/index.js';
 import { buildApiUrl } from './stream-url.js';
 import {
   parseAuthentication,
@@ -28,6 +28,9 @@ export interface XtreamClientOptions {
 }
 
 const defaultMaxBodyBytes = 256 * 1024 * 1024;
+
+/** Told the bytes of a response body read so far, and its Content-Length when the panel sent one. */
+export type BodyProgress = (bytesRead: number, total: number | undefined) => void;
 
 /**
  * `player_api.php` client. Every failure becomes a typed AppError with an opaque message:
@@ -64,9 +67,9 @@ export class XtreamClient {
     }
   }
 
-  /** `get_live_streams` (all categories), validated and de-duplicated. */
-  async getLiveStreams(): Promise<ProviderStream[]> {
-    const body = await this.call('get_live_streams');
+  /** `get_live_streams` (all categories), validated and de-duplicated; `onBody` follows the download (it can be tens of MB). */
+  async getLiveStreams(onBody?: BodyProgress): Promise<ProviderStream[]> {
+    const body = await this.call('get_live_streams', onBody);
     try {
       return parseLiveStreams(body);
     } catch (error) {
@@ -74,7 +77,7 @@ export class XtreamClient {
     }
   }
 
-  private async call(action: string): Promise<unknown> {
+  private async call(action: string, onBody?: BodyProgress): Promise<unknown> {
     const { serverUrl, username, password, requestTimeoutMs, maxBodyBytes = defaultMaxBodyBytes } = this.options;
     const url = buildApiUrl(serverUrl, username, password, action ? { action } : {});
     const what = action || 'authenticate';
@@ -92,7 +95,7 @@ export class XtreamClient {
         headers: { 'user-agent': this.options.userAgent, accept: 'application/json' },
       });
       status = response.statusCode;
-      text = (await readCapped(response.body, maxBodyBytes)).toString('utf8');
+      text = (await readBody(response, maxBodyBytes, onBody)).toString('utf8');
     } catch (error) {
       if (error instanceof BodyTooLargeError)
         throw new AppError('PROVIDER_BAD_RESPONSE', 'provider response too large', {
@@ -161,4 +164,17 @@ function networkError(action: string, error: unknown, aborted: boolean): AppErro
   return new AppError('PROVIDER_UNREACHABLE', 'provider unreachable', {
     details: { ...reason, message: error instanceof Error ? redactUrl(error.message) : undefined },
   });
+}
+
+async function readBody(response: Dispatcher.ResponseData, maxBytes: number, onBody?: BodyProgress): Promise<Buffer> {
+  const length = Number(response.headers['content-length']);
+  const total = Number.isFinite(length) && length > 0 ? length : undefined;
+  const chunks: Buffer[] = [];
+  let read = 0;
+  for await (const chunk of capBody(response.body, maxBytes)) {
+    chunks.push(chunk);
+    read += chunk.length;
+    onBody?.(read, total);
+  }
+  return Buffer.concat(chunks);
 }

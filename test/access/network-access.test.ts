@@ -29,6 +29,7 @@ const tunerRequests: { method?: 'GET' | 'HEAD' | 'POST'; url: string }[] = [
   { url: '/lineup.m3u' },
   { url: '/epg.xml' },
   { url: '/epg.xml.gz' },
+  { url: `/logos/${'0'.repeat(64)}.png` },
   { url: '/health' },
 ];
 

@@ -153,8 +153,8 @@ describe('the /api guard', () => {
       expect(res.statusCode, res.body).toBe(200);
     });
 
-    it('leaves /stream and /auto open: an unknown channel is 404, not 401', async () => {
-      for (const url of ['/stream/nope.example', '/auto/v999']) {
+    it('leaves /stream, /auto and /logos open: an unknown channel or logo is 404, not 401', async () => {
+      for (const url of ['/stream/nope.example', '/auto/v999', `/logos/${'0'.repeat(64)}.png`]) {
         const res = await t.app.inject({ url, remoteAddress: lan });
         expect(res.statusCode, url).toBe(404);
       }

@@ -4,9 +4,27 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStream, startStreamFixture, type StreamClient, type StreamFixture } from '../streaming/stream-fixture.js';
 import { hourlyProgrammes, xmltvDocument } from '../xmltv/guide-fixture.js';
 import { liveStream } from '../support/fake-xtream-provider.js';
+import { startFakeGuideServer } from '../support/fake-guide-server.js';
 import { openSse, type SseClient, type SseMessage } from '../support/sse-client.js';
 
-type Progress = { kind: string; id: number; phase: string; percent?: number; finished: boolean; error?: string };
+type Progress = {
+  kind: string;
+  id: number;
+  phase: string;
+  done?: number;
+  total?: number;
+  percent?: number;
+  finished: boolean;
+  error?: string;
+};
+
+/** Each phase once, in the order first seen (a phase may report several times). */
+const phasesOf = (progress: Progress[]) => [...new Set(progress.map((p) => p.phase))];
+
+/** The percents reported, in order (those without one left out). */
+const percentsOf = (progress: Progress[]) => progress.flatMap((p) => (p.percent === undefined ? [] : [p.percent]));
+
+const isMonotone = (values: number[]) => values.every((v, i) => i === 0 || v >= values[i - 1]!);
 
 describe('GET /api/live (Server-Sent Events)', () => {
   let f: StreamFixture;
@@ -72,7 +90,7 @@ describe('GET /api/live (Server-Sent Events)', () => {
     expect(scan.statusCode).toBe(200);
     await sse.waitFor((m) => m.event === 'progress' && (m.data as Progress).finished);
     const phases = progressOf(sse.messages, 'scan');
-    expect(phases.map((p) => p.phase)).toEqual(['fetching', 'storing', 'done']);
+    expect(phasesOf(phases)).toEqual(['fetching', 'storing', 'done']);
     expect(phases.every((p) => p.id === f.accountId)).toBe(true);
     expect(phases.at(-1)).toEqual({
       kind: 'scan',
@@ -83,6 +101,29 @@ describe('GET /api/live (Server-Sent Events)', () => {
       percent: 100,
       finished: true,
     });
+  });
+
+  it("reports a scan's percent by step: the stream list's bytes up to 80, storing 90, done 100, never going back", async () => {
+    // About 600 kB of stream list: read in several chunks.
+    f.provider.setAccount({
+      username: f.username,
+      password: f.password,
+      streams: Array.from({ length: 4000 }, (_, i) => liveStream(i + 1, `UK: Channel ${i + 1} HD`)),
+    });
+    const sse = await connect();
+    const scan = await f.t.app.inject({ method: 'POST', url: `/api/accounts/${f.accountId}/scan` });
+    expect(scan.statusCode).toBe(200);
+    await sse.waitFor((m) => m.event === 'progress' && (m.data as Progress).finished);
+    const progress = progressOf(sse.messages, 'scan');
+    const percents = percentsOf(progress);
+    expect(isMonotone(percents)).toBe(true);
+    expect(percents[0]).toBeLessThan(80);
+    expect(percents.at(-1)).toBe(100);
+    const fetching = progress.filter((p) => p.phase === 'fetching' && p.total !== undefined);
+    expect(fetching.length).toBeGreaterThan(1);
+    // The last bytes of the list: all of its Content-Length.
+    expect(fetching.at(-1)).toMatchObject({ done: fetching.at(-1)!.total, percent: 80 });
+    expect(progress.find((p) => p.phase === 'storing')).toMatchObject({ total: 4000, percent: 90 });
   });
 
   it('reports a failed scan with its reason', async () => {
@@ -118,6 +159,43 @@ describe('GET /api/live (Server-Sent Events)', () => {
     expect(reading.length).toBeGreaterThan(0);
     expect(reading.at(-1)).toMatchObject({ done: Buffer.byteLength(xml), total: Buffer.byteLength(xml), percent: 100 });
     expect(phases.at(-1)).toMatchObject({ id: source.id, phase: 'done', percent: 100, finished: true });
+  });
+
+  it("reports a downloaded guide's percent of its Content-Length, in the SSE stream and the source's refresh view", async () => {
+    const channels = Array.from({ length: 20 }, (_, i) => `ch${i}.test`);
+    const xml = xmltvDocument(
+      channels.map((id) => ({ id, names: [id] })),
+      hourlyProgrammes(channels, 48),
+    );
+    const server = await startFakeGuideServer();
+    try {
+      server.route('/guide.xml', { body: xml, chunkSize: 16 * 1024 });
+      const source = f.t.domains.guides.create({ name: 'Downloaded', url: `${server.url}/guide.xml` });
+      // What GET /api/xmltv-sources/:id says while it runs, read at each progress step.
+      const views: { total?: number; percent?: number }[] = [];
+      const stop = f.t.domains.guides.onImportProgress((p) => {
+        if (p.phase === 'reading') views.push(f.t.domains.guides.get(source.id).refresh ?? {});
+      });
+      const sse = await connect();
+      await f.t.domains.guides.refresh(source.id);
+      stop();
+      await sse.waitFor((m) => m.event === 'progress' && (m.data as Progress).finished);
+      const progress = progressOf(sse.messages, 'import');
+      const percents = percentsOf(progress);
+      expect(percents.length).toBeGreaterThan(2);
+      expect(isMonotone(percents)).toBe(true);
+      expect(percents.at(-1)).toBe(100);
+      expect(progress.filter((p) => p.phase === 'reading').every((p) => p.total === Buffer.byteLength(xml))).toBe(true);
+      expect(views.length).toBeGreaterThan(2);
+      expect(views.every((v) => v.total === Buffer.byteLength(xml))).toBe(true);
+      expect(isMonotone(views.map((v) => v.percent!))).toBe(true);
+      expect(views.at(-1)!.percent).toBe(100);
+      expect((await f.t.app.inject({ url: `/api/xmltv-sources/${source.id}` })).json()).toMatchObject({
+        refresh: null,
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it('pushes the sessions view when a stream starts and ends', async () => {

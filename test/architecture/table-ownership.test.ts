@@ -24,6 +24,7 @@ const owners: Record<string, string> = {
   admin_password: 'auth',
   admin_sessions: 'auth',
   admin_api_keys: 'auth',
+  logos: 'logos',
 };
 
 const srcDir = join(repoRoot, 'src');

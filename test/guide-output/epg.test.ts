@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -122,7 +123,11 @@ describe('/epg.xml', () => {
       '101',
       '101 BBC One & Two',
     ]);
-    expect(channels[0]!.children.find((c) => c.name === 'icon')?.attrs.src).toBe('http://guide/bbc.png');
+    // The channel's logo is our cached copy, on the address the client used; a programme's image stays as it was.
+    const logoKey = createHash('sha256').update('http://guide/bbc.png').digest('hex');
+    expect(channels[0]!.children.find((c) => c.name === 'icon')?.attrs.src).toBe(
+      `http://localhost:80/logos/${logoKey}.png`,
+    );
 
     const programmes = tv.children.filter((c) => c.name === 'programme');
     expect(programmes.every((p) => p.attrs.channel === 'bbc1.uk')).toBe(true);

@@ -407,9 +407,11 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   };
 }
 
+// With a Content-Length, as most panels send: a scan's progress is a percent of it.
 function sendJson(res: ServerResponse, value: unknown): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(value));
+  const body = JSON.stringify(value);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {

@@ -1,8 +1,13 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { startApp, type TestApp } from '../support/start-app.js';
 import { seedAccountRow, seedLineupChannel, seedMapping, seedProviderChannel } from '../support/seed.js';
+
+/** Where Tunerbridge serves its cached copy of a logo: the URL's SHA-256 and its extension. */
+const cachedLogo = (base: string, url: string, ext = 'png') =>
+  `${base}/logos/${createHash('sha256').update(url).digest('hex')}.${ext}`;
 
 /** Splits an #EXTINF line into its attributes and the trailing name (after the last comma). */
 function parseExtinf(line: string): { attrs: Record<string, string>; name: string } {
@@ -72,14 +77,14 @@ describe('/playlist.m3u', () => {
     expect(first.attrs).toEqual({
       'tvg-id': 'First.id',
       'tvg-name': 'First',
-      'tvg-logo': 'http://guide/logo1.png',
+      'tvg-logo': cachedLogo('http://tuner.lan:5004', 'http://guide/logo1.png'),
       'tvg-chno': '3',
       'group-title': 'UK',
     });
     expect(first.name).toBe('First');
     expect(lines[2]).toBe('http://tuner.lan:5004/stream/First.id');
     const second = parseExtinf(lines[3]!);
-    expect(second.attrs['tvg-logo']).toBe('http://p/logo2.png');
+    expect(second.attrs['tvg-logo']).toBe(cachedLogo('http://tuner.lan:5004', 'http://p/logo2.png'));
     expect(second.attrs['tvg-chno']).toBe('20');
     expect(lines[4]).toBe('http://tuner.lan:5004/stream/Second.id');
   });

@@ -8,13 +8,23 @@ export const XmltvSource = Type.Object({
   url: Type.String(),
   accountId: Nullable(Type.Integer()),
   enabled: Type.Boolean(),
+  timeShiftMinutes: Type.Integer(),
   lastRefreshAt: Nullable(Type.String()),
   lastAttemptAt: Nullable(Type.String()),
   lastError: Nullable(Type.String()),
   lastDurationMs: Nullable(Type.Integer()),
   channels: Type.Integer(),
   programmes: Type.Integer(),
-  refresh: Nullable(Type.Object({ startedAt: Type.String(), bytesRead: Type.Integer(), programmes: Type.Integer() })),
+  // The running import; `total` (bytes) and `percent` when the guide's size is known.
+  refresh: Nullable(
+    Type.Object({
+      startedAt: Type.String(),
+      bytesRead: Type.Integer(),
+      total: Type.Optional(Type.Integer()),
+      percent: Type.Optional(Type.Integer()),
+      programmes: Type.Integer(),
+    }),
+  ),
 });
 export type XmltvSource = Static<typeof XmltvSource>;
 
@@ -25,6 +35,8 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 // http(s) URL, file:// URL or an absolute path; checked again by the domain.
 const Location = Type.String({ minLength: 1, maxLength: 4096 });
 const AccountId = Type.Integer({ minimum: 1 });
+// Minutes added to the guide's times on output (guides with wrong offsets); output stays UTC.
+const TimeShift = Type.Integer({ minimum: -1440, maximum: 1440 });
 
 // Either `url` or `accountId` (that account's own xmltv.php); the domain insists on exactly one.
 export const XmltvSourceCreate = Type.Object(
@@ -33,6 +45,7 @@ export const XmltvSourceCreate = Type.Object(
     url: Type.Optional(Location),
     accountId: Type.Optional(AccountId),
     enabled: Type.Optional(Type.Boolean()),
+    timeShiftMinutes: Type.Optional(TimeShift),
   },
   { additionalProperties: false },
 );
@@ -44,6 +57,7 @@ export const XmltvSourcePatch = Type.Object(
     url: Type.Optional(Location),
     accountId: Type.Optional(AccountId),
     enabled: Type.Optional(Type.Boolean()),
+    timeShiftMinutes: Type.Optional(TimeShift),
   },
   { additionalProperties: false, minProperties: 1 },
 );

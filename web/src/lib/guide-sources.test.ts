@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatTimeShift,
   isGuideLocation,
   isRefreshTime,
   nameFromFile,
   progressValue,
   sourceFormErrors,
+  timeShiftError,
+  timeShiftMinutes,
   uploadContentType,
   type SourceForm,
 } from './guide-sources';
@@ -61,5 +64,19 @@ describe('helpers', () => {
     expect(progressValue({ percent: 140 })).toBe(100);
     expect(progressValue({ done: 1, total: 4 })).toBe(25);
     expect(progressValue({ done: 1 })).toBeNull();
+  });
+  it('checks and reads the time shift in whole minutes within a day', () => {
+    expect(timeShiftError('')).toBeUndefined();
+    expect(timeShiftError('60')).toBeUndefined();
+    expect(timeShiftError('-1440')).toBeUndefined();
+    expect(timeShiftError('+30')).toBeUndefined();
+    expect(timeShiftError('1441')).toBe('At most a day (1440 minutes) either way');
+    expect(timeShiftError('1.5')).toBe('Whole minutes, e.g. 60 or -30');
+    expect(timeShiftError('one hour')).toBe('Whole minutes, e.g. 60 or -30');
+    expect(timeShiftMinutes('')).toBe(0);
+    expect(timeShiftMinutes(' -90 ')).toBe(-90);
+    expect(timeShiftMinutes('+30')).toBe(30);
+    expect(formatTimeShift(60)).toBe('+60 min');
+    expect(formatTimeShift(-30)).toBe('-30 min');
   });
 });

@@ -28,6 +28,26 @@ export function sourceFormErrors(form: SourceForm): Partial<Record<'name' | 'url
   return errors;
 }
 
+/** The time shift field's message, or undefined when it is a whole number of minutes within a day either way ('' = 0). */
+export function timeShiftError(text: string): string | undefined {
+  const value = text.trim();
+  if (value === '') return undefined;
+  if (!/^[+-]?\d+$/.test(value)) return 'Whole minutes, e.g. 60 or -30';
+  if (Math.abs(Number(value)) > 1440) return 'At most a day (1440 minutes) either way';
+  return undefined;
+}
+
+/** The time shift field as the API takes it (minutes; '' = 0). */
+export function timeShiftMinutes(text: string): number {
+  const value = text.trim();
+  return value === '' ? 0 : Number(value);
+}
+
+/** A shift as the source card shows it: `+60 min`, `-30 min`. */
+export function formatTimeShift(minutes: number): string {
+  return `${minutes > 0 ? '+' : ''}${minutes} min`;
+}
+
 /** http(s):// or file:// URL, or an absolute path (what the server accepts). */
 export function isGuideLocation(text: string): boolean {
   if (text.startsWith('/')) return true;

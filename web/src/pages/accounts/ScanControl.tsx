@@ -52,9 +52,11 @@ export function ScanControl({
           <Progress value={percent ?? 100} animated striped={percent === undefined} aria-label="Scan progress" />
           <Text size="xs" c="dimmed">
             {progress?.phase ?? 'Scanning'}
-            {progress?.done !== undefined && progress.total !== undefined
-              ? ` (${progress.done}/${progress.total})`
-              : ''}
+            {percent !== undefined
+              ? ` · ${Math.round(percent)}%`
+              : progress?.done !== undefined && progress.total !== undefined
+                ? ` (${progress.done}/${progress.total})`
+                : ''}
           </Text>
         </Stack>
       )}

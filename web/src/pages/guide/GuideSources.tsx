@@ -33,10 +33,13 @@ import type {
 import { ErrorNote, QueryState } from '../../components/QueryState';
 import { formatDuration } from '../../lib/format';
 import {
+  formatTimeShift,
   isRefreshTime,
   nameFromFile,
   progressValue,
   sourceFormErrors,
+  timeShiftError,
+  timeShiftMinutes,
   uploadContentType,
   type SourceForm,
   type SourceKind,
@@ -120,6 +123,11 @@ function SourceCard({ source, onEdit, onDelete }: { source: XmltvSource; onEdit:
               </Badge>
             )}
             {source.accountId !== null && <Badge variant="outline">account guide</Badge>}
+            {source.timeShiftMinutes !== 0 && (
+              <Badge variant="light" data-testid={`source-shift-${source.id}`}>
+                shifted {formatTimeShift(source.timeShiftMinutes)}
+              </Badge>
+            )}
           </Group>
           <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }} data-testid={`source-url-${source.id}`}>
             {source.url}
@@ -210,6 +218,7 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
   const [form, setForm] = useState<SourceForm>(emptyForm);
   const [file, setFile] = useState<File | null>(null);
   const [enabled, setEnabled] = useState(true);
+  const [timeShift, setTimeShift] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const accounts = useQuery({
     queryKey: ['accounts'],
@@ -222,6 +231,7 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
     if (editing === null || editing === 'new') {
       setForm(emptyForm);
       setEnabled(true);
+      setTimeShift('');
     } else {
       setForm({
         kind: editing.accountId !== null ? 'account' : 'url',
@@ -231,6 +241,7 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
         file: null,
       });
       setEnabled(editing.enabled);
+      setTimeShift(editing.timeShiftMinutes === 0 ? '' : String(editing.timeShiftMinutes));
     }
   }, [editing]);
 
@@ -238,15 +249,22 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
     mutationFn: async (): Promise<XmltvSource> => {
       const name = form.name.trim();
       if (form.kind === 'upload' && file) {
+        // An upload takes no options: its time shift is set by editing the new source.
         // pending: POST /api/xmltv-sources/upload?name=…
         return api.post<XmltvSource>(withQuery('/api/xmltv-sources/upload', { name }), file, {
           headers: { accept: 'application/json', 'content-type': uploadContentType(file) },
         });
       }
       const target = form.kind === 'account' ? { accountId: Number(form.accountId) } : { url: form.url.trim() };
+      const shift = timeShiftMinutes(timeShift);
       if (editing === 'new')
-        return api.post<XmltvSource>('/api/xmltv-sources', { name, enabled, ...target } satisfies XmltvSourceCreate);
-      const patch: XmltvSourcePatch = { name, enabled, ...target };
+        return api.post<XmltvSource>('/api/xmltv-sources', {
+          name,
+          enabled,
+          timeShiftMinutes: shift,
+          ...target,
+        } satisfies XmltvSourceCreate);
+      const patch: XmltvSourcePatch = { name, enabled, timeShiftMinutes: shift, ...target };
       // A masked URL sent back unchanged would overwrite the real one: only send the URL when edited.
       if (editing && form.kind === 'url' && form.url.trim() === editing.url) delete patch.url;
       return api.patch<XmltvSource>(`/api/xmltv-sources/${editing!.id}`, patch);
@@ -259,9 +277,10 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
   useEffect(() => save.reset(), [editing]);
 
   const errors = submitted ? sourceFormErrors(form) : {};
+  const shiftError = form.kind !== 'upload' ? timeShiftError(timeShift) : undefined;
   const submit = () => {
     setSubmitted(true);
-    if (Object.keys(sourceFormErrors(form)).length === 0) save.mutate();
+    if (Object.keys(sourceFormErrors(form)).length === 0 && !shiftError) save.mutate();
   };
   const kinds: { value: SourceKind; label: string }[] = [
     { value: 'url', label: 'Address' },
@@ -346,6 +365,18 @@ function SourceDialog({ editing, onClose }: { editing: XmltvSource | 'new' | nul
               error={errors.file}
               clearable
               data-testid="source-form-file"
+            />
+          )}
+          {form.kind !== 'upload' && (
+            <TextInput
+              label="Time shift (minutes)"
+              description="For a guide whose times are off: added to every programme (e.g. 60 or -30); the guide stays in UTC"
+              inputMode="numeric"
+              placeholder="0"
+              value={timeShift}
+              onChange={(e) => setTimeShift(e.currentTarget.value)}
+              error={shiftError}
+              data-testid="source-form-time-shift"
             />
           )}
           {form.kind !== 'upload' && (
